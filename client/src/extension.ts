@@ -1,0 +1,5 @@
+// Placeholder until the extension issue lands.
+import type * as vscode from 'vscode';
+
+export function activate(_context: vscode.ExtensionContext): void {}
+export function deactivate(): void {}

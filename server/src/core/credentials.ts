@@ -1,0 +1,46 @@
+// Credential metadata shared by the API, the engine, the language server and the extension. Never holds a value.
+import { z } from 'zod';
+
+export const CREDENTIAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** A host name (no scheme, no path), optionally with :port; `*.example.com` allows sub-domains. */
+export const HOST_PATTERN =
+  /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
+
+export const CredentialMetaSchema = z.strictObject({
+  id: z.string().regex(CREDENTIAL_ID_PATTERN),
+  name: z.string().min(1).max(200),
+  service: z.string().min(1).max(64),
+  authType: z.enum(['apiKey', 'bearer']),
+  header: z.strictObject({ name: z.string().min(1).max(128), prefix: z.string().max(64) }).optional(),
+  query: z.strictObject({ param: z.string().min(1).max(128) }).optional(),
+  hosts: z.array(z.string().regex(HOST_PATTERN)).max(50).optional(),
+});
+
+/** What a client (extension, language server) knows of a credential: metadata, never the value. */
+export type CredentialMeta = z.infer<typeof CredentialMetaSchema>;
+
+/** Lower-cased host (with port if given) of a URL, or undefined if it does not parse. */
+export function hostOf(url: string): { host: string; hostname: string; protocol: string } | undefined {
+  try {
+    const u = new URL(url);
+    return { host: u.host.toLowerCase(), hostname: u.hostname.toLowerCase(), protocol: u.protocol };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Does `allowed` (a list of host patterns) admit the URL's host? `host` or `host:port`, `*.domain`. */
+export function hostAllowed(allowed: readonly string[], url: string): boolean {
+  const h = hostOf(url);
+  if (!h) return false;
+  return allowed.some((raw) => {
+    const pattern = raw.toLowerCase();
+    const target = pattern.includes(':') && !pattern.startsWith('[') ? h.host : h.hostname;
+    if (pattern.startsWith('*.')) return target.endsWith(pattern.slice(1)) && target.length > pattern.length - 1;
+    return target === pattern;
+  });
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+}

@@ -1,0 +1,184 @@
+// THE route → scope table. The API router registers exactly these routes with exactly these scopes; the OpenAPI
+// document is generated from it; the extension's Scopes view and the tests' route × scope × allow-list matrix read it.
+import type { Scope } from './scopes';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * `scope`:
+ *  - a Scope: the key must hold it;
+ *  - 'none': public (no key needed);
+ *  - 'any': any valid key.
+ * `workflowParam`: the route acts on one workflow (or an execution / of a workflow): the key's allow-list applies.
+ * `needsAllWorkflows`: the key must have `"all"` workflows (creating workflows).
+ */
+export interface RouteSpec {
+  operationId: string;
+  method: HttpMethod;
+  /** OpenAPI-style path, e.g. `/api/workflows/{id}`. */
+  path: string;
+  scope: Scope | 'none' | 'any';
+  summary: string;
+  workflowScoped?: 'param' | 'list' | 'execution';
+  needsAllWorkflows?: boolean;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { operationId: 'health', method: 'GET', path: '/healthz', scope: 'none', summary: 'Liveness check' },
+  { operationId: 'apiDocs', method: 'GET', path: '/api-docs', scope: 'none', summary: 'HTML API reference' },
+  {
+    operationId: 'openapi',
+    method: 'GET',
+    path: '/api-docs/openapi.json',
+    scope: 'none',
+    summary: 'OpenAPI 3.1 document',
+  },
+  {
+    operationId: 'listWorkflows',
+    method: 'GET',
+    path: '/api/workflows',
+    scope: 'workflows:read',
+    summary: 'List the workflows the key may see',
+    workflowScoped: 'list',
+  },
+  {
+    operationId: 'createWorkflow',
+    method: 'POST',
+    path: '/api/workflows',
+    scope: 'workflows:write',
+    summary: 'Create a workflow',
+    needsAllWorkflows: true,
+  },
+  {
+    operationId: 'getWorkflow',
+    method: 'GET',
+    path: '/api/workflows/{id}',
+    scope: 'workflows:read',
+    summary: 'Read a workflow',
+    workflowScoped: 'param',
+  },
+  {
+    operationId: 'putWorkflow',
+    method: 'PUT',
+    path: '/api/workflows/{id}',
+    scope: 'workflows:write',
+    summary: 'Create or replace a workflow',
+    workflowScoped: 'param',
+  },
+  {
+    operationId: 'deleteWorkflow',
+    method: 'DELETE',
+    path: '/api/workflows/{id}',
+    scope: 'workflows:write',
+    summary: 'Delete a workflow',
+    workflowScoped: 'param',
+  },
+  {
+    operationId: 'runWorkflow',
+    method: 'POST',
+    path: '/api/workflows/{id}/run',
+    scope: 'executions:write',
+    summary: 'Run a workflow',
+    workflowScoped: 'param',
+  },
+  {
+    operationId: 'listExecutions',
+    method: 'GET',
+    path: '/api/executions',
+    scope: 'executions:read',
+    summary: 'List executions of the workflows the key may see',
+    workflowScoped: 'list',
+  },
+  {
+    operationId: 'getExecution',
+    method: 'GET',
+    path: '/api/executions/{id}',
+    scope: 'executions:read',
+    summary: 'Read an execution',
+    workflowScoped: 'execution',
+  },
+  {
+    operationId: 'listCredentials',
+    method: 'GET',
+    path: '/api/credentials',
+    scope: 'credentials:read',
+    summary: 'List credentials (metadata only)',
+  },
+  {
+    operationId: 'createCredential',
+    method: 'POST',
+    path: '/api/credentials',
+    scope: 'credentials:write',
+    summary: 'Create a credential',
+  },
+  {
+    operationId: 'getCredential',
+    method: 'GET',
+    path: '/api/credentials/{id}',
+    scope: 'credentials:read',
+    summary: 'Read a credential (metadata only)',
+  },
+  {
+    operationId: 'updateCredential',
+    method: 'PATCH',
+    path: '/api/credentials/{id}',
+    scope: 'credentials:write',
+    summary: 'Edit or rotate a credential',
+  },
+  {
+    operationId: 'deleteCredential',
+    method: 'DELETE',
+    path: '/api/credentials/{id}',
+    scope: 'credentials:write',
+    summary: 'Delete a credential',
+  },
+  {
+    operationId: 'testCredential',
+    method: 'POST',
+    path: '/api/credentials/{id}/test',
+    scope: 'credentials:read',
+    summary: 'Test a credential with the service’s no-op call',
+  },
+  {
+    operationId: 'whoami',
+    method: 'GET',
+    path: '/api/me',
+    scope: 'any',
+    summary: 'The calling key’s own metadata (name, scopes, workflows, expiry)',
+  },
+  { operationId: 'listServices', method: 'GET', path: '/api/services', scope: 'any', summary: 'The service catalog' },
+  {
+    operationId: 'listApiKeys',
+    method: 'GET',
+    path: '/api/api-keys',
+    scope: 'api-keys:read',
+    summary: 'List API keys',
+  },
+  {
+    operationId: 'createApiKey',
+    method: 'POST',
+    path: '/api/api-keys',
+    scope: 'api-keys:write',
+    summary: 'Generate an API key (plaintext returned once)',
+  },
+  {
+    operationId: 'getApiKey',
+    method: 'GET',
+    path: '/api/api-keys/{id}',
+    scope: 'api-keys:read',
+    summary: 'Read an API key’s metadata',
+  },
+  {
+    operationId: 'revokeApiKey',
+    method: 'DELETE',
+    path: '/api/api-keys/{id}',
+    scope: 'api-keys:write',
+    summary: 'Revoke an API key',
+  },
+  { operationId: 'listAudit', method: 'GET', path: '/api/audit', scope: 'audit:read', summary: 'Read the audit log' },
+];
+
+/** Routes a scope unlocks (for the Scopes view and hover). */
+export function routesForScope(scope: Scope): RouteSpec[] {
+  return ROUTES.filter((r) => r.scope === scope);
+}

@@ -1,0 +1,72 @@
+// The engine's public contract: the API server, the CLI and the language server run workflows through this.
+import type { CredentialMeta } from '../core/credentials';
+
+export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type NodeStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface LogLine {
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  /** Already masked. */
+  message: string;
+  at: string;
+}
+
+export interface NodeRecord {
+  id: string;
+  type: string;
+  status: NodeStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** Masked. */
+  output?: unknown;
+  /** Masked. */
+  error?: string;
+  logs: LogLine[];
+}
+
+export interface Execution {
+  id: string;
+  workflowId: string;
+  status: ExecutionStatus;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  input: unknown;
+  /** Output of the last node that ran (masked). */
+  output?: unknown;
+  /** Masked. */
+  error?: string;
+  nodes: NodeRecord[];
+}
+
+/** A credential with its value, handed to the engine for one run only. */
+export interface CredentialForRun extends CredentialMeta {
+  value: string;
+}
+
+/** Looks a credential up at the moment a node needs it (so rotation mid-load is seen by later runs only). */
+export type CredentialResolver = (id: string) => Promise<CredentialForRun | undefined>;
+
+export interface ProgressEvent {
+  executionId: string;
+  nodeId: string;
+  nodeType: string;
+  status: NodeStatus;
+  durationMs?: number;
+  /** Masked. */
+  error?: string;
+  /** Masked log lines produced since the previous event for this node. */
+  logs?: LogLine[];
+}
+
+export interface RunOptions {
+  input?: unknown;
+  credentials: CredentialResolver;
+  /** Override service base URLs (tests point them at a local upstream): service id → base URL. */
+  serviceBaseUrls?: Record<string, string>;
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Execution id to use (the API allocates it before the run starts). */
+  executionId?: string;
+}

@@ -1,0 +1,61 @@
+// Custom LSP messages between the extension (client) and the language server. Both sides import this file; nothing
+// else crosses between them. Secrets: credential values never travel in clear — see `SealedCredentials`.
+import type { CredentialMeta } from '../core/credentials';
+import type { Execution, ProgressEvent } from '../engine/types';
+
+/** client → server (notification): the credentials the client knows, metadata only. Diagnostics refresh. */
+export const SetCredentialsNotification = 'flero/setCredentials';
+export interface SetCredentialsParams {
+  credentials: CredentialMeta[];
+}
+
+/** client → server (notification): which Flero server the client is signed in to, and the key's rights (no key). */
+export const SetServerNotification = 'flero/setServer';
+export interface SetServerParams {
+  connected: boolean;
+  url?: string;
+  key?: { id: string; name: string; scopes: string[]; workflows: 'all' | string[]; expiresAt?: string | null };
+}
+
+/**
+ * client → server (request): run a workflow document in the language server's process through the engine.
+ * Credential values are sealed with AES-256-GCM under the per-process run key that the client put in the server's
+ * environment (`FLERO_LSP_RUN_KEY`, base64) when it started it, so an LSP trace shows only ciphertext. The server
+ * opens them for this run only and forgets them when it ends.
+ */
+export const RunWorkflowRequest = 'flero/runWorkflow';
+export interface RunWorkflowParams {
+  uri: string;
+  runId: string;
+  input?: unknown;
+  /** base64(iv ‖ tag ‖ ciphertext) of JSON `{ [credentialId]: value }`. */
+  sealedCredentials?: string;
+}
+export interface RunWorkflowResult {
+  execution: Execution;
+}
+
+/** server → client (notification): per-node progress of a run started with `flero/runWorkflow`. Masked. */
+export const RunProgressNotification = 'flero/runProgress';
+export interface RunProgressParams {
+  runId: string;
+  event: ProgressEvent;
+}
+
+/** Environment variable through which the client hands the server the run key (never via initializationOptions). */
+export const RUN_KEY_ENV = 'FLERO_LSP_RUN_KEY';
+
+/** Command ids the server's code lenses and code actions point at (implemented by the client). */
+export const ClientCommands = {
+  runWorkflow: 'flero.runWorkflow',
+  runWorkflowWithInput: 'flero.runWorkflowWithInput',
+  runWorkflowOnServer: 'flero.runWorkflowOnServer',
+  explain: 'flero.explain',
+  moveSecretToCredential: 'flero.moveSecretToCredential',
+} as const;
+
+/** `initializationOptions` the client sends (metadata only, never a secret). */
+export interface InitializationOptions {
+  credentials?: CredentialMeta[];
+  server?: SetServerParams;
+}

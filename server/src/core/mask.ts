@@ -1,0 +1,133 @@
+// Runtime masking: one masker per run, built from the secret values in use. Replaces each value — and the forms it
+// takes on its way out (base64 and base64url, also inside a longer base64 text such as `Basic base64(user:key)`;
+// URL-encoded as a component and as a form; JSON-escaped once and twice) — with `***`, every occurrence, in strings
+// and deep in objects (keys included). One combined regular expression (longest alternative first) per masker,
+// rebuilt only when a value is added.
+//
+// Values shorter than MIN_SECRET_LENGTH are not masked (masking "ab" everywhere would destroy outputs and still leak
+// by contrast); the engine refuses such credentials instead. Encoded forms embedded at an unknown offset are matched
+// by their stable middle part ("core"), which is used only when at least MIN_CORE_LENGTH characters long.
+
+export const MASK = '***';
+export const MIN_SECRET_LENGTH = 4;
+const MIN_CORE_LENGTH = 8;
+
+function b64(s: string | Buffer): string {
+  return (typeof s === 'string' ? Buffer.from(s, 'utf8') : s).toString('base64');
+}
+
+function toUrlSafe(s: string): string {
+  return s.replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/**
+ * The base64 characters that depend only on `value` when it is preceded by `offset` (0..2) unknown bytes and followed
+ * by unknown bytes: the groups of 3 bytes lying entirely inside the value.
+ */
+function base64Core(value: Buffer, offset: number): string {
+  const encoded = b64(Buffer.concat([Buffer.alloc(offset), value]));
+  const firstGroup = offset === 0 ? 0 : 1;
+  const endGroup = Math.floor((offset + value.length) / 3);
+  if (endGroup <= firstGroup) return '';
+  return encoded.slice(firstGroup * 4, endGroup * 4);
+}
+
+function formEncode(s: string): string {
+  return new URLSearchParams({ v: s }).toString().slice(2);
+}
+
+/** Every form of `value` (and of `prefix + value` for each prefix) the masker replaces. */
+export function secretForms(value: string, prefixes: readonly string[] = []): string[] {
+  if (value.length < MIN_SECRET_LENGTH) return [];
+  const forms = new Set<string>([value]);
+  const bytes = Buffer.from(value, 'utf8');
+  const whole = [value, ...prefixes.filter((p) => p.length > 0).map((p) => p + value)];
+  for (const w of whole) {
+    const std = b64(w);
+    forms.add(std);
+    forms.add(std.replace(/=+$/, ''));
+    forms.add(toUrlSafe(std).replace(/=+$/, ''));
+  }
+  for (let offset = 0; offset < 3; offset++) {
+    const core = base64Core(bytes, offset);
+    if (core.length >= MIN_CORE_LENGTH) {
+      forms.add(core);
+      forms.add(toUrlSafe(core));
+    }
+  }
+  for (const encoded of [encodeURIComponent(value), encodeURI(value), formEncode(value)]) {
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  }
+  const jsonOnce = JSON.stringify(value).slice(1, -1);
+  forms.add(jsonOnce);
+  forms.add(JSON.stringify(jsonOnce).slice(1, -1));
+  // Non-ASCII values: JSON.stringify keeps them; some serialisers write \uXXXX escapes.
+  forms.add(jsonOnce.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class Masker {
+  readonly #forms = new Set<string>();
+  readonly #values = new Set<string>();
+  #re: RegExp | undefined;
+  #dirty = false;
+
+  constructor(values: Iterable<{ value: string; prefixes?: readonly string[] } | string> = []) {
+    for (const v of values) typeof v === 'string' ? this.add(v) : this.add(v.value, v.prefixes);
+  }
+
+  /** Adds a secret (and the prefixes it is sent with, e.g. `Bearer `, `Basic `). */
+  add(value: string, prefixes: readonly string[] = []): void {
+    const key = `${value}\u0000${prefixes.join('\u0000')}`;
+    if (this.#values.has(key)) return;
+    this.#values.add(key);
+    for (const f of secretForms(value, prefixes)) {
+      if (!this.#forms.has(f)) {
+        this.#forms.add(f);
+        this.#dirty = true;
+      }
+    }
+  }
+
+  /** How many distinct forms are masked (for tests and diagnostics). */
+  get size(): number {
+    return this.#forms.size;
+  }
+
+  #regex(): RegExp | undefined {
+    if (this.#dirty) {
+      const sorted = [...this.#forms].sort((a, b) => b.length - a.length);
+      this.#re = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
+      this.#dirty = false;
+    }
+    return this.#re;
+  }
+
+  mask(s: string): string {
+    const re = this.#regex();
+    if (!re || s.length < MIN_SECRET_LENGTH) return s;
+    re.lastIndex = 0;
+    return s.replace(re, MASK);
+  }
+
+  /** A masked deep copy of a JSON-like value (strings, keys, arrays, plain objects). */
+  maskDeep<T>(value: T): T {
+    if (!this.#regex()) return value;
+    return this.#deep(value, 0) as T;
+  }
+
+  #deep(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.mask(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > 200) return this.mask(JSON.stringify(value) ?? '');
+    if (Array.isArray(value)) return value.map((v) => this.#deep(v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[this.mask(k)] = this.#deep(v, depth + 1);
+    return out;
+  }
+}

@@ -1,0 +1,75 @@
+// Where a credential goes (header with prefix, bearer, query parameter) and where it may go (allowed hosts).
+import { hostAllowed, hostOf } from '../core/credentials';
+import { MIN_SECRET_LENGTH } from '../core/mask';
+import { findService, type Placement } from '../core/services';
+import type { CredentialForRun } from './types';
+
+/** The placement of a credential: its own header/query, else bearer, else its service's default. */
+export function placementOf(cred: CredentialForRun): Placement {
+  if (cred.header) return { header: cred.header };
+  if (cred.query) return { query: cred.query };
+  if (cred.authType === 'bearer') return { header: { name: 'Authorization', prefix: 'Bearer ' } };
+  return findService(cred.service)?.defaultPlacement ?? { header: { name: 'X-API-Key', prefix: '' } };
+}
+
+/** Prefixes a value is sent with (the masker also masks base64 of prefix+value). */
+export function prefixesOf(cred: CredentialForRun): string[] {
+  const p = placementOf(cred).header?.prefix;
+  return p ? [p, p.trim()] : [];
+}
+
+/**
+ * Hosts the credential may be sent to: its own `hosts`, else its service's. When the service's base URL is
+ * overridden (`serviceBaseUrls`, set by whoever runs the engine, e.g. tests pointing at a local upstream), that
+ * URL's host is allowed too.
+ */
+export function allowedHostsOf(cred: CredentialForRun, serviceBaseUrls?: Record<string, string>): string[] {
+  const own = cred.hosts?.length ? cred.hosts : (findService(cred.service)?.hosts ?? []);
+  const override = serviceBaseUrls?.[cred.service];
+  const extra = override ? hostOf(override)?.host : undefined;
+  return extra ? [...own, extra] : own;
+}
+
+export interface Injected {
+  url: URL;
+  headers: Record<string, string>;
+}
+
+/**
+ * Puts the credential into the request, or explains (without the value) why it must not be sent.
+ * The request is only sent when this returns `{ ok: true }`.
+ */
+export function injectCredential(
+  cred: CredentialForRun,
+  url: URL,
+  headers: Record<string, string>,
+  serviceBaseUrls?: Record<string, string>,
+): { ok: true; request: Injected } | { ok: false; error: string } {
+  if (cred.value.length < MIN_SECRET_LENGTH)
+    return {
+      ok: false,
+      error: `credential "${cred.id}" has a value shorter than ${MIN_SECRET_LENGTH} characters; refusing to send it`,
+    };
+  const allowed = allowedHostsOf(cred, serviceBaseUrls);
+  if (!allowed.length)
+    return {
+      ok: false,
+      error: `credential "${cred.id}" has no allowed hosts (give it "hosts"); nothing was sent`,
+    };
+  if (!hostAllowed(allowed, url.href))
+    return {
+      ok: false,
+      error: `credential "${cred.id}" may only be sent to ${allowed.join(', ')}, not to ${url.host}; nothing was sent`,
+    };
+  const placement = placementOf(cred);
+  const out = new URL(url.href);
+  const outHeaders = { ...headers };
+  if (placement.query) {
+    out.searchParams.set(placement.query.param, cred.value);
+  } else {
+    const h = placement.header ?? { name: 'X-API-Key', prefix: '' };
+    for (const k of Object.keys(outHeaders)) if (k.toLowerCase() === h.name.toLowerCase()) delete outHeaders[k];
+    outHeaders[h.name] = `${h.prefix}${cred.value}`;
+  }
+  return { ok: true, request: { url: out, headers: outHeaders } };
+}

@@ -1,0 +1,225 @@
+// The workflow engine: validate, resolve the credentials the workflow references (once per run, so a run keeps the
+// values it started with while a rotation happens), run the nodes in dependency order, mask everything on its way
+// out. Nodes: trigger (output = run input), http, code (QuickJS sandbox), connectors (`<service>.<operation>`).
+import { randomBytes } from 'node:crypto';
+import { Masker } from '../core/mask';
+import { findOperation } from '../core/services';
+import {
+  type CodeNode,
+  type ConnectorNode,
+  graphProblems,
+  type HttpNode,
+  isCodeNode,
+  isConnectorNode,
+  isHttpNode,
+  isTriggerNode,
+  topologicalOrder,
+  type Workflow,
+  type WorkflowNode,
+  WorkflowSchema,
+} from '../core/workflow';
+import { renderDeep, type ExpressionScope } from '../core/expressions';
+import { buildConnectorRequest } from './connector';
+import { send } from './http';
+import { prefixesOf } from './inject';
+import { runCode } from './sandbox';
+import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
+
+export function newExecutionId(): string {
+  return `exe_${randomBytes(12).toString('base64url')}`;
+}
+
+/** Problems that stop a workflow from running at all (schema, graph, unknown node types); empty when runnable. */
+export function workflowProblems(workflow: unknown): string[] {
+  const parsed = WorkflowSchema.safeParse(workflow);
+  if (!parsed.success)
+    return parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(workflow)'}: ${i.message}`);
+  const problems = graphProblems(parsed.data).map((p) => p.message);
+  for (const n of parsed.data.nodes)
+    if (isConnectorNode(n) && !findOperation(n.type))
+      problems.push(`node "${n.id}": unknown node type "${n.type}" (not in the service catalog)`);
+  return problems;
+}
+
+type NodeOutcome = { ok: true; output: unknown } | { ok: false; error: string; output?: unknown };
+
+interface RunState {
+  execution: Execution;
+  scope: ExpressionScope;
+  masker: Masker;
+  credentials: Map<string, CredentialForRun>;
+  options: RunOptions;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function credentialIds(wf: Workflow): string[] {
+  const ids = new Set<string>();
+  for (const n of wf.nodes) if ('credential' in n && typeof n.credential === 'string') ids.add(n.credential);
+  return [...ids];
+}
+
+function credentialFor(state: RunState, id: string | undefined): CredentialForRun | undefined {
+  return id === undefined ? undefined : state.credentials.get(id);
+}
+
+async function runHttp(node: HttpNode, state: RunState): Promise<NodeOutcome> {
+  const rendered = renderDeep(
+    { url: node.url, headers: node.headers ?? {}, query: node.query ?? {}, body: node.body },
+    state.scope,
+  ) as { url: unknown; headers: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
+  const toStrings = (m: Record<string, unknown>): Record<string, string> =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]));
+  return send({
+    method: node.method,
+    url: typeof rendered.url === 'string' ? rendered.url : String(rendered.url),
+    headers: toStrings(rendered.headers),
+    query: toStrings(rendered.query),
+    body: rendered.body,
+    credential: credentialFor(state, node.credential),
+    timeoutMs: node.timeoutMs,
+    signal: state.options.signal,
+    serviceBaseUrls: state.options.serviceBaseUrls,
+  });
+}
+
+async function runConnector(node: ConnectorNode, state: RunState): Promise<NodeOutcome> {
+  const params = renderDeep(node.params ?? {}, state.scope) as Record<string, unknown>;
+  const built = buildConnectorRequest(node.type, params, state.options.serviceBaseUrls);
+  if (!built.ok) return built;
+  const cred = credentialFor(state, node.credential);
+  if (cred && cred.service !== built.request.service && cred.service !== 'custom')
+    return {
+      ok: false,
+      error: `credential "${cred.id}" is for service "${cred.service}", not "${built.request.service}"`,
+    };
+  return send({
+    ...built.request,
+    credential: cred,
+    timeoutMs: node.timeoutMs,
+    signal: state.options.signal,
+    serviceBaseUrls: state.options.serviceBaseUrls,
+  });
+}
+
+async function runCodeNode(node: CodeNode, state: RunState, record: NodeRecord): Promise<NodeOutcome> {
+  const result = await runCode({
+    code: node.code,
+    input: state.scope.$input,
+    nodes: state.scope.$node,
+    timeoutMs: node.timeoutMs,
+    memoryLimitMb: node.memoryLimitMb,
+    onLog: (line: LogLine) => record.logs.push({ ...line, message: state.masker.mask(line.message) }),
+  });
+  return result.ok ? { ok: true, output: result.output } : { ok: false, error: result.error };
+}
+
+async function runNode(node: WorkflowNode, state: RunState, record: NodeRecord): Promise<NodeOutcome> {
+  try {
+    if (isTriggerNode(node)) return { ok: true, output: state.scope.$input };
+    if (isHttpNode(node)) return await runHttp(node, state);
+    if (isCodeNode(node)) return await runCodeNode(node, state, record);
+    if (isConnectorNode(node)) return await runConnector(node as ConnectorNode, state);
+    return { ok: false, error: `unknown node type "${(node as { type: string }).type}"` };
+  } catch (err) {
+    // Expression errors ($node.x has not run, bad paths) and anything unexpected: a node failure, never a crash.
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function emit(state: RunState, record: NodeRecord, logsFrom = 0): void {
+  const cb = state.options.onProgress;
+  if (!cb) return;
+  const event: ProgressEvent = {
+    executionId: state.execution.id,
+    nodeId: record.id,
+    nodeType: record.type,
+    status: record.status,
+  };
+  if (record.durationMs !== undefined) event.durationMs = record.durationMs;
+  if (record.error !== undefined) event.error = state.masker.mask(record.error);
+  if (record.logs.length > logsFrom) event.logs = state.masker.maskDeep(record.logs.slice(logsFrom));
+  try {
+    cb(event);
+  } catch {
+    // A listener's failure never breaks the run.
+  }
+}
+
+function finish(state: RunState, status: Execution['status'], error?: string): Execution {
+  const ex = state.execution;
+  ex.status = status;
+  ex.finishedAt = now();
+  ex.durationMs = Date.parse(ex.finishedAt) - Date.parse(ex.startedAt);
+  if (error !== undefined) ex.error = error;
+  for (const n of ex.nodes) if (n.status === 'pending') n.status = status === 'cancelled' ? 'cancelled' : 'skipped';
+  return state.masker.maskDeep(ex);
+}
+
+export async function runWorkflow(workflow: Workflow, options: RunOptions): Promise<Execution> {
+  const masker = new Masker();
+  const input = options.input ?? {};
+  const execution: Execution = {
+    id: options.executionId ?? newExecutionId(),
+    workflowId: typeof workflow?.id === 'string' ? workflow.id : '',
+    status: 'running',
+    startedAt: now(),
+    input,
+    nodes: [],
+  };
+  const state: RunState = { execution, scope: { $input: input, $node: {} }, masker, credentials: new Map(), options };
+
+  const problems = workflowProblems(workflow);
+  if (problems.length) return finish(state, 'failed', `the workflow cannot run: ${problems.join('; ')}`);
+  const wf = WorkflowSchema.parse(workflow);
+  const byId = new Map(wf.nodes.map((n) => [n.id, n]));
+  const order = topologicalOrder(wf);
+  execution.nodes = order.map((id) => ({ id, type: byId.get(id)!.type, status: 'pending', logs: [] }));
+
+  // Resolve every credential the workflow references, once: the run uses these values to the end.
+  for (const id of credentialIds(wf)) {
+    let cred: CredentialForRun | undefined;
+    try {
+      cred = await options.credentials(id);
+    } catch (err) {
+      return finish(state, 'failed', `credential "${id}" could not be loaded: ${(err as Error).message}`);
+    }
+    if (!cred) return finish(state, 'failed', `credential "${id}" does not exist`);
+    masker.add(cred.value, prefixesOf(cred));
+    state.credentials.set(id, cred);
+  }
+
+  let last: unknown;
+  for (const record of execution.nodes) {
+    if (options.signal?.aborted) return finish(state, 'cancelled', 'the run was cancelled');
+    const node = byId.get(record.id)!;
+    record.status = 'running';
+    record.startedAt = now();
+    const t0 = performance.now();
+    emit(state, record);
+    const outcome = await runNode(node, state, record);
+    record.durationMs = Math.round((performance.now() - t0) * 100) / 100;
+    record.finishedAt = now();
+    if (outcome.output !== undefined) record.output = masker.maskDeep(outcome.output);
+    if (!outcome.ok) {
+      const cancelled = options.signal?.aborted === true;
+      record.status = cancelled ? 'cancelled' : 'failed';
+      record.error = masker.mask(outcome.error);
+      emit(state, record, 0);
+      return finish(
+        state,
+        cancelled ? 'cancelled' : 'failed',
+        cancelled ? 'the run was cancelled' : `node "${record.id}" failed: ${record.error}`,
+      );
+    }
+    record.status = 'succeeded';
+    // Later nodes (and code nodes) see masked data only: a secret echoed by a service never reaches them.
+    state.scope.$node[record.id] = record.output;
+    last = record.output;
+    emit(state, record, 0);
+  }
+  if (last !== undefined) execution.output = last;
+  return finish(state, 'succeeded');
+}

@@ -1,6 +1,6 @@
 // Runtime masking: one masker per run, built from the secret values in use. Replaces each value — and the forms it
 // takes on its way out (base64 and base64url, also inside a longer base64 text such as `Basic base64(user:key)`;
-// URL-encoded as a component and as a form; JSON-escaped once and twice) — with `***`, every occurrence, in strings
+// URL-encoded as a component and as a form; JSON-escaped once and twice; hex) — with `***`, every occurrence, in strings
 // and deep in objects (keys included). One combined regular expression (longest alternative first) per masker,
 // rebuilt only when a value is added.
 //
@@ -22,14 +22,11 @@ function toUrlSafe(s: string): string {
 
 /**
  * The base64 characters that depend only on `value` when it is preceded by `offset` (0..2) unknown bytes and followed
- * by unknown bytes: the groups of 3 bytes lying entirely inside the value.
+ * by unknown bytes: each character carries 6 bits, so those whose bits lie entirely inside the value.
  */
 function base64Core(value: Buffer, offset: number): string {
   const encoded = b64(Buffer.concat([Buffer.alloc(offset), value]));
-  const firstGroup = offset === 0 ? 0 : 1;
-  const endGroup = Math.floor((offset + value.length) / 3);
-  if (endGroup <= firstGroup) return '';
-  return encoded.slice(firstGroup * 4, endGroup * 4);
+  return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + value.length)) / 6));
 }
 
 function formEncode(s: string): string {
@@ -59,6 +56,8 @@ export function secretForms(value: string, prefixes: readonly string[] = []): st
     forms.add(encoded);
     forms.add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   }
+  forms.add(bytes.toString('hex'));
+  forms.add(bytes.toString('hex').toUpperCase());
   const jsonOnce = JSON.stringify(value).slice(1, -1);
   forms.add(jsonOnce);
   forms.add(JSON.stringify(jsonOnce).slice(1, -1));

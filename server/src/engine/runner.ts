@@ -190,6 +190,8 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
     masker.add(cred.value, prefixesOf(cred));
     state.credentials.set(id, cred);
   }
+  // Nodes (code nodes included) see the input masked too: a secret never enters the sandbox.
+  state.scope.$input = masker.maskDeep(input);
 
   let last: unknown;
   for (const record of execution.nodes) {

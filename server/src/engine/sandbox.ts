@@ -127,7 +127,7 @@ const PRELUDE = `(function (emit) {
   "use strict";
   const fmt = (v) => {
     if (typeof v === "string") return v;
-    if (v instanceof Error) return String(v.stack || v);
+    if (v instanceof Error) return v.name + ": " + v.message + (v.stack ? "\\n" + v.stack : "");
     if (typeof v === "function") return "[Function " + (v.name || "anonymous") + "]";
     if (typeof v === "undefined") return "undefined";
     try { const s = JSON.stringify(v); return s === undefined ? String(v) : s; } catch (e) { return String(v); }

@@ -1,0 +1,245 @@
+// The Flero API on node:http: route table → auth → scope/allow-list → body → handler → JSON or problem+json.
+// No framework: measured against fastify and hono (bench/framework-choice.ts), and the route table, problem bodies
+// and RFC 6750 challenges are ours anyway. The hot path (GET /api/workflows/{id}) does no I/O on the embedded store.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { ROUTES } from '../core/routes';
+import type { CredentialResolver } from '../engine/types';
+import { authorize, bearerToken, resolveKey } from './auth';
+import { readJson, validate } from './body';
+import type { App, Ctx, Reply, RouteDef } from './context';
+import { KeyDirectory } from './keyDirectory';
+import { FailedAuthLimiter } from './limiter';
+import { ApiError } from './problem';
+import { Router } from './router';
+import { MODULES } from './routes/index';
+import { type AuditInput, insertAudit } from './store/audit';
+import type { Db } from './store/db';
+import { WorkflowDirectory } from './workflowDirectory';
+
+export interface AppOptions {
+  db: Db;
+  dataDir: string | undefined;
+  keyPrefix: string;
+  /** Failed authentications from one address before 429 (default 20, env FLERO_AUTH_FAILURE_LIMIT). */
+  authFailureLimit?: number;
+  authFailureWindowMs?: number;
+  /** lastUsedAt / key.used flush interval (default 5 s). */
+  flushIntervalMs?: number;
+  runWaitMs?: number;
+  serviceBaseUrls?: Record<string, string>;
+}
+
+export interface ApiServer {
+  app: App;
+  server: Server;
+  /** Stops accepting, waits for requests in flight, flushes lastUsedAt, runs close hooks. Does not close the db. */
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+
+function send(res: ServerResponse, reply: Reply, head: boolean) {
+  const headers: Record<string, string | number> = { ...SECURITY_HEADERS, ...reply.headers };
+  if (reply.status === 204 || (reply.raw === undefined && reply.body === undefined)) {
+    res.writeHead(reply.status, headers).end();
+    return;
+  }
+  const data = reply.raw ?? JSON.stringify(reply.body);
+  headers['content-type'] = reply.contentType ?? 'application/json; charset=utf-8';
+  headers['content-length'] = Buffer.byteLength(data);
+  res.writeHead(reply.status, headers);
+  res.end(head ? undefined : data);
+}
+
+function sendProblem(res: ServerResponse, err: ApiError, head = false) {
+  send(
+    res,
+    {
+      status: err.status,
+      raw: JSON.stringify(err.toProblem()),
+      contentType: 'application/problem+json',
+      headers: err.extra.headers,
+    },
+    head,
+  );
+}
+
+export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
+  const { db } = opts;
+  const closers: (() => Promise<void> | void)[] = [];
+  const audit = (e: AuditInput) => insertAudit(db, e);
+  const keys = await KeyDirectory.load(db, (keyId, count, last) =>
+    audit({ event: 'key.used', keyId, target: keyId, at: new Date(last).toISOString(), detail: { requests: count } }),
+  );
+  const noCredentials: CredentialResolver = async () => undefined;
+  const defs = new Map<string, RouteDef>();
+  for (const m of MODULES) for (const [op, def] of Object.entries(m.routes)) defs.set(op, def);
+  const app: App = {
+    db,
+    dataDir: opts.dataDir,
+    keyPrefix: opts.keyPrefix,
+    baseUrl: 'http://127.0.0.1',
+    keys,
+    workflows: await WorkflowDirectory.load(db),
+    audit,
+    credentials: noCredentials,
+    runWaitMs: opts.runWaitMs ?? 30_000,
+    serviceBaseUrls: opts.serviceBaseUrls,
+    routes: defs,
+    onClose: (fn) => closers.push(fn),
+  };
+  for (const m of MODULES) await m.init?.(app);
+
+  const router = new Router(ROUTES);
+  const limiter = new FailedAuthLimiter(
+    opts.authFailureLimit ?? (Number(process.env.FLERO_AUTH_FAILURE_LIMIT) || 20),
+    opts.authFailureWindowMs ?? (Number(process.env.FLERO_AUTH_FAILURE_WINDOW_MS) || 60_000),
+  );
+
+  const flushEvery = opts.flushIntervalMs ?? 5_000;
+  const flushTimer = setInterval(() => void keys.flush().catch(() => {}), flushEvery);
+  flushTimer.unref();
+
+  async function failAuth(err: ApiError, ip: string, now: number, path: string): Promise<ApiError> {
+    if (err.status === 401 && err.code === 'invalid_token') {
+      const crossed = limiter.fail(ip, now);
+      await audit({
+        event: crossed ? 'auth.blocked' : 'auth.failed',
+        ip,
+        target: path,
+        detail: { reason: err.message },
+      });
+    }
+    return err;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    const head = method === 'HEAD';
+    let match: ReturnType<Router['match']>;
+    try {
+      match = router.match(method, path);
+    } catch {
+      throw new ApiError(400, 'bad_path', 'the request path has invalid percent-encoding');
+    }
+    if (match.kind === 'none') throw new ApiError(404, 'not_found', `no route ${method} ${path.slice(0, 200)}`);
+    if (match.kind === 'method')
+      throw new ApiError(
+        405,
+        'method_not_allowed',
+        `${method} is not allowed here; allowed: ${match.allow.join(', ')}`,
+        {
+          headers: { allow: match.allow.join(', ') },
+        },
+      );
+    const { route, params } = match;
+    const def = defs.get(route.operationId);
+    if (!def) throw new ApiError(404, 'not_found', `${route.method} ${route.path} is not available on this server`);
+    const ip = req.socket.remoteAddress ?? 'unknown';
+
+    let key: Ctx['key'];
+    if (route.scope !== 'none') {
+      const now = Date.now();
+      const wait = limiter.retryAfter(ip, now);
+      if (wait)
+        throw new ApiError(429, 'too_many_failed_auth', `too many failed authentications from ${ip}; retry later`, {
+          headers: { 'retry-after': String(wait) },
+        });
+      const token = bearerToken(req);
+      if (token instanceof ApiError) throw token;
+      let resolved = resolveKey(keys, token, now);
+      if (resolved instanceof Promise) resolved = await resolved;
+      if (resolved instanceof ApiError) throw await failAuth(resolved, ip, now, path);
+      key = resolved;
+      keys.markUsed(key.record.id, now);
+      const denied = authorize(route, key, route.workflowScoped === 'param' ? params.id : undefined);
+      if (denied) throw denied;
+    }
+
+    let body: unknown;
+    if (def.body) {
+      body = await readJson(req);
+      if (body === undefined && !def.bodyOptional)
+        throw new ApiError(400, 'validation_failed', 'a JSON request body is required', {
+          errors: [{ field: '(body)', message: 'required' }],
+        });
+      if (body !== undefined) body = validate(def.body, body);
+    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      // Routes without a body schema still must not be sent a huge body.
+      await readJson(req);
+    }
+
+    const ctx: Ctx = {
+      app,
+      req,
+      res,
+      route,
+      params,
+      query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+      key,
+      body,
+      ip,
+    };
+    let reply = def.handler(ctx);
+    if (reply instanceof Promise) reply = await reply;
+    send(res, reply, head);
+  }
+
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    const p = handle(req, res)
+      .catch((err: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        if (err instanceof ApiError) return sendProblem(res, err, req.method === 'HEAD');
+        // Never a stack trace or a value in the body; the message goes to stderr without request data.
+        process.stderr.write(`flero: internal error on ${req.method} ${req.url?.split('?')[0]}: ${String(err)}\n`);
+        sendProblem(res, new ApiError(500, 'internal_error', 'the server failed to handle this request'));
+      })
+      .finally(() => {
+        inFlight.delete(p);
+        // A request body we did not read (e.g. 413) must not be parsed as the next request.
+        if (!req.complete) res.once('finish', () => req.socket.destroy());
+      });
+    inFlight.add(p);
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const tooBig = err.code === 'HPE_HEADER_OVERFLOW';
+    const e = tooBig
+      ? new ApiError(431, 'headers_too_large', 'the request headers are too large')
+      : new ApiError(400, 'bad_request', 'the request is not valid HTTP');
+    const body = JSON.stringify(e.toProblem());
+    socket.end(
+      `HTTP/1.1 ${e.status} ${tooBig ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    server,
+    close() {
+      closing ??= (async () => {
+        clearInterval(flushTimer);
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => server.closeAllConnections(), 10_000);
+          force.unref();
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
+        });
+        await Promise.allSettled([...inFlight]);
+        await keys.flush().catch(() => {});
+        for (const fn of closers.reverse()) await fn();
+      })();
+      return closing;
+    },
+  };
+}

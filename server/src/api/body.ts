@@ -1,0 +1,69 @@
+// Reads and parses a JSON request body: 413 over the limit (checked on Content-Length and while streaming), 415 for
+// another media type, 400 `malformed_json` for bad JSON, then zod validation → 400 `validation_failed` with fields.
+import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
+import { ApiError, type FieldError, validationError } from './problem';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const tooLarge = () =>
+  new ApiError(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`, {
+    headers: { connection: 'close' },
+  });
+
+function isJsonType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/** The raw body, or undefined when there is none. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer | undefined> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge();
+  if (declared === '0' || (declared === undefined && req.headers['transfer-encoding'] === undefined)) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return size ? Buffer.concat(chunks, size) : undefined;
+}
+
+/** Parses the JSON body (if any); `undefined` when there is no body. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req);
+  if (!raw) return undefined;
+  if (!isJsonType(req.headers['content-type']))
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `send the body as application/json (got ${req.headers['content-type'] ? `"${req.headers['content-type'].slice(0, 100)}"` : 'no Content-Type'})`,
+    );
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new ApiError(400, 'malformed_json', `the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export function zodFieldErrors(error: z.ZodError): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) out.push({ field: [...base, k].join('.'), message: 'unknown field' });
+      continue;
+    }
+    out.push({ field: base.length ? base.join('.') : '(body)', message: issue.message });
+  }
+  return out;
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw validationError(zodFieldErrors(r.error), what);
+  return r.data;
+}

@@ -1,0 +1,89 @@
+// What route handlers see. A route module (routes/*.ts) exports an ApiModule: handlers keyed by the operationId of
+// THE route table (core/routes.ts), each with its request/response zod schemas (the OpenAPI document is generated
+// from them), plus an optional `init` run once at start-up. Auth, scope and allow-list checks happen before a
+// handler runs, from the route table; handlers only check what depends on data (e.g. an execution's workflow).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import type { RouteSpec } from '../core/routes';
+import type { CredentialResolver } from '../engine/types';
+import type { AuthKey, KeyDirectory } from './keyDirectory';
+import type { AuditInput } from './store/audit';
+import type { Db } from './store/db';
+import type { WorkflowDirectory } from './workflowDirectory';
+
+export interface App {
+  db: Db;
+  /** Absolute embedded data dir, or undefined on PostgreSQL. */
+  dataDir: string | undefined;
+  keyPrefix: string;
+  /** `http://HOST:PORT` the server listens on (set once listening). */
+  baseUrl: string;
+  keys: KeyDirectory;
+  workflows: WorkflowDirectory;
+  /** Records an audit event (never pass a secret in `detail`). */
+  audit(e: AuditInput): Promise<void>;
+  /** How runs look credentials up; the credentials area replaces the default (no credentials). */
+  credentials: CredentialResolver;
+  /** How long `POST /api/workflows/{id}/run` waits before answering 202 (default 30 s). */
+  runWaitMs: number;
+  /** Service id → base URL overrides handed to the engine (tests point services at a local upstream). */
+  serviceBaseUrls: Record<string, string> | undefined;
+  /** Every registered route definition by operationId (the OpenAPI document reads it). */
+  routes: ReadonlyMap<string, RouteDef>;
+  /** Called on shutdown, in reverse order of registration. */
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+export interface Ctx<B = unknown> {
+  app: App;
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: RouteSpec;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The authenticated key (undefined on public routes). */
+  key: AuthKey | undefined;
+  body: B;
+  ip: string;
+}
+
+export interface Reply {
+  status: number;
+  /** Serialised as JSON (unless `raw`). */
+  body?: unknown;
+  /** Already-serialised JSON bytes. */
+  raw?: Buffer | string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteDef<B = unknown> {
+  /** Request body schema (JSON). Validated before the handler; errors → 400 validation_failed. */
+  body?: z.ZodType<B>;
+  /** The body may be omitted (the handler gets undefined). */
+  bodyOptional?: boolean;
+  /** Query parameters (documented; handlers validate with `validate`). */
+  query?: z.ZodType;
+  /** Success and handler-specific statuses. Auth/validation/404 statuses are added from the route table. */
+  responses: Record<number, ResponseDoc>;
+  handler(ctx: Ctx<B>): Reply | Promise<Reply>;
+}
+
+export interface ApiModule {
+  // biome-ignore lint/suspicious/noExplicitAny: each route has its own body type; defineRoute keeps them checked
+  routes: Record<string, RouteDef<any>>;
+  init?(app: App): Promise<void>;
+}
+
+/** Typed helper: the handler's `ctx.body` is the body schema's output type. */
+export function defineRoute<S extends z.ZodType | undefined = undefined>(
+  def: Omit<RouteDef<S extends z.ZodType ? z.output<S> : undefined>, 'body'> & { body?: S },
+): RouteDef<S extends z.ZodType ? z.output<S> : undefined> {
+  return def as RouteDef<S extends z.ZodType ? z.output<S> : undefined>;
+}

@@ -1,0 +1,116 @@
+// Who holds a key. The embedded store is written by this process only (the data-dir lock), so an in-memory index of
+// key hash → key is authoritative and the auth hot path never queries. With PostgreSQL several servers share the
+// keys, so there is NO positive cache: every request looks its key up by hash (one indexed query), and a revoke on
+// any server is seen by the very next request on every other server.
+import { hashKey } from '../core/keys';
+import { SCOPES, type Scope } from '../core/scopes';
+import type { Db } from './store/db';
+import { insertKey, keyByHash, liveKeysWithHash, type NewKey, revokeKey, touchKeys } from './store/keys';
+import type { ApiKeyRecord } from './store/records';
+
+export interface AuthKey {
+  record: ApiKeyRecord;
+  scopes: ReadonlySet<Scope>;
+  /** undefined = all workflows */
+  workflows: ReadonlySet<string> | undefined;
+  /** ms since epoch, or Infinity */
+  expiresMs: number;
+}
+
+export function toAuthKey(record: ApiKeyRecord): AuthKey {
+  return {
+    record,
+    scopes: new Set(record.scopes),
+    workflows: record.workflows === 'all' ? undefined : new Set(record.workflows),
+    expiresMs: record.expiresAt ? Date.parse(record.expiresAt) : Number.POSITIVE_INFINITY,
+  };
+}
+
+export class KeyDirectory {
+  private readonly index = new Map<string, AuthKey>(); // embedded only
+  private readonly byId = new Map<string, string>(); // key id → hash (embedded only)
+  private used = new Map<string, number>(); // key id → last use (ms)
+  private usedCount = new Map<string, number>();
+
+  private constructor(
+    private readonly db: Db,
+    private readonly onUsed: (keyId: string, count: number, lastMs: number) => Promise<void>,
+  ) {}
+
+  static async load(db: Db, onUsed: (keyId: string, count: number, lastMs: number) => Promise<void>) {
+    const dir = new KeyDirectory(db, onUsed);
+    if (db.kind === 'embedded') for (const { record, hash } of await liveKeysWithHash(db)) dir.remember(record, hash);
+    return dir;
+  }
+
+  private remember(record: ApiKeyRecord, hash: string) {
+    this.index.set(hash, toAuthKey(record));
+    this.byId.set(record.id, hash);
+  }
+
+  /** The live key with this hash: synchronous from the index (embedded), a query (PostgreSQL). */
+  lookup(hash: string): AuthKey | undefined | Promise<AuthKey | undefined> {
+    if (this.db.kind === 'embedded') return this.index.get(hash);
+    return keyByHash(this.db, hash).then((r) => (r ? toAuthKey(r) : undefined));
+  }
+
+  async create(plaintext: string, k: NewKey): Promise<ApiKeyRecord> {
+    const { record, hash } = await insertKey(this.db, plaintext, k);
+    if (this.db.kind === 'embedded') this.remember(record, hash);
+    return record;
+  }
+
+  /** Creates the owner key (all scopes, all workflows) if the store has no key yet; false if it has one. */
+  async createOwnerIfEmpty(plaintext: string): Promise<ApiKeyRecord | undefined> {
+    const made = await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [4_711_002]); // servers starting together on PostgreSQL
+      const n = await tx.query<{ n: number | string }>('SELECT count(*) AS n FROM api_keys');
+      if (Number(n[0]?.n ?? 0) > 0) return undefined;
+      return insertKey(tx, plaintext, {
+        name: 'owner',
+        scopes: [...SCOPES],
+        workflows: 'all',
+        expiresAt: null,
+        createdBy: null,
+      });
+    });
+    if (!made) return undefined;
+    if (this.db.kind === 'embedded') this.remember(made.record, made.hash);
+    return made.record;
+  }
+
+  async revoke(id: string): Promise<ApiKeyRecord | undefined> {
+    const record = await revokeKey(this.db, id);
+    const hash = this.byId.get(id);
+    if (hash) {
+      this.index.delete(hash);
+      this.byId.delete(id);
+    }
+    return record;
+  }
+
+  /** Records a use (no I/O): flushed in one batch by `flush()`. */
+  markUsed(keyId: string, now: number) {
+    this.used.set(keyId, now);
+    this.usedCount.set(keyId, (this.usedCount.get(keyId) ?? 0) + 1);
+    if (this.db.kind === 'embedded') {
+      const k = this.index.get(this.byId.get(keyId) ?? '');
+      if (k) k.record.lastUsedAt = new Date(now).toISOString();
+    }
+  }
+
+  /** Writes lastUsedAt for every key used since the last flush (one statement) and their `key.used` audit rows. */
+  async flush(): Promise<void> {
+    if (!this.used.size) return;
+    const used = this.used;
+    const counts = this.usedCount;
+    this.used = new Map();
+    this.usedCount = new Map();
+    await touchKeys(this.db, used);
+    for (const [id, last] of used) await this.onUsed(id, counts.get(id) ?? 1, last);
+  }
+
+  static hash(plaintext: string): string {
+    return hashKey(plaintext);
+  }
+}

@@ -1,0 +1,38 @@
+// Public routes: health, the HTML reference and the OpenAPI document.
+import { z } from 'zod';
+import { type App, type ApiModule, defineRoute } from '../context';
+import { renderDocsPage } from '../docsPage';
+import { buildOpenApi } from '../openapi';
+
+const HOST = /^[A-Za-z0-9.[\]:-]{1,300}$/;
+
+function serverUrl(app: App, host: string | undefined): string {
+  if (host && HOST.test(host)) return `http://${host}`;
+  return app.baseUrl;
+}
+
+export const systemModule: ApiModule = {
+  routes: {
+    health: defineRoute({
+      responses: { 200: { description: 'The server is up', schema: z.object({ status: z.literal('ok') }) } },
+      handler: () => ({ status: 200, raw: '{"status":"ok"}' }),
+    }),
+    apiDocs: defineRoute({
+      responses: { 200: { description: 'The HTML API reference', schema: z.string(), contentType: 'text/html' } },
+      handler({ app, req }) {
+        return {
+          status: 200,
+          raw: renderDocsPage(buildOpenApi(app.routes, serverUrl(app, req.headers.host))),
+          contentType: 'text/html; charset=utf-8',
+          headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
+        };
+      },
+    }),
+    openapi: defineRoute({
+      responses: { 200: { description: 'This document (OpenAPI 3.1)', schema: z.record(z.string(), z.unknown()) } },
+      handler({ app, req }) {
+        return { status: 200, body: buildOpenApi(app.routes, serverUrl(app, req.headers.host)) };
+      },
+    }),
+  },
+};

@@ -1,0 +1,99 @@
+// Versioned schema migrations, applied in order inside one transaction each and recorded in `flero_migrations`.
+// To change the schema, APPEND a migration with the next version number; never edit or reorder an applied one.
+// Other areas add theirs here too (e.g. credentials: version 2). Servers sharing one PostgreSQL serialise migration
+// with an advisory lock, so concurrent starts are safe.
+import type { Db } from './db';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'api keys, workflows, executions, audit log',
+    sql: `
+      CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        key_hash text UNIQUE,             -- SHA-256 hex of the whole key; NULL once revoked
+        start text NOT NULL,              -- prefix + first 4 random chars, for listings
+        scopes text NOT NULL,             -- JSON array of scopes
+        workflows text NOT NULL,          -- JSON: "all" or an array of workflow ids
+        expires_at timestamptz,
+        created_at timestamptz NOT NULL,
+        last_used_at timestamptz,
+        revoked_at timestamptz,
+        created_by text                   -- id of the key that minted it (NULL: owner / CLI)
+      );
+      CREATE TABLE workflows (
+        id text PRIMARY KEY,
+        document text NOT NULL,           -- the workflow JSON exactly as validated
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE TABLE executions (
+        id text PRIMARY KEY,
+        workflow_id text NOT NULL,
+        status text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        record text NOT NULL,             -- the Execution JSON (masked by the engine)
+        key_id text
+      );
+      CREATE INDEX executions_by_workflow ON executions (workflow_id, started_at DESC);
+      CREATE INDEX executions_by_start ON executions (started_at DESC);
+      CREATE TABLE audit_log (
+        seq bigserial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        event text NOT NULL,
+        key_id text,
+        ip text,
+        target text,
+        detail text                       -- JSON object or NULL; never a secret
+      );
+    `,
+  },
+];
+
+const LOCK_ID = 4_711_001; // pg_advisory_xact_lock id for migrations
+
+/** Applies pending migrations; returns the versions applied now. */
+export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS flero_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  sorted.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migrations must be numbered 1, 2, 3…: found ${m.version} at ${i + 1}`);
+  });
+  const applied: number[] = [];
+  for (const m of sorted) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
+      const done = await tx.query('SELECT 1 FROM flero_migrations WHERE version = $1', [m.version]);
+      if (done.length) return;
+      for (const stmt of splitStatements(m.sql)) await tx.query(stmt);
+      await tx.query('INSERT INTO flero_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    });
+  }
+  return applied;
+}
+
+/** Splits on `;` at line ends (migrations hold no procedural code), dropping `--` comments. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split('\n')
+    .map((l) => l.replace(/--.*$/, ''))
+    .join('\n')
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export async function schemaVersion(db: Db): Promise<number> {
+  const rows = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM flero_migrations');
+  return rows[0]?.v ?? 0;
+}

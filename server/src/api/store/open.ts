@@ -1,0 +1,51 @@
+// Opens the store the CLI options ask for: PostgreSQL with --database-url, else PGlite under the locked --data dir.
+// Migrations run on open. Used by `flero serve` and `flero keys`.
+import { resolve } from 'node:path';
+import type { Db } from './db';
+import { type DataDirLock, lockDataDir } from './lock';
+import { migrate } from './migrations';
+import { openPglite } from './pglite';
+import { openPostgres } from './postgres';
+
+export interface OpenedStore {
+  db: Db;
+  /** Absolute data dir (embedded store) — others keep files beside it (e.g. the master key). */
+  dataDir: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function openStore(opts: { dataDir?: string; databaseUrl?: string }): Promise<OpenedStore> {
+  if (opts.databaseUrl) {
+    const db = await openPostgres(opts.databaseUrl);
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return { db, dataDir: undefined, close: () => db.close() };
+  }
+  const dataDir = resolve(opts.dataDir ?? '.flero');
+  const lock: DataDirLock = lockDataDir(dataDir); // throws DataDirLockedError before touching anything
+  let db: Db | undefined;
+  try {
+    db = await openPglite(dataDir);
+    await migrate(db);
+  } catch (err) {
+    await db?.close().catch(() => {});
+    lock.release();
+    throw err;
+  }
+  const opened = db;
+  return {
+    db: opened,
+    dataDir,
+    async close() {
+      try {
+        await opened.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Row ↔ record mapping for the API's tables. Timestamps leave as ISO strings; JSON columns are text.
+import type { Scope } from '../../core/scopes';
+
+export type WorkflowAccess = 'all' | string[];
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  start: string;
+  scopes: Scope[];
+  workflows: WorkflowAccess;
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdBy: string | null;
+}
+
+export interface WorkflowRow {
+  id: string;
+  /** The document's JSON text exactly as stored. */
+  document: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  event: string;
+  keyId: string | null;
+  ip: string | null;
+  target: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export function iso(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  const d = new Date(String(v));
+  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  start: string;
+  scopes: string;
+  workflows: string;
+  expires_at: unknown;
+  created_at: unknown;
+  last_used_at: unknown;
+  revoked_at: unknown;
+  created_by: string | null;
+  key_hash?: string | null;
+}
+
+export function keyFromRow(r: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    start: r.start,
+    scopes: JSON.parse(r.scopes) as Scope[],
+    workflows: JSON.parse(r.workflows) as WorkflowAccess,
+    expiresAt: iso(r.expires_at),
+    createdAt: iso(r.created_at)!,
+    lastUsedAt: iso(r.last_used_at),
+    revokedAt: iso(r.revoked_at),
+    createdBy: r.created_by,
+  };
+}
+
+export const KEY_COLUMNS =
+  'id, name, start, scopes, workflows, expires_at, created_at, last_used_at, revoked_at, created_by';

@@ -1,0 +1,80 @@
+// "Test connection": the service's no-op call with the credential injected, through the same code path as a run
+// (host binding included). Never throws; the detail explains the outcome and never contains the value.
+import type { CredentialMeta } from '../core/credentials';
+import { Masker } from '../core/mask';
+import { findService } from '../core/services';
+import { baseUrlFor } from './connector';
+import { send } from './http';
+import { prefixesOf } from './inject';
+
+export interface TestResult {
+  ok: boolean;
+  /** The service's HTTP status, 0 when no response came (nothing sent, network error). */
+  status: number;
+  detail: string;
+}
+
+export const TEST_TIMEOUT_MS = 10_000;
+
+function verdict(status: number, body: unknown): TestResult {
+  // Slack and others answer 200 with `{ ok: false, error }` for a bad token.
+  const b = body as { ok?: unknown; error?: unknown } | null;
+  if (status >= 200 && status < 300 && b && typeof b === 'object' && b.ok === false) {
+    const why = typeof b.error === 'string' ? ` (${b.error})` : '';
+    return { ok: false, status, detail: `the service rejected the key${why}` };
+  }
+  if (status >= 200 && status < 300)
+    return { ok: true, status, detail: `the service accepted the key (HTTP ${status})` };
+  if (status === 401 || status === 403)
+    return { ok: false, status, detail: `the service rejected the key (HTTP ${status})` };
+  if (status === 404)
+    return { ok: false, status, detail: 'the test endpoint was not found (HTTP 404): check the base URL / hosts' };
+  if (status === 429)
+    return { ok: false, status, detail: 'the service is rate-limiting requests (HTTP 429): try again later' };
+  if (status >= 500) return { ok: false, status, detail: `the service had an error (HTTP ${status}): try again later` };
+  return { ok: false, status, detail: `the service answered HTTP ${status}` };
+}
+
+/**
+ * @param baseUrlOverride the service's base URL to use instead of the catalog's (tests: a local upstream)
+ */
+export async function testCredential(
+  meta: CredentialMeta,
+  value: string,
+  baseUrlOverride?: string,
+): Promise<TestResult> {
+  const masker = new Masker();
+  const cred = { ...meta, value };
+  masker.add(value, prefixesOf(cred));
+  try {
+    const service = findService(meta.service);
+    if (!service) return { ok: false, status: 0, detail: `unknown service "${meta.service}"` };
+    let base = baseUrlOverride ?? service.baseUrl;
+    if (!base) {
+      const host = meta.hosts?.find((h) => !h.startsWith('*.'));
+      if (!host)
+        return {
+          ok: false,
+          status: 0,
+          detail: 'a custom credential needs a concrete host in "hosts" to test against; nothing was sent',
+        };
+      base = `https://${host}`;
+    }
+    const overrides = baseUrlOverride ? { [meta.service]: baseUrlOverride } : undefined;
+    const url = `${baseUrlFor(service.id, base)}${service.test.path}`;
+    const res = await send({
+      method: service.test.method,
+      url,
+      credential: cred,
+      timeoutMs: TEST_TIMEOUT_MS,
+      serviceBaseUrls: overrides,
+    });
+    if (res.output) {
+      const v = verdict(res.output.status, res.output.body);
+      return { ...v, detail: masker.mask(v.detail) };
+    }
+    return { ok: false, status: 0, detail: masker.mask(res.ok ? 'no response' : res.error) };
+  } catch (err) {
+    return { ok: false, status: 0, detail: masker.mask(`the test failed: ${(err as Error).message}`) };
+  }
+}

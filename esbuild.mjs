@@ -5,7 +5,7 @@
 // Server bundles are ESM so that PGlite's and QuickJS's `new URL('x.wasm', import.meta.url)` resolve to the files we
 // copy beside the bundle (in CJS output esbuild would leave `import.meta.url` empty and they fail at run time).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,9 +76,28 @@ function copyAssets() {
   }
 }
 
+/**
+ * dist/workflow.schema.json — the extension's `jsonValidation` schema for `*.flero.json`, generated from the same zod
+ * schema the server validates with (core/workflow.ts `workflowJsonSchema()`, like `flero schema`).
+ */
+async function writeWorkflowSchema() {
+  const out = await esbuild.build({
+    entryPoints: [join(root, 'server/src/core/workflow.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = out.outputFiles[0].text;
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  writeFileSync(join(dist, 'workflow.schema.json'), `${JSON.stringify(mod.workflowJsonSchema(), null, 2)}\n`);
+}
+
 const present = programs.filter((p) => Object.values(p.entryPoints).every((f) => existsSync(f)));
 if (production) rmSync(dist, { recursive: true, force: true });
 copyAssets();
+await writeWorkflowSchema();
 if (watch) {
   for (const p of present) await (await esbuild.context(p)).watch();
   console.log('esbuild: watching');

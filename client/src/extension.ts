@@ -1,5 +1,66 @@
-// Placeholder until the extension issue lands.
-import type * as vscode from 'vscode';
+// Entry point. `activate` is quick (no network; the connection check and the language server start afterwards) and
+// shows its own failures.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/index';
+import { readConfig, RECONNECT_SETTINGS, RESTART_LSP_SETTINGS } from './config';
+import { Ctx } from './ctx';
+import { EXECUTION_SCHEME } from './executionDocs';
+import { registerStatusBar } from './statusBar';
+import { createTestApi, type FleroTestApi, testApiEnabled } from './testApi';
+import { registerViews } from './views/index';
 
-export function activate(_context: vscode.ExtensionContext): void {}
-export function deactivate(): void {}
+let current: Ctx | undefined;
+
+export function activate(context: vscode.ExtensionContext): FleroTestApi | undefined {
+  try {
+    const ctx = new Ctx(context);
+    current = ctx;
+    context.subscriptions.push(ctx);
+    registerCommands(ctx);
+    registerViews(ctx);
+    registerStatusBar(ctx);
+    ctx.subscriptions.push(
+      vscode.workspace.registerTextDocumentContentProvider(EXECUTION_SCHEME, ctx.executions),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (RECONNECT_SETTINGS.some((s) => e.affectsConfiguration(s))) void ctx.connect();
+        if (RESTART_LSP_SETTINGS.some((s) => e.affectsConfiguration(s)))
+          void ctx.lsp.restart().catch((err) => ctx.log.error(String(err)));
+      }),
+      ctx.secrets.onDidChange(() => void ctx.connect()),
+      ctx.localServer.onDidChange(() => void ctx.connect()),
+    );
+    setTimeout(() => void afterActivation(ctx), 0);
+    return testApiEnabled(context) ? createTestApi(ctx) : undefined;
+  } catch (e) {
+    const message = `Flero failed to activate: ${e instanceof Error ? e.message : String(e)}`;
+    void vscode.window.showErrorMessage(message);
+    console.error(message);
+    return undefined;
+  }
+}
+
+async function afterActivation(ctx: Ctx): Promise<void> {
+  ctx.log.info(
+    `Flero ${ctx.extension.extension.packageJSON.version as string} in ${vscode.env.appName} (${
+      vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'
+    }${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}); Node ${process.version}.`,
+  );
+  await ctx.connect().catch((e) => ctx.log.error(`Connection check failed: ${String(e)}`));
+  const config = readConfig();
+  if (!config.serverUrl && config.localServerAutoStart && ctx.localServer.state === 'stopped') {
+    void vscode.commands.executeCommand('flero.startLocalServer');
+  }
+  await ctx.lsp.start().catch((e) => {
+    ctx.log.error(String(e instanceof Error ? e.message : e));
+    void vscode.window.showErrorMessage(String(e instanceof Error ? e.message : e), 'Show Logs').then((p) => {
+      if (p) ctx.log.show(true);
+    });
+  });
+}
+
+export async function deactivate(): Promise<void> {
+  const ctx = current;
+  current = undefined;
+  if (!ctx) return;
+  await Promise.allSettled([ctx.localServer.stop(), ctx.lsp.stop()]);
+}

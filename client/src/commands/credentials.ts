@@ -1,0 +1,316 @@
+// External-service credentials: add (with a connection test), test, rotate, delete, copy id. Values go only into
+// SecretStorage (this machine) or to the server over HTTPS/loopback; they are never logged or shown.
+import * as vscode from 'vscode';
+import type { CredentialMeta } from '../../../server/src/core/credentials';
+import { findService, SERVICES, type ServiceSpec } from '../../../server/src/core/services';
+import type { Ctx } from '../ctx';
+import { Cancelled, PreconditionError, required } from '../errors';
+import type { TestResult } from '../model/apiTypes';
+import {
+  credentialMeta,
+  type PlacementKind,
+  parseTestUrl,
+  placementKinds,
+  prefilledPlacement,
+  suggestCredentialId,
+  testRequest,
+  validateCredentialId,
+  validateHeaderName,
+  validateQueryParam,
+  validateSecretValue,
+} from '../model/credentialForm';
+import type { LocalCredential } from '../secrets';
+import { credentialFromArg } from './args';
+import type { CommandHandler } from './index';
+
+const T = 'Add Credential';
+
+/** Makes the service's no-op call from the extension host with a value in hand. Never logs the value or URL. */
+export async function testLocally(meta: CredentialMeta, value: string, testUrl?: string): Promise<TestResult> {
+  const service = findService(meta.service);
+  if (!service) return { ok: false, status: 0, detail: `unknown service "${meta.service}"` };
+  const req = testRequest(meta, value, service, testUrl);
+  if ('error' in req) return { ok: false, status: 0, detail: req.error };
+  try {
+    const res = await fetch(req.url, { method: req.method, headers: req.headers, signal: AbortSignal.timeout(15_000) });
+    await res.arrayBuffer().catch(() => undefined);
+    return {
+      ok: res.ok,
+      status: res.status,
+      detail: res.ok ? 'the service accepted the credential' : `the service answered HTTP ${res.status}`,
+    };
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    return { ok: false, status: 0, detail: `could not reach ${new URL(req.url).host} (${cause})` };
+  }
+}
+
+function describeTest(id: string, r: TestResult): string {
+  return r.ok
+    ? `Connection OK for "${id}" (HTTP ${r.status}).`
+    : `Connection failed for "${id}": ${r.detail || `HTTP ${r.status}`}.`;
+}
+
+export function takenIds(ctx: Ctx): Set<string> {
+  return new Set(ctx.credentialMetadata().map((c) => c.id));
+}
+
+async function addCredential(ctx: Ctx, preset?: { service?: string; id?: string }): Promise<string | undefined> {
+  const service: ServiceSpec =
+    preset?.service && findService(preset.service)
+      ? findService(preset.service)!
+      : required(
+          await ctx.prompts.pick(
+            SERVICES.map((s) => ({
+              label: s.name,
+              description: s.id,
+              detail: `Auth: ${s.authTypes.join(', ')}${s.hosts.length ? ` · hosts: ${s.hosts.join(', ')}` : ''}`,
+              service: s,
+            })),
+            { title: `${T}: Service`, placeHolder: 'Which service is the key for?', matchOnDescription: true },
+          ),
+        ).service;
+
+  const authType =
+    service.authTypes.length === 1
+      ? service.authTypes[0]!
+      : required(
+          await ctx.prompts.pick(
+            service.authTypes.map((a) => ({
+              label: a === 'bearer' ? 'Bearer token' : 'API key',
+              description: a === 'bearer' ? 'Authorization: Bearer …' : 'a header or query parameter',
+              authType: a,
+            })),
+            { title: `${T}: Auth Type`, placeHolder: `How does ${service.name} take the key?` },
+          ),
+        ).authType;
+
+  const value = required(
+    await ctx.prompts.input({
+      title: `${T}: Value`,
+      prompt: `The ${service.name} ${authType === 'bearer' ? 'token' : 'API key'} (kept in SecretStorage or sent to the Flero server; never shown again)`,
+      password: true,
+      validateInput: validateSecretValue,
+    }),
+  );
+
+  const pre = prefilledPlacement(service, authType);
+  const placement: { header?: { name: string; prefix: string }; query?: { param: string } } = {};
+  if (authType === 'bearer') placement.header = { name: 'Authorization', prefix: 'Bearer ' };
+  else {
+    const kinds = placementKinds(authType);
+    const kind: PlacementKind = required(
+      await ctx.prompts.pick(
+        kinds.map((k) => ({
+          label: k === 'header' ? 'Header' : 'Query parameter',
+          description: k === 'header' ? `${pre.header.name}: ${pre.header.prefix}…` : `?${pre.query.param}=…`,
+          placement: k,
+          picked: k === pre.preferred,
+        })),
+        { title: `${T}: Placement`, placeHolder: 'Where does the key go in each request?' },
+      ),
+    ).placement;
+    if (kind === 'header') {
+      const name = required(
+        await ctx.prompts.input({
+          title: `${T}: Header Name`,
+          value: pre.header.name,
+          validateInput: validateHeaderName,
+        }),
+      );
+      const prefix = required(
+        await ctx.prompts.input({
+          title: `${T}: Header Prefix`,
+          prompt: 'Text before the key, e.g. "Bearer " or "Token " (empty for none)',
+          value: pre.header.prefix,
+        }),
+      );
+      placement.header = { name, prefix };
+    } else {
+      const param = required(
+        await ctx.prompts.input({
+          title: `${T}: Query Parameter`,
+          value: pre.query.param,
+          validateInput: validateQueryParam,
+        }),
+      );
+      placement.query = { param };
+    }
+  }
+
+  let testUrl: string | undefined;
+  let host: string | undefined;
+  if (!service.baseUrl) {
+    const text = required(
+      await ctx.prompts.input({
+        title: `${T}: Test URL`,
+        prompt: 'A URL of the service that answers 2xx with a valid key; its host is where the credential may be sent',
+        placeHolder: 'https://api.example.com/health',
+        validateInput: (v) => {
+          const r = parseTestUrl(v);
+          return 'error' in r ? r.error : undefined;
+        },
+      }),
+    );
+    const r = parseTestUrl(text);
+    if ('error' in r) throw new PreconditionError(r.error);
+    testUrl = r.url;
+    host = r.host;
+  }
+
+  const taken = takenIds(ctx);
+  const id = required(
+    await ctx.prompts.input({
+      title: `${T}: Credential ID`,
+      prompt: 'The id workflow nodes use in "credential"',
+      value: preset?.id ?? suggestCredentialId(service.id, taken),
+      validateInput: (v) => validateCredentialId(v, taken),
+    }),
+  );
+  const meta = credentialMeta({ id, name: `${service.name} (${id})`, service, authType, placement, host });
+
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Testing the connection to ${service.name}…` },
+    () => testLocally(meta, value, testUrl),
+  );
+  ctx.log.info(`Connection test for new credential "${id}": ${result.ok ? 'ok' : 'failed'} (HTTP ${result.status}).`);
+  if (!result.ok) {
+    const saveAnyway = 'Save Anyway';
+    const picked = await ctx.prompts.modal(describeTest(id, result), 'Save the credential anyway?', saveAnyway);
+    if (picked !== saveAnyway) throw new Cancelled();
+  }
+
+  const LOCAL = 'SecretStorage (this machine)';
+  const SERVER = 'The Flero server';
+  const BOTH = 'Both';
+  const canServer = ctx.connection.state === 'connected' && ctx.connection.me?.scopes.includes('credentials:write');
+  const where = canServer
+    ? required(
+        await ctx.prompts.pick(
+          [
+            { label: LOCAL, description: 'runs from VS Code use it' },
+            { label: SERVER, description: `${ctx.connection.url} (encrypted at rest; runs on the server use it)` },
+            { label: BOTH, description: 'both of the above' },
+          ],
+          { title: `${T}: Save To`, placeHolder: 'Where should the credential be kept?' },
+        ),
+      ).label
+    : LOCAL;
+  if (where === SERVER || where === BOTH) {
+    const api = await ctx.api();
+    await api.createCredential(meta, value);
+  }
+  if (where === LOCAL || where === BOTH) {
+    const local: LocalCredential = testUrl ? { ...meta, testUrl } : meta;
+    await ctx.secrets.saveLocalCredential(local, value);
+  }
+  ctx.log.info(`Saved the credential "${id}" (${service.id}, ${authType}) to ${where}.`);
+  await ctx.refresh();
+  void ctx.prompts.info(`Saved the credential "${id}" to ${where === BOTH ? 'SecretStorage and the server' : where}.`);
+  return id;
+}
+
+type Target = { origin: 'local' | 'server'; credential: CredentialMeta };
+
+async function pickCredential(ctx: Ctx, arg: unknown, purpose: string): Promise<Target> {
+  const fromArg = credentialFromArg(arg);
+  const local = ctx.secrets
+    .localCredentials()
+    .map((c) => ({ origin: 'local' as const, credential: c as CredentialMeta }));
+  const server = (ctx.data.credentials ?? []).map((c) => ({
+    origin: 'server' as const,
+    credential: c as CredentialMeta,
+  }));
+  const all = [...local, ...server];
+  if (fromArg && 'credential' in fromArg) return fromArg;
+  if (fromArg) {
+    const found = all.find((t) => t.credential.id === fromArg.id && (!fromArg.origin || t.origin === fromArg.origin));
+    if (!found) throw new PreconditionError(`No credential "${fromArg.id}" is known here.`);
+    return found;
+  }
+  if (!all.length)
+    throw new PreconditionError(`There is no credential to ${purpose}.`, [
+      { title: 'Add Credential', command: 'flero.addCredential' },
+    ]);
+  return required(
+    await ctx.prompts.pick(
+      all.map((t) => ({
+        label: t.credential.id,
+        description: t.origin === 'local' ? 'SecretStorage' : 'server',
+        target: t,
+      })),
+      { title: `Flero: Pick the credential to ${purpose}` },
+    ),
+  ).target;
+}
+
+async function testConnection(ctx: Ctx, arg?: unknown): Promise<TestResult> {
+  const t = await pickCredential(ctx, arg, 'test');
+  const id = t.credential.id;
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Testing "${id}"…` },
+    async () => {
+      if (t.origin === 'server') return (await ctx.api()).testCredential(id);
+      const value = await ctx.secrets.credentialValue(id);
+      if (!value)
+        return { ok: false, status: 0, detail: 'its value is missing from SecretStorage (rotate it to set one)' };
+      return testLocally(t.credential, value, ctx.secrets.localCredential(id)?.testUrl);
+    },
+  );
+  ctx.log.info(`Connection test for "${id}" (${t.origin}): ${result.ok ? 'ok' : 'failed'} (HTTP ${result.status}).`);
+  if (result.ok) void ctx.prompts.info(describeTest(id, result));
+  else void ctx.prompts.error(describeTest(id, result));
+  return result;
+}
+
+async function rotateCredential(ctx: Ctx, arg?: unknown): Promise<TestResult> {
+  const t = await pickCredential(ctx, arg, 'rotate');
+  const id = t.credential.id;
+  const value = required(
+    await ctx.prompts.input({
+      title: 'Rotate Credential: New Value',
+      prompt: `The new value for "${id}" (${t.origin === 'local' ? 'SecretStorage' : 'the server'}); runs in flight finish with the old one`,
+      password: true,
+      validateInput: validateSecretValue,
+    }),
+  );
+  if (t.origin === 'server') await (await ctx.api()).rotateCredential(id, value);
+  else await ctx.secrets.rotateLocalCredential(id, value);
+  ctx.log.info(`Rotated the credential "${id}" (${t.origin}).`);
+  await ctx.refresh();
+  return testConnection(ctx, `${t.origin}:${id}`);
+}
+
+async function deleteCredential(ctx: Ctx, arg?: unknown): Promise<boolean> {
+  const t = await pickCredential(ctx, arg, 'delete');
+  const id = t.credential.id;
+  const del = 'Delete';
+  const picked = await ctx.prompts.modal(
+    `Delete the credential "${id}"${t.origin === 'local' ? ' from SecretStorage' : ' from the server'}?`,
+    'Workflows that use it will fail until it is added again.',
+    del,
+  );
+  if (picked !== del) throw new Cancelled();
+  if (t.origin === 'server') await (await ctx.api()).deleteCredential(id);
+  else await ctx.secrets.deleteLocalCredential(id);
+  ctx.log.info(`Deleted the credential "${id}" (${t.origin}).`);
+  await ctx.refresh();
+  void ctx.prompts.info(`Deleted the credential "${id}".`);
+  return true;
+}
+
+async function copyCredentialId(ctx: Ctx, arg?: unknown): Promise<string> {
+  const t = await pickCredential(ctx, arg, 'copy the id of');
+  await vscode.env.clipboard.writeText(t.credential.id);
+  void ctx.prompts.info(`Copied the credential id ${t.credential.id}.`);
+  return t.credential.id;
+}
+
+export const credentialCommands: Record<string, CommandHandler> = {
+  'flero.addCredential': (ctx) => addCredential(ctx),
+  'flero.testConnection': testConnection,
+  'flero.rotateCredential': rotateCredential,
+  'flero.deleteCredential': deleteCredential,
+  'flero.copyCredentialId': copyCredentialId,
+};
+export { addCredential };

@@ -1,0 +1,182 @@
+// Generate, revoke and copy Flero API keys.
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { Cancelled, PreconditionError, required } from '../errors';
+import type { KeyInfo } from '../model/apiTypes';
+import { EXPIRY_CHOICES, expiryFromDays, keyState, parseCustomExpiry } from '../model/expiry';
+import {
+  checkExpiryWithinCaller,
+  createKeyBody,
+  grantableScopes,
+  mayGrantAllWorkflows,
+  validateKeyName,
+} from '../model/keyForm';
+import type { CommandHandler } from './index';
+import { keyFromArg } from './args';
+
+const T = 'Generate API Key';
+export const KEY_SHOWN_ONCE_BUTTONS = { copy: 'Copy', copyAndKeep: 'Copy and Keep in SecretStorage' } as const;
+
+async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept: boolean } | undefined> {
+  const api = await ctx.api();
+  ctx.requireScope('api-keys:write', 'generate API keys');
+  const me = ctx.connection.me;
+  if (!me) throw new PreconditionError('Sign in first.');
+
+  const name = required(
+    await ctx.prompts.input({
+      title: `${T} (1/4): Name`,
+      prompt: 'A name that says where the key is used',
+      placeHolder: 'e.g. CI deploy',
+      validateInput: validateKeyName,
+    }),
+  );
+
+  const scopeItems = grantableScopes(me).map((s) => ({ label: s.scope, description: s.description }));
+  const scopes = required(
+    await ctx.prompts.pickMany(scopeItems, {
+      title: `${T} (2/4): Scopes`,
+      placeHolder: 'Pick the scopes the key gets (only scopes your own key holds are offered)',
+    }),
+  ).map((i) => i.label);
+  if (!scopes.length)
+    throw new PreconditionError('A key needs at least one scope. Run "Generate API Key" again and pick one.');
+
+  const ALL = 'All workflows';
+  const CHOOSE = 'Choose workflows…';
+  const workflowItems = [
+    ...(mayGrantAllWorkflows(me) ? [{ label: ALL, description: 'every workflow, also ones created later' }] : []),
+    { label: CHOOSE, description: 'an allow-list of workflow ids' },
+  ];
+  const wfChoice = required(
+    await ctx.prompts.pick(workflowItems, {
+      title: `${T} (3/4): Workflows`,
+      placeHolder: 'Which workflows may the key use?',
+    }),
+  );
+  let workflows: 'all' | string[] = 'all';
+  if (wfChoice.label === CHOOSE) {
+    ctx.requireScope('workflows:read', 'list workflows to choose from');
+    const list = await api.listWorkflows();
+    if (!list.length)
+      throw new PreconditionError(
+        'The server has no workflows yet. Upload one ("Run Workflow on Server") or choose "All workflows".',
+      );
+    const picked = required(
+      await ctx.prompts.pickMany(
+        list.map((w) => ({ label: w.id, description: w.name })),
+        { title: `${T} (3/4): Choose Workflows`, placeHolder: 'Pick the workflows the key may use' },
+      ),
+    );
+    if (!picked.length) throw new PreconditionError('Pick at least one workflow, or choose "All workflows".');
+    workflows = picked.map((p) => p.label);
+  }
+
+  const expiryPick = required(
+    await ctx.prompts.pick(
+      EXPIRY_CHOICES.map((c) => ({ label: c.label, id: c.id, days: c.days })),
+      { title: `${T} (4/4): Expiry`, placeHolder: 'When should the key stop working?' },
+    ),
+  );
+  let expiresAt: string | undefined;
+  if (expiryPick.id === 'custom') {
+    const text = required(
+      await ctx.prompts.input({
+        title: `${T} (4/4): Expiry Date`,
+        prompt: 'The last day the key works (UTC)',
+        placeHolder: 'YYYY-MM-DD',
+        validateInput: (v) => {
+          const r = parseCustomExpiry(v);
+          return 'error' in r ? r.error : checkExpiryWithinCaller(r.iso, me);
+        },
+      }),
+    );
+    const r = parseCustomExpiry(text);
+    if ('error' in r) throw new PreconditionError(r.error);
+    expiresAt = r.iso;
+  } else expiresAt = expiryFromDays(expiryPick.days);
+  const tooLate = checkExpiryWithinCaller(expiresAt, me);
+  if (tooLate) throw new PreconditionError(tooLate);
+
+  const created = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Generating the API key "${name.trim()}"…` },
+    () => api.createKey(createKeyBody(name, scopes, workflows, expiresAt)),
+  );
+  ctx.log.info(
+    `Generated the API key "${name.trim()}" (${created.key?.id ?? 'id unknown'}; scopes: ${scopes.join(', ')}).`,
+  );
+  void ctx.refresh();
+
+  // Shown once, here and nowhere else.
+  const picked = await ctx.prompts.modalInfo(
+    `API key "${name.trim()}" created. Copy it now: it is shown only once.`,
+    created.plaintext,
+    KEY_SHOWN_ONCE_BUTTONS.copy,
+    KEY_SHOWN_ONCE_BUTTONS.copyAndKeep,
+  );
+  let kept = false;
+  if (picked) {
+    await vscode.env.clipboard.writeText(created.plaintext);
+    if (picked === KEY_SHOWN_ONCE_BUTTONS.copyAndKeep && created.key) {
+      await ctx.secrets.keepGeneratedKey(ctx.connection.identity, created.key.id, created.plaintext);
+      kept = true;
+    }
+    void ctx.prompts.info(`The key was copied to the clipboard${kept ? ' and kept in SecretStorage' : ''}.`);
+  }
+  return { id: created.key?.id, kept };
+}
+
+async function pickKey(ctx: Ctx, arg: unknown, purpose: string, filter: (k: KeyInfo) => boolean): Promise<KeyInfo> {
+  const keys = ctx.data.keys ?? [];
+  const fromArg = keyFromArg(arg, keys);
+  if (fromArg) return fromArg;
+  if (typeof arg === 'string') return { id: arg, name: arg, scopes: [], workflows: 'all' };
+  const candidates = keys.filter(filter);
+  if (!candidates.length) throw new PreconditionError(`There is no API key to ${purpose}.`);
+  const item = required(
+    await ctx.prompts.pick(
+      candidates.map((k) => ({ label: k.name, description: `${k.id} · ${k.scopes.join(', ')}`, key: k })),
+      { title: `Flero: Pick the API key to ${purpose}` },
+    ),
+  );
+  return item.key;
+}
+
+async function revokeApiKey(ctx: Ctx, arg?: unknown): Promise<boolean> {
+  const api = await ctx.api();
+  ctx.requireScope('api-keys:write', 'revoke API keys');
+  const key = await pickKey(ctx, arg, 'revoke', (k) => keyState(k) !== 'revoked');
+  if (key.revokedAt) throw new PreconditionError(`The key "${key.name}" is already revoked.`);
+  const own = key.id === ctx.connection.me?.id;
+  const revoke = 'Revoke';
+  const picked = await ctx.prompts.modal(
+    `Revoke the API key "${key.name}"?`,
+    `${own ? 'This is the key you are signed in with: you will be signed out. ' : ''}Anything that uses it gets 401 from now on. This cannot be undone.`,
+    revoke,
+  );
+  if (picked !== revoke) throw new Cancelled();
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Revoking "${key.name}"…` },
+    () => api.revokeKey(key.id),
+  );
+  ctx.log.info(`Revoked the API key "${key.name}" (${key.id}).`);
+  if (own) {
+    await ctx.secrets.deleteApiKey(ctx.connection.identity);
+    await ctx.connect();
+  } else await ctx.refresh();
+  void ctx.prompts.info(`The API key "${key.name}" was revoked.`);
+  return true;
+}
+
+async function copyKeyId(ctx: Ctx, arg?: unknown): Promise<string> {
+  const key = await pickKey(ctx, arg, 'copy the id of', () => true);
+  await vscode.env.clipboard.writeText(key.id);
+  void ctx.prompts.info(`Copied the key id ${key.id}.`);
+  return key.id;
+}
+
+export const keyCommands: Record<string, CommandHandler> = {
+  'flero.generateApiKey': generateApiKey,
+  'flero.revokeApiKey': revokeApiKey,
+  'flero.copyKeyId': copyKeyId,
+};

@@ -1,0 +1,101 @@
+// The steps of "Add Credential" as pure logic: ids, placement, hosts, the connection-test request.
+import { CREDENTIAL_ID_PATTERN, type CredentialMeta, HOST_PATTERN } from '../../../server/src/core/credentials';
+import { type AuthType, defaultPlacementFor, type ServiceSpec } from '../../../server/src/core/services';
+
+export function suggestCredentialId(serviceId: string, taken: ReadonlySet<string>): string {
+  const base = `cred_${serviceId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+export function validateCredentialId(id: string, taken: ReadonlySet<string>): string | undefined {
+  if (!CREDENTIAL_ID_PATTERN.test(id)) return 'Letters, digits, _ . - (start with a letter or digit, max 128)';
+  if (taken.has(id)) return `"${id}" is already used: pick another id or rotate that credential`;
+  return undefined;
+}
+
+export function validateSecretValue(value: string): string | undefined {
+  if (!value) return 'Paste the secret value';
+  if (/[\r\n]/.test(value)) return 'The value must be a single line';
+  if (value !== value.trim()) return 'The value starts or ends with spaces: remove them';
+  return undefined;
+}
+
+export type PlacementKind = 'header' | 'query';
+
+/** The placement kinds an auth type allows: bearer is always the Authorization header. */
+export function placementKinds(authType: AuthType): PlacementKind[] {
+  return authType === 'bearer' ? ['header'] : ['header', 'query'];
+}
+
+/** Pre-filled header name + prefix, or query parameter, for the service and auth type. */
+export function prefilledPlacement(
+  service: ServiceSpec,
+  authType: AuthType,
+): { header: { name: string; prefix: string }; query: { param: string }; preferred: PlacementKind } {
+  const p = defaultPlacementFor(service, authType);
+  return {
+    header: p.header ?? { name: 'X-API-Key', prefix: '' },
+    query: p.query ?? { param: 'api_key' },
+    preferred: p.query && !p.header ? 'query' : 'header',
+  };
+}
+
+export function validateHeaderName(name: string): string | undefined {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/.test(name)
+    ? undefined
+    : 'A header name: letters, digits and - (e.g. X-API-Key)';
+}
+
+export function validateQueryParam(name: string): string | undefined {
+  return /^[A-Za-z0-9_.~-]{1,128}$/.test(name) ? undefined : 'A query parameter name (e.g. api_key)';
+}
+
+/** For a `custom` service: the URL of the no-op test call gives the host the credential may be sent to. */
+export function parseTestUrl(text: string): { url: string; host: string } | { error: string } {
+  let u: URL;
+  try {
+    u = new URL(text.trim());
+  } catch {
+    return { error: 'Enter a URL, e.g. https://api.example.com/health' };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { error: 'The URL must be http:// or https://' };
+  const host = u.host.toLowerCase();
+  if (!HOST_PATTERN.test(host)) return { error: `"${host}" is not a host name Flero accepts` };
+  return { url: u.toString(), host };
+}
+
+/** The no-op request "Test Connection" makes for a credential (holds the secret: never log the result). */
+export function testRequest(
+  meta: CredentialMeta,
+  value: string,
+  service: ServiceSpec,
+  testUrl?: string,
+): { method: string; url: string; headers: Record<string, string> } | { error: string } {
+  const base = testUrl ?? (service.baseUrl ? `${service.baseUrl}${service.test.path}` : undefined);
+  if (!base) return { error: `a "${service.name}" credential needs a test URL` };
+  const url = new URL(base);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (meta.query) url.searchParams.set(meta.query.param, value);
+  else if (meta.header) headers[meta.header.name] = `${meta.header.prefix}${value}`;
+  else headers.Authorization = `Bearer ${value}`;
+  return { method: testUrl ? 'GET' : service.test.method, url: url.toString(), headers };
+}
+
+export interface CredentialAnswers {
+  id: string;
+  name: string;
+  service: ServiceSpec;
+  authType: AuthType;
+  placement: { header?: { name: string; prefix: string }; query?: { param: string } };
+  host?: string;
+}
+
+export function credentialMeta(a: CredentialAnswers): CredentialMeta {
+  const meta: CredentialMeta = { id: a.id, name: a.name.trim() || a.id, service: a.service.id, authType: a.authType };
+  if (a.authType === 'bearer') meta.header = { name: 'Authorization', prefix: 'Bearer ' };
+  else if (a.placement.query) meta.query = a.placement.query;
+  else if (a.placement.header) meta.header = a.placement.header;
+  if (a.host) meta.hosts = [a.host];
+  return meta;
+}

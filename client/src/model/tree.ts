@@ -1,0 +1,175 @@
+// What the three Flero views show, derived from data as plain objects. The view providers turn these into
+// TreeItems; the test API returns them as they are. Pure: no vscode.
+import type { CredentialMeta } from '../../../server/src/core/credentials';
+import { ROUTES } from '../../../server/src/core/routes';
+import { SCOPE_DESCRIPTIONS, SCOPES } from '../../../server/src/core/scopes';
+import { findService } from '../../../server/src/core/services';
+import type { KeyInfo, ServerCredential } from './apiTypes';
+import { KEY_STATE_ICONS, keyState, relativeTime } from './expiry';
+
+export type NodeRef =
+  | { kind: 'apiKey'; key: KeyInfo }
+  | { kind: 'credential'; origin: 'local' | 'server'; credential: CredentialMeta }
+  | { kind: 'scope'; scope: string };
+
+export interface ViewNode {
+  /** Stable across refreshes. */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: { id: string; color?: string };
+  /** Drives the view/item/context menus (see package.json). */
+  contextValue?: string;
+  /** Undefined for a leaf. */
+  children?: ViewNode[];
+  expanded?: boolean;
+  ref?: NodeRef;
+}
+
+function workflowsText(w: KeyInfo['workflows']): string {
+  return w === 'all' ? 'all workflows' : `${w.length} workflow${w.length === 1 ? '' : 's'}`;
+}
+
+export function keyNodes(keys: readonly KeyInfo[], now: Date = new Date()): ViewNode[] {
+  const order = { active: 0, expiring: 1, expired: 2, revoked: 3 };
+  const sorted = [...keys].sort(
+    (a, b) => order[keyState(a, now)] - order[keyState(b, now)] || a.name.localeCompare(b.name),
+  );
+  return sorted.map((key) => {
+    const state = keyState(key, now);
+    const base = `key:${key.id}`;
+    const expiry = key.revokedAt
+      ? `revoked ${relativeTime(key.revokedAt, now)}`
+      : key.expiresAt
+        ? `${state === 'expired' ? 'expired' : 'expires'} ${relativeTime(key.expiresAt, now)}`
+        : 'no expiry';
+    const children: ViewNode[] = [
+      {
+        id: `${base}/scopes`,
+        label: 'Scopes',
+        description: key.scopes.length ? key.scopes.join(', ') : 'none',
+        icon: { id: 'shield' },
+        children: key.scopes.map((s) => ({
+          id: `${base}/scopes/${s}`,
+          label: s,
+          description: SCOPE_DESCRIPTIONS[s as keyof typeof SCOPE_DESCRIPTIONS] ?? '',
+          icon: { id: 'symbol-key' },
+        })),
+      },
+      {
+        id: `${base}/workflows`,
+        label: 'Workflows',
+        description: key.workflows === 'all' ? 'all' : key.workflows.join(', '),
+        icon: { id: 'type-hierarchy' },
+        ...(key.workflows === 'all'
+          ? {}
+          : {
+              children: key.workflows.map((w) => ({
+                id: `${base}/workflows/${w}`,
+                label: w,
+                icon: { id: 'file-code' },
+              })),
+            }),
+      },
+      { id: `${base}/expiry`, label: 'Expiry', description: expiry, icon: { id: 'calendar' } },
+      {
+        id: `${base}/lastUsed`,
+        label: 'Last used',
+        description: relativeTime(key.lastUsedAt, now),
+        icon: { id: 'pulse' },
+      },
+    ];
+    return {
+      id: base,
+      label: key.name,
+      description: `${state === 'active' ? '' : `${state} · `}${key.start ? `${key.start}… · ` : ''}${key.scopes.length} scope${key.scopes.length === 1 ? '' : 's'} · ${workflowsText(key.workflows)}`,
+      tooltip: `${key.name} (${key.id})\nState: ${state}\nScopes: ${key.scopes.join(', ') || 'none'}\nWorkflows: ${
+        key.workflows === 'all' ? 'all' : key.workflows.join(', ')
+      }\nExpiry: ${expiry}\nLast used: ${relativeTime(key.lastUsedAt, now)}`,
+      icon: KEY_STATE_ICONS[state],
+      contextValue: `flero.apiKey.${state}`,
+      children,
+      ref: { kind: 'apiKey', key },
+    };
+  });
+}
+
+/**
+ * Scope → what it allows (routes from THE route table) → the keys that hold it. `keys` undefined = not connected
+ * (the "Keys" branch says so instead of listing).
+ */
+export function scopeNodes(keys: readonly KeyInfo[] | undefined, now: Date = new Date()): ViewNode[] {
+  return SCOPES.map((scope) => {
+    const base = `scope:${scope}`;
+    const routes = ROUTES.filter((r) => r.scope === scope);
+    const holders = keys?.filter((k) => k.scopes.includes(scope) && keyState(k, now) !== 'revoked');
+    return {
+      id: base,
+      label: scope,
+      description: SCOPE_DESCRIPTIONS[scope],
+      tooltip: `${scope}: ${SCOPE_DESCRIPTIONS[scope]}`,
+      icon: { id: 'shield' },
+      contextValue: 'flero.scope',
+      ref: { kind: 'scope', scope },
+      children: [
+        {
+          id: `${base}/routes`,
+          label: 'Allows',
+          description: `${routes.length} route${routes.length === 1 ? '' : 's'}`,
+          icon: { id: 'globe' },
+          children: routes.map((r) => ({
+            id: `${base}/routes/${r.operationId}`,
+            label: `${r.method} ${r.path}`,
+            description: r.summary,
+            icon: { id: 'arrow-right' },
+          })),
+        },
+        {
+          id: `${base}/keys`,
+          label: 'Keys',
+          description: holders ? `${holders.length} key${holders.length === 1 ? '' : 's'}` : 'not connected',
+          icon: { id: 'key' },
+          children: (holders ?? []).map((k) => ({
+            id: `${base}/keys/${k.id}`,
+            label: k.name,
+            description: keyState(k, now) === 'active' ? '' : keyState(k, now),
+            icon: KEY_STATE_ICONS[keyState(k, now)],
+          })),
+        },
+      ],
+    };
+  });
+}
+
+function placementText(c: CredentialMeta): string {
+  if (c.query) return `query ?${c.query.param}=`;
+  if (c.header) return `header ${c.header.name}${c.header.prefix ? `: ${c.header.prefix.trim()} …` : ''}`;
+  return c.authType === 'bearer' ? 'header Authorization: Bearer …' : '';
+}
+
+function credentialNode(c: CredentialMeta & { last4?: string }, origin: 'local' | 'server'): ViewNode {
+  const service = findService(c.service)?.name ?? c.service;
+  const where = origin === 'local' ? 'SecretStorage' : 'server';
+  return {
+    id: `cred:${origin}:${c.id}`,
+    label: c.id,
+    description: `${where} · ${service} · ${c.authType}`,
+    tooltip: `${c.name} (${c.id})\nStored: ${origin === 'local' ? 'in VS Code SecretStorage on this machine' : 'on the Flero server (encrypted at rest)'}\nService: ${service}\nAuth: ${c.authType}, ${placementText(c)}\nHosts: ${(c.hosts ?? []).join(', ') || 'the service’s'}${c.last4 ? `\nEnds in: …${c.last4}` : ''}`,
+    icon: { id: origin === 'local' ? 'lock' : 'server' },
+    contextValue: `flero.credential.${origin}`,
+    ref: { kind: 'credential', origin, credential: c },
+  };
+}
+
+/** Local credentials first, then the server's; `server` undefined = not connected (not listed). */
+export function credentialNodes(
+  local: readonly CredentialMeta[],
+  server: readonly ServerCredential[] | undefined,
+): ViewNode[] {
+  const byId = (a: CredentialMeta, b: CredentialMeta) => a.id.localeCompare(b.id);
+  return [
+    ...[...local].sort(byId).map((c) => credentialNode(c, 'local')),
+    ...[...(server ?? [])].sort(byId).map((c) => credentialNode(c, 'server')),
+  ];
+}

@@ -1,0 +1,53 @@
+// The small API `activate` returns for the end-to-end tests (issue 6). Only returned in Development/Test extension
+// mode or when the extension host's environment has FLERO_TEST_HOOKS=1; in normal use `activate` returns nothing.
+// It exposes no secret: views' data are metadata, and the scripted answers only feed prompts.
+//
+//   const api = vscode.extensions.getExtension('flero.flero-vscode').exports as FleroTestApi;
+//   api.script('CI deploy', ['executions:write', 'workflows:read'], 'All workflows', '30 days', 'Copy');
+//   await vscode.commands.executeCommand('flero.generateApiKey');   // answers consumed in order
+//   (await api.view('apiKeys')).map((n) => n.label);                 // → ['CI deploy', 'owner', …]
+import * as vscode from 'vscode';
+import type { Execution } from '../../server/src/engine/types';
+import type { Connection, Ctx } from './ctx';
+import type { ViewNode } from './model/tree';
+import type { ScriptedAnswer } from './ui';
+import { VIEW_ROOTS, type ViewName } from './views/index';
+
+export interface FleroTestApi {
+  /** Queue answers for the next prompts: input text, quick-pick label(s), modal button title, or `{cancel:true}`. */
+  script(...answers: ScriptedAnswer[]): void;
+  /** Answers not consumed yet. */
+  pendingAnswers(): number;
+  /** Titles of the prompts that took scripted answers, oldest first. */
+  answeredPrompts(): readonly string[];
+  /** A view's tree, fully expanded, as data (ids, labels, descriptions, contextValues, icons). */
+  view(name: ViewName): ViewNode[];
+  connection(): Readonly<Connection>;
+  localServer(): { state: string; url?: string };
+  languageServer(): string;
+  /** Re-check the connection and reload the views' data; resolves when done. */
+  refresh(): Promise<void>;
+  lastExecution(): Execution | undefined;
+}
+
+function strip(nodes: ViewNode[]): ViewNode[] {
+  return nodes.map(({ ref: _ref, children, ...rest }) => (children ? { ...rest, children: strip(children) } : rest));
+}
+
+export function testApiEnabled(context: vscode.ExtensionContext): boolean {
+  return context.extensionMode !== vscode.ExtensionMode.Production || process.env.FLERO_TEST_HOOKS === '1';
+}
+
+export function createTestApi(ctx: Ctx): FleroTestApi {
+  return {
+    script: (...answers) => ctx.prompts.script(...answers),
+    pendingAnswers: () => ctx.prompts.pending(),
+    answeredPrompts: () => [...ctx.prompts.answered],
+    view: (name) => strip(VIEW_ROOTS[name](ctx)),
+    connection: () => ({ ...ctx.connection }),
+    localServer: () => ({ state: ctx.localServer.state, url: ctx.localServer.url }),
+    languageServer: () => ctx.lsp.state,
+    refresh: () => ctx.connect(),
+    lastExecution: () => ctx.executions.last,
+  };
+}

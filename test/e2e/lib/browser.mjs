@@ -1,0 +1,194 @@
+// Chromium (Debian's) driven by playwright-core, plus the workbench actions a person takes: palette, quick inputs,
+// views, tree rows, context menus, dialogs, notifications. Every wait polls the page for a state; none sleeps.
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.FLERO_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** A fresh persistent browser profile in profileDir (swept for secrets afterwards). */
+export async function launchBrowser(profileDir) {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1400, height: 860 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+/** Visible text of the transient UI: notifications, quick input, dialogs, hovers. For failure reports. */
+export async function visibleUiText(page) {
+  return page
+    .evaluate(() => {
+      const pick = (sel) =>
+        [...document.querySelectorAll(sel)]
+          .filter((e) => e instanceof HTMLElement && e.offsetParent !== null)
+          .map((e) => (e instanceof HTMLElement ? e.innerText : '').trim())
+          .filter(Boolean);
+      const inputs = [...document.querySelectorAll('.quick-input-widget input')]
+        .filter((e) => e instanceof HTMLInputElement && e.offsetParent !== null)
+        .map((e) =>
+          e instanceof HTMLInputElement ? `[${e.type}] ${e.type === 'password' ? '(hidden)' : e.value}` : '',
+        );
+      return {
+        notifications: pick(
+          '.notifications-toasts .notification-list-item, .notifications-center .notification-list-item',
+        ),
+        quickInput: pick('.quick-input-widget').concat(inputs),
+        dialog: pick('.monaco-dialog-box'),
+        statusBar: pick('.statusbar-item').filter((t) => /flero/i.test(t)),
+        progress: pick('.monaco-progress-container.active'),
+      };
+    })
+    .catch((e) => ({ error: String(e) }));
+}
+
+export class Workbench {
+  /** @param {import('playwright-core').Page} page */
+  constructor(page) {
+    this.page = page;
+  }
+
+  async waitReady(timeout = 90_000) {
+    await this.page.waitForSelector('.monaco-workbench', { timeout });
+    await this.page.waitForSelector('.activitybar', { timeout });
+  }
+
+  quickInput() {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  async waitQuickInput(timeout = 15_000) {
+    await this.quickInput().locator('input').first().waitFor({ state: 'visible', timeout });
+    return this.quickInput();
+  }
+
+  async waitQuickInputClosed(timeout = 15_000) {
+    await this.quickInput().waitFor({ state: 'hidden', timeout });
+  }
+
+  /** Opens the command palette and types `text` (without the leading `>`). */
+  async openPalette(text) {
+    const widget = this.quickInput();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.page.keyboard.press('F1');
+      try {
+        await widget.locator('input').first().waitFor({ state: 'visible', timeout: 5000 });
+        break;
+      } catch {
+        // focus may be in a webview or the page not yet focused: click the editor area and retry
+        await this.page
+          .locator('.monaco-workbench')
+          .click({ position: { x: 700, y: 400 } })
+          .catch(() => {});
+      }
+    }
+    const input = widget.locator('input').first();
+    await input.fill(`>${text}`);
+    return widget;
+  }
+
+  /** Labels of the rows the quick input shows. */
+  async quickPickLabels() {
+    return this.quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => (r instanceof HTMLElement ? r.innerText.replace(/\s+/g, ' ').trim() : '')),
+      );
+  }
+
+  /** Runs a command through the palette by its title, e.g. "Flero: Start Local Server". */
+  async runCommand(title) {
+    const widget = await this.openPalette(title);
+    const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Picks the quick-pick row containing `text` (click). */
+  async pick(text, { timeout = 15_000 } = {}) {
+    const row = this.quickInput().locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ state: 'visible', timeout });
+    await row.click();
+  }
+
+  /** Types into the quick input box and presses Enter. */
+  async typeAndEnter(text) {
+    const input = this.quickInput().locator('input').first();
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The visible modal dialog (showInformationMessage({modal:true}) / showWarningMessage modal). */
+  dialog() {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  async clickDialogButton(label) {
+    await this.dialog().locator('.monaco-button', { hasText: label }).first().click();
+  }
+
+  notifications() {
+    return this.page.locator('.notifications-toasts .notification-list-item');
+  }
+
+  /** Waits for a notification toast whose text matches `re`; returns its text. */
+  async waitNotification(re, timeout = 30_000) {
+    const loc = this.page.locator('.notifications-toasts .notification-list-item', { hasText: re }).first();
+    await loc.waitFor({ state: 'visible', timeout });
+    return (await loc.innerText()).trim();
+  }
+
+  /** The sidebar pane (view) with the given title, e.g. "API Keys". */
+  pane(title) {
+    return this.page.locator('.sidebar .pane', {
+      has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }),
+    });
+  }
+
+  async expandPane(title) {
+    const pane = this.pane(title).first();
+    await pane.waitFor({ state: 'visible', timeout: 15_000 });
+    const header = pane.locator('.pane-header').first();
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    return pane;
+  }
+
+  /** Tree rows of a view (visible ones), as text. */
+  async treeRows(title) {
+    return this.pane(title)
+      .first()
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => (r instanceof HTMLElement ? r.innerText.replace(/\s+/g, ' ').trim() : '')),
+      );
+  }
+
+  treeRow(title, text) {
+    return this.pane(title).first().locator('.monaco-list-row', { hasText: text }).first();
+  }
+
+  /** Right-clicks an element and chooses a context-menu entry. */
+  async contextMenu(locator, entry) {
+    await locator.click({ button: 'right' });
+    const item = this.page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: entry }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.click();
+  }
+
+  async screenshot(path) {
+    await this.page.screenshot({ path, fullPage: false });
+  }
+}

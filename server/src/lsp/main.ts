@@ -1,3 +1,4 @@
-// Placeholder until the language-server issue lands.
-process.stderr.write('flero language server: not implemented yet\n');
-process.exitCode = 2;
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server';
+
+startServer(createConnection(ProposedFeatures.all));

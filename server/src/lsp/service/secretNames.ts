@@ -1,0 +1,70 @@
+// Names that carry credentials: header names and identifiers/properties. Normalised (lower case, no `-`/`_`).
+
+const EXACT = new Set([
+  'authorization',
+  'proxyauthorization',
+  'xapikey',
+  'apikey',
+  'xapitoken',
+  'apitoken',
+  'cookie',
+  'setcookie',
+  'xauthtoken',
+  'xaccesstoken',
+  'xamzsecuritytoken',
+  'xcsrftoken',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'authtoken',
+  'bearertoken',
+  'sessiontoken',
+  'secret',
+  'clientsecret',
+  'apisecret',
+  'secretkey',
+  'privatekey',
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'auth',
+  'bearer',
+  'credentials',
+]);
+
+const SUFFIXES = ['token', 'apikey', 'secret', 'password', 'secretkey', 'privatekey', 'authorization', 'cookie'];
+
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '');
+}
+
+/** A header or identifier whose value is a credential (Authorization, X-API-Key, Cookie, token, apiKey, …). */
+export function isSecretName(name: string): boolean {
+  const n = normaliseName(name);
+  if (EXACT.has(n)) return true;
+  return SUFFIXES.some((s) => n.endsWith(s) && n.length > s.length);
+}
+
+/** Headers whose value carries a credential (a subset of secret names, for HTTP node headers). */
+export function isCredentialHeader(name: string): boolean {
+  const n = normaliseName(name);
+  return (
+    n === 'authorization' ||
+    n === 'proxyauthorization' ||
+    n === 'cookie' ||
+    n.endsWith('apikey') ||
+    n.endsWith('token') ||
+    n.endsWith('secret') ||
+    n.endsWith('apitoken')
+  );
+}
+
+/** Query parameters that carry keys (`?api_key=…`, `?token=…`). */
+export function isSecretQueryParam(name: string): boolean {
+  const n = normaliseName(name);
+  return isSecretName(name) || n === 'key' || n === 'sig' || n === 'signature' || n === 'accesskey';
+}
+
+export const AUTH_SCHEME = /^(bearer|basic|token|digest)\s+/i;

@@ -583,7 +583,7 @@ class Analyzer {
     if (objName === 'Object') {
       if (method === 'keys') return CLEAN;
       if (method === 'values') return { any: elementOf(args[0] ?? CLEAN) };
-      if (method === 'entries') return { any: { any: elementOf(args[0] ?? CLEAN) } };
+      if (method === 'entries') return { any: { f: new Map([['1', elementOf(args[0] ?? CLEAN)]]) } };
       if (method === 'fromEntries') return { any: elementOf(elementOf(args[0] ?? CLEAN)) };
       if (method === 'assign') {
         const target = args[0];

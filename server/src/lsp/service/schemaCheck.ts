@@ -53,8 +53,21 @@ export function schemaDiagnostics(doc: FleroDocument): FleroDiagnostic[] {
           : 'a node needs a "type": trigger, http, code or <service>.<operation>';
       out.push(typeNode ? at(typeNode, msg) : anchor(doc, ['nodes', i], msg));
     });
+  // zod reports a union's issues against whichever branch it liked best; re-validate each such node against the
+  // schema its `type` names so the messages speak about the right kind of node.
+  const revalidated = new Set<number>();
   for (const issue of result.error.issues) {
-    if (issue.path[0] === 'nodes' && badType.has(issue.path[1] as number)) continue;
+    const i = issue.path[1];
+    if (issue.path[0] === 'nodes' && typeof i === 'number' && Array.isArray(nodes)) {
+      if (badType.has(i) || revalidated.has(i)) continue;
+      const schema = schemaForType((nodes[i] as { type?: unknown } | null)?.type);
+      if (schema && issue.path.length >= 2) {
+        revalidated.add(i);
+        const r = schema.safeParse(nodes[i]);
+        if (!r.success) for (const sub of r.error.issues) out.push(...mapIssue(doc, sub, ['nodes', i]));
+        continue;
+      }
+    }
     out.push(...mapIssue(doc, issue, []));
   }
   out.push(...connectorWarnings(doc));

@@ -2,9 +2,9 @@
 // command argument (the client asks for the value in a password box).
 import { applyEdits, getNodeValue, modify } from 'jsonc-parser';
 import type { CredentialMeta } from '../../core/credentials';
-import { hostOf } from '../../core/credentials';
 import { SERVICES } from '../../core/services';
 import { ClientCommands } from '../protocol';
+import { hostSpan } from './diagnostics';
 import { child, type FleroDocument, nodeAt } from './document';
 import type { FleroDiagnostic, ServiceContext } from './types';
 
@@ -134,7 +134,8 @@ function moveSecret(doc: FleroDocument, ctx: ServiceContext, d: FleroDiagnostic)
   if (!nodeObj || child(nodeObj, 'credential')) return [];
   const value = getNodeValue(nodeObj) as { id?: string; url?: string; headers?: Record<string, string> };
   const url = typeof value.url === 'string' ? value.url : '';
-  const host = url.includes('{{') ? undefined : hostOf(url)?.host;
+  const span = hostSpan(url);
+  const host = span ? url.slice(span.start, span.end).toLowerCase() : undefined;
   const service = SERVICES.find((s) => host && s.hosts.includes(host))?.id ?? 'custom';
   const taken = new Set((ctx.credentials ?? []).map((c) => c.id));
   let id = `cred_${value.id ?? 'node'}`;

@@ -36,7 +36,10 @@ export function keyNodes(keys: readonly KeyInfo[], now: Date = new Date()): View
   const sorted = [...keys].sort(
     (a, b) => order[keyState(a, now)] - order[keyState(b, now)] || a.name.localeCompare(b.name),
   );
-  return sorted.map((key) => {
+  return sorted.map((raw) => {
+    // Scopes in the order of the scope table, whatever order the server stored them in.
+    const rank = (s: string) => ((SCOPES as readonly string[]).indexOf(s) + 100) % 100;
+    const key = { ...raw, scopes: [...raw.scopes].sort((a, b) => rank(a) - rank(b)) };
     const state = keyState(key, now);
     const base = `key:${key.id}`;
     const expiry = key.revokedAt

@@ -137,8 +137,6 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
         },
       );
     const { route, params } = match;
-    const def = defs.get(route.operationId);
-    if (!def) throw new ApiError(404, 'not_found', `${route.method} ${route.path} is not available on this server`);
     const ip = req.socket.remoteAddress ?? 'unknown';
 
     let key: Ctx['key'];
@@ -160,6 +158,8 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
       if (denied) throw denied;
     }
 
+    const def = defs.get(route.operationId);
+    if (!def) throw new ApiError(404, 'not_found', `${route.method} ${route.path} is not available on this server`);
     let body: unknown;
     if (def.body) {
       body = await readJson(req);

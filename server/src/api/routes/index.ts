@@ -4,8 +4,18 @@
 import type { ApiModule } from '../context';
 import { apiKeysModule } from './apiKeys';
 import { auditModule } from './audit';
+import { credentialsModule } from './credentials';
 import { executionsModule } from './executions';
+import { servicesModule } from './services';
 import { systemModule } from './system';
 import { workflowsModule } from './workflows';
 
-export const MODULES: ApiModule[] = [systemModule, apiKeysModule, workflowsModule, executionsModule, auditModule];
+export const MODULES: ApiModule[] = [
+  systemModule,
+  apiKeysModule,
+  workflowsModule,
+  executionsModule,
+  auditModule,
+  credentialsModule,
+  servicesModule,
+];

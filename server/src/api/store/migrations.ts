@@ -2,6 +2,7 @@
 // To change the schema, APPEND a migration with the next version number; never edit or reorder an applied one.
 // Other areas add theirs here too (e.g. credentials: version 2). Servers sharing one PostgreSQL serialise migration
 // with an advisory lock, so concurrent starts are safe.
+import { CREDENTIALS_MIGRATION_SQL } from './credentials';
 import type { Db } from './db';
 
 export interface Migration {
@@ -55,6 +56,11 @@ export const MIGRATIONS: Migration[] = [
         detail text                       -- JSON object or NULL; never a secret
       );
     `,
+  },
+  {
+    version: 2,
+    name: 'credentials (values sealed under the master key) and the vault check',
+    sql: CREDENTIALS_MIGRATION_SQL,
   },
 ];
 

@@ -1,0 +1,285 @@
+// Credentials: create, list, read, PATCH (edit / rotate), delete, test. Responses are metadata only (plus a `last4`
+// hint for long values); the value is sealed at rest and only the engine's resolver and the test call ever open it.
+// Audit: credential.created / .rotated / .updated / .deleted / .tested (never with a value).
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { CREDENTIAL_ID_PATTERN, type CredentialMeta, HOST_PATTERN } from '../../core/credentials';
+import { MIN_SECRET_LENGTH } from '../../core/mask';
+import { defaultPlacementFor, findService, SERVICES } from '../../core/services';
+import { testCredential } from '../../engine/testCredential';
+import { MasterKeyError } from '../../engine/vault';
+import { type ApiModule, defineRoute } from '../context';
+import { parseServiceBaseUrls, vaultOf } from '../credentialVault';
+import { ApiError, type FieldError, notFound, validationError } from '../problem';
+import {
+  type CredentialRecord,
+  deleteCredential,
+  getCredential,
+  insertCredential,
+  last4Of,
+  listCredentials,
+  updateCredential,
+} from '../store/credentials';
+
+const MAX_VALUE = 8192;
+const header = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token (letters, digits, - and a few symbols)'),
+  prefix: z
+    .string()
+    .max(64)
+    .regex(/^[\x20-\x7e]*$/, 'the prefix is printable ASCII'),
+});
+const query = z.strictObject({
+  param: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9_.~-]+$/, 'a query parameter name: letters, digits, _ . ~ -'),
+});
+const hosts = z.array(z.string().regex(HOST_PATTERN, 'a host name, optionally :port or *.domain')).min(1).max(50);
+// The message never repeats the value.
+const value = z
+  .string()
+  .min(MIN_SECRET_LENGTH, `the value must be at least ${MIN_SECRET_LENGTH} characters`)
+  .max(MAX_VALUE, `the value must be at most ${MAX_VALUE} characters`)
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'the value must not contain control characters or line breaks')
+  .refine((v) => v.trim() === v, 'the value has leading or trailing whitespace');
+
+export const CreateCredentialSchema = z.strictObject({
+  id: z.string().regex(CREDENTIAL_ID_PATTERN, 'ids: letters, digits, _ . - (max 128)').optional(),
+  name: z.string().trim().min(1).max(200),
+  service: z.string().min(1).max(64),
+  authType: z.enum(['apiKey', 'bearer']),
+  value,
+  header: header.optional(),
+  query: query.optional(),
+  hosts: hosts.optional(),
+});
+
+export const UpdateCredentialSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  value: value.optional().describe('A new value: rotation (atomic; runs in flight keep the old value)'),
+  header: header.nullable().optional(),
+  query: query.nullable().optional(),
+  hosts: hosts.nullable().optional().describe('null = the service’s hosts'),
+  service: z.unknown().optional(),
+  authType: z.unknown().optional(),
+  id: z.unknown().optional(),
+});
+
+export const CredentialViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  service: z.string(),
+  authType: z.enum(['apiKey', 'bearer']),
+  header: header.optional(),
+  query: query.optional(),
+  hosts: z.array(z.string()).optional(),
+  last4: z.string().nullable().describe('Last 4 characters of values of 12+ characters; never the value'),
+  version: z.number().int().describe('1 on create, +1 on each rotation'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  rotatedAt: z.string().nullable(),
+});
+
+const TestResultSchema = z.object({ ok: z.boolean(), status: z.number().int(), detail: z.string() });
+
+const view = (r: CredentialRecord) => r;
+
+/** Placement and hosts rules the schema cannot express; returns field errors. */
+function checkPlacement(
+  meta: Pick<CredentialMeta, 'service' | 'authType' | 'header' | 'query' | 'hosts'>,
+  fieldPrefix = '',
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const service = findService(meta.service);
+  if (!service) {
+    errors.push({
+      field: `${fieldPrefix}service`,
+      message: `unknown service; one of: ${SERVICES.map((s) => s.id).join(', ')}`,
+    });
+    return errors;
+  }
+  if (!service.authTypes.includes(meta.authType))
+    errors.push({
+      field: `${fieldPrefix}authType`,
+      message: `${service.name} supports ${service.authTypes.join(' or ')}`,
+    });
+  if (meta.header && meta.query) errors.push({ field: 'query', message: 'give header or query, not both' });
+  if (meta.authType === 'bearer' && (meta.header || meta.query))
+    errors.push({
+      field: meta.header ? 'header' : 'query',
+      message: 'a bearer credential is sent as `Authorization: Bearer <value>`; header/query are for apiKey',
+    });
+  if (service.id === 'custom' && !meta.hosts?.length)
+    errors.push({ field: 'hosts', message: 'a custom credential needs the hosts it may be sent to' });
+  return errors;
+}
+
+function newId(): string {
+  return `cred_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
+}
+
+export const credentialsModule: ApiModule = {
+  async init(app) {
+    if (!app.serviceBaseUrls) {
+      const fromEnv = parseServiceBaseUrls(process.env.FLERO_SERVICE_BASE_URLS);
+      if (fromEnv) app.serviceBaseUrls = fromEnv;
+    }
+    const vault = vaultOf(app);
+    await vault.verifyAtStart();
+    app.credentials = vault.resolver();
+  },
+  routes: {
+    listCredentials: defineRoute({
+      responses: { 200: { description: 'Metadata of every credential', schema: z.array(CredentialViewSchema) } },
+      async handler({ app }) {
+        return { status: 200, body: (await listCredentials(app.db)).map(view) };
+      },
+    }),
+    createCredential: defineRoute({
+      body: CreateCredentialSchema,
+      responses: {
+        201: { description: 'Created (metadata only)', schema: CredentialViewSchema },
+        409: { description: 'A credential with this id exists' },
+        503: { description: 'No master key is available (e.g. PostgreSQL without FLERO_MASTER_KEY)' },
+      },
+      async handler({ app, key, body, ip }) {
+        const errors = checkPlacement(body);
+        if (errors.length) throw validationError(errors);
+        const service = findService(body.service)!;
+        const placement =
+          body.header || body.query
+            ? { header: body.header, query: body.query }
+            : body.authType === 'apiKey'
+              ? defaultPlacementFor(service, 'apiKey')
+              : {};
+        const meta: CredentialMeta = {
+          id: body.id ?? newId(),
+          name: body.name,
+          service: body.service,
+          authType: body.authType,
+          ...(placement.header ? { header: placement.header } : {}),
+          ...(placement.query ? { query: placement.query } : {}),
+          ...(body.hosts ? { hosts: body.hosts } : {}),
+        };
+        const vault = await vaultOf(app).forWrite();
+        const created = await insertCredential(app.db, meta, vault.encrypt(meta.id, body.value), last4Of(body.value));
+        if (!created) throw new ApiError(409, 'conflict', `credential "${meta.id}" already exists; PATCH changes it`);
+        await app.audit({
+          event: 'credential.created',
+          keyId: key!.record.id,
+          ip,
+          target: meta.id,
+          detail: { service: meta.service, authType: meta.authType },
+        });
+        const rec = await getCredential(app.db, meta.id);
+        return {
+          status: 201,
+          body: view(rec!),
+          headers: { location: `/api/credentials/${encodeURIComponent(meta.id)}` },
+        };
+      },
+    }),
+    getCredential: defineRoute({
+      responses: { 200: { description: 'Metadata (never the value)', schema: CredentialViewSchema } },
+      async handler({ app, params }) {
+        const rec = await getCredential(app.db, params.id!);
+        if (!rec) throw notFound(`credential "${params.id}"`);
+        return { status: 200, body: view(rec) };
+      },
+    }),
+    updateCredential: defineRoute({
+      body: UpdateCredentialSchema,
+      responses: {
+        200: { description: 'Updated (metadata only); with `value`: rotated', schema: CredentialViewSchema },
+        503: { description: 'No master key is available' },
+      },
+      async handler({ app, key, params, body, ip }) {
+        const fixed = (['id', 'service', 'authType'] as const).filter((f) => body[f] !== undefined);
+        if (fixed.length)
+          throw validationError(
+            fixed.map((f) => ({ field: f, message: `${f} cannot change; create a new credential instead` })),
+          );
+        const current = await getCredential(app.db, params.id!);
+        if (!current) throw notFound(`credential "${params.id}"`);
+        const next = {
+          service: current.service,
+          authType: current.authType,
+          header: body.header === undefined ? current.header : (body.header ?? undefined),
+          query: body.query === undefined ? current.query : (body.query ?? undefined),
+          hosts: body.hosts === undefined ? current.hosts : (body.hosts ?? undefined),
+        };
+        // Switching placement: giving one of header/query clears the other.
+        if (body.header) next.query = undefined;
+        if (body.query) next.header = undefined;
+        const errors = checkPlacement(next);
+        if (errors.length) throw validationError(errors);
+        let sealed: { value: string; last4: string | null } | undefined;
+        if (body.value !== undefined) {
+          const vault = await vaultOf(app).forWrite();
+          sealed = { value: vault.encrypt(current.id, body.value), last4: last4Of(body.value) };
+        }
+        const updated = await updateCredential(app.db, current.id, {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.header !== undefined || body.query !== undefined
+            ? { header: next.header ?? null, query: next.query ?? null }
+            : {}),
+          ...(body.hosts !== undefined ? { hosts: body.hosts } : {}),
+          ...(sealed ? { sealed } : {}),
+        });
+        if (!updated) throw notFound(`credential "${params.id}"`);
+        const changed = Object.keys(body).filter((k) => k !== 'value' && body[k as keyof typeof body] !== undefined);
+        await app.audit({
+          event: sealed ? 'credential.rotated' : 'credential.updated',
+          keyId: key!.record.id,
+          ip,
+          target: current.id,
+          detail: { version: updated.version, ...(changed.length ? { changed } : {}) },
+        });
+        return { status: 200, body: view(updated) };
+      },
+    }),
+    deleteCredential: defineRoute({
+      responses: { 204: { description: 'Deleted; runs that reference it now fail with a clear error' } },
+      async handler({ app, key, params, ip }) {
+        const gone = await deleteCredential(app.db, params.id!);
+        if (!gone) throw notFound(`credential "${params.id}"`);
+        await app.audit({ event: 'credential.deleted', keyId: key!.record.id, ip, target: params.id! });
+        return { status: 204 };
+      },
+    }),
+    testCredential: defineRoute({
+      responses: {
+        200: {
+          description: 'The verdict is in `ok`; `detail` explains it (never the value)',
+          schema: TestResultSchema,
+        },
+      },
+      async handler({ app, key, params, ip }) {
+        let cred: Awaited<ReturnType<ReturnType<typeof vaultOf>['reveal']>>;
+        try {
+          cred = await vaultOf(app).reveal(params.id!);
+        } catch (e) {
+          if (e instanceof MasterKeyError) throw new ApiError(503, 'master_key_unavailable', e.message);
+          throw e;
+        }
+        if (!cred) throw notFound(`credential "${params.id}"`);
+        const { value: secret, ...meta } = cred;
+        const result = await testCredential(meta, secret, app.serviceBaseUrls?.[meta.service]);
+        await app.audit({
+          event: 'credential.tested',
+          keyId: key!.record.id,
+          ip,
+          target: meta.id,
+          detail: { ok: result.ok, status: result.status },
+        });
+        return { status: 200, body: result };
+      },
+    }),
+  },
+};

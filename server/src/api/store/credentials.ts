@@ -1,0 +1,185 @@
+// Credential rows: metadata in columns, the value sealed (AES-256-GCM, engine/vault.ts) under the master key with the
+// credential id as additional data. A value never leaves this module except to the engine's resolver. Rotation is one
+// UPDATE of one row: atomic; runs resolve their credentials once at start, so runs in flight keep the old value.
+import type { CredentialMeta } from '../../core/credentials';
+import type { Queryable } from './db';
+
+export interface CredentialRecord extends CredentialMeta {
+  /** Last 4 characters of the value, only for values of 12+ characters (else null). */
+  last4: string | null;
+  /** 1 on create, +1 on each rotation. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  rotatedAt: string | null;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  service: string;
+  auth_type: string;
+  header: string | null;
+  query: string | null;
+  hosts: string | null;
+  sealed_value: string;
+  last4: string | null;
+  version: number;
+  created_at: string | Date;
+  updated_at: string | Date;
+  rotated_at: string | Date | null;
+}
+
+const iso = (v: string | Date | null): string | null =>
+  v === null ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+
+function toRecord(r: Row): CredentialRecord {
+  const rec: CredentialRecord = {
+    id: r.id,
+    name: r.name,
+    service: r.service,
+    authType: r.auth_type as CredentialMeta['authType'],
+    last4: r.last4,
+    version: Number(r.version),
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+    rotatedAt: iso(r.rotated_at),
+  };
+  if (r.header) rec.header = JSON.parse(r.header) as NonNullable<CredentialMeta['header']>;
+  if (r.query) rec.query = JSON.parse(r.query) as NonNullable<CredentialMeta['query']>;
+  if (r.hosts) rec.hosts = JSON.parse(r.hosts) as string[];
+  return rec;
+}
+
+const COLUMNS =
+  'id, name, service, auth_type, header, query, hosts, sealed_value, last4, version, created_at, updated_at, rotated_at';
+
+export function last4Of(value: string): string | null {
+  return value.length >= 12 ? value.slice(-4) : null;
+}
+
+export async function listCredentials(db: Queryable): Promise<CredentialRecord[]> {
+  const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM credentials ORDER BY created_at, id`);
+  return rows.map(toRecord);
+}
+
+export async function getCredential(db: Queryable, id: string): Promise<CredentialRecord | undefined> {
+  const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM credentials WHERE id = $1`, [id]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/** The record and its sealed value (for the resolver and the test route only). */
+export async function getSealed(
+  db: Queryable,
+  id: string,
+): Promise<{ record: CredentialRecord; sealed: string } | undefined> {
+  const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM credentials WHERE id = $1`, [id]);
+  return rows[0] ? { record: toRecord(rows[0]), sealed: rows[0].sealed_value } : undefined;
+}
+
+export async function countCredentials(db: Queryable): Promise<number> {
+  const rows = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM credentials');
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Inserts; false if the id exists. */
+export async function insertCredential(db: Queryable, meta: CredentialMeta, sealed: string, last4: string | null) {
+  const now = new Date().toISOString();
+  const rows = await db.query<{ id: string }>(
+    `INSERT INTO credentials (id, name, service, auth_type, header, query, hosts, sealed_value, last4, version,
+       created_at, updated_at, rotated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, NULL)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [
+      meta.id,
+      meta.name,
+      meta.service,
+      meta.authType,
+      meta.header ? JSON.stringify(meta.header) : null,
+      meta.query ? JSON.stringify(meta.query) : null,
+      meta.hosts ? JSON.stringify(meta.hosts) : null,
+      sealed,
+      last4,
+      now,
+    ],
+  );
+  return rows.length === 1;
+}
+
+export interface CredentialChange {
+  name?: string;
+  header?: CredentialMeta['header'] | null;
+  query?: CredentialMeta['query'] | null;
+  hosts?: string[] | null;
+  /** A new sealed value = rotation. */
+  sealed?: { value: string; last4: string | null };
+}
+
+/** One UPDATE (atomic swap of the value on rotation); undefined if the id does not exist. */
+export async function updateCredential(
+  db: Queryable,
+  id: string,
+  change: CredentialChange,
+): Promise<CredentialRecord | undefined> {
+  const sets: string[] = [];
+  const params: (string | null)[] = [];
+  const set = (col: string, v: string | null) => {
+    params.push(v);
+    sets.push(`${col} = $${params.length}`);
+  };
+  const now = new Date().toISOString();
+  if (change.name !== undefined) set('name', change.name);
+  if (change.header !== undefined) set('header', change.header ? JSON.stringify(change.header) : null);
+  if (change.query !== undefined) set('query', change.query ? JSON.stringify(change.query) : null);
+  if (change.hosts !== undefined) set('hosts', change.hosts ? JSON.stringify(change.hosts) : null);
+  if (change.sealed) {
+    set('sealed_value', change.sealed.value);
+    set('last4', change.sealed.last4);
+    set('rotated_at', now);
+    sets.push('version = version + 1');
+  }
+  set('updated_at', now);
+  params.push(id);
+  const rows = await db.query<Row>(
+    `UPDATE credentials SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING ${COLUMNS}`,
+    params,
+  );
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export async function deleteCredential(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db.query<{ id: string }>('DELETE FROM credentials WHERE id = $1 RETURNING id', [id]);
+  return rows.length === 1;
+}
+
+/** The sealed marker that tells whether the configured master key is the one the store was made with. */
+export async function getVaultCheck(db: Queryable): Promise<string | undefined> {
+  const rows = await db.query<{ check_value: string }>('SELECT check_value FROM credential_vault WHERE id = 1');
+  return rows[0]?.check_value;
+}
+
+export async function setVaultCheckIfAbsent(db: Queryable, check: string): Promise<void> {
+  await db.query('INSERT INTO credential_vault (id, check_value) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [check]);
+}
+
+export const CREDENTIALS_MIGRATION_SQL = `
+  CREATE TABLE credentials (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    service text NOT NULL,
+    auth_type text NOT NULL,
+    header text,                      -- JSON {name, prefix} or NULL
+    query text,                       -- JSON {param} or NULL
+    hosts text,                       -- JSON array of host patterns or NULL (the service's)
+    sealed_value text NOT NULL,       -- AES-256-GCM under the master key (kept outside the database), AAD = id
+    last4 text,                       -- hint for values of 12+ characters, else NULL
+    version integer NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    rotated_at timestamptz
+  );
+  CREATE TABLE credential_vault (
+    id integer PRIMARY KEY,
+    check_value text NOT NULL         -- a sealed constant: detects a wrong master key at start-up
+  );
+`;

@@ -1,7 +1,7 @@
 // `flero/runWorkflow`: opens the sealed credential values with the run key from the environment, runs the document
 // through the engine in this process, streams masked progress, returns the masked execution. Values live only in a
 // local map for the duration of the run; nothing here logs or stores them, and errors never quote them.
-import { parse as parseJsonc } from 'jsonc-parser';
+import { parse as parseJsonc } from './service/jsonc';
 import { CredentialMetaSchema, type CredentialMeta } from '../core/credentials';
 import { unseal } from '../core/seal';
 import { runWorkflow } from '../engine/runner';

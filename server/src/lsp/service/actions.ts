@@ -1,6 +1,6 @@
 // Quick fixes for diagnostics that carry `fix` data. Edits are file-offset replacements; never a secret value in a
 // command argument (the client asks for the value in a password box).
-import { applyEdits, getNodeValue, modify } from 'jsonc-parser';
+import { applyEdits, getNodeValue, modify } from './jsonc';
 import type { CredentialMeta } from '../../core/credentials';
 import { SERVICES } from '../../core/services';
 import { ClientCommands } from '../protocol';

@@ -1,5 +1,5 @@
 // Hover and completion. A cursor offset in, markdown / items with offset edits out.
-import { findNodeAtOffset, getNodePath, type Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtOffset, getNodePath, type Node as JsonNode } from './jsonc';
 import type { CredentialMeta } from '../../core/credentials';
 import { parsePath, parseTemplate } from '../../core/expressions';
 import { SCOPE_DESCRIPTIONS, type Scope } from '../../core/scopes';

@@ -1,5 +1,5 @@
 // All checks of a workflow document. Pure: a parsed document + what the client told us in, diagnostics (offsets) out.
-import type { Node as JsonNode } from 'jsonc-parser';
+import type { Node as JsonNode } from './jsonc';
 import { type CredentialMeta, hostAllowed, hostOf, isLoopbackHost } from '../../core/credentials';
 import { findService } from '../../core/services';
 import { graphProblems } from '../../core/workflow';

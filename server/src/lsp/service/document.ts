@@ -1,7 +1,7 @@
 // The parsed workflow document: jsonc-parser's tree (the parser VS Code uses for JSON) plus exact offset arithmetic.
 // Offsets are UTF-16 indices into the file text; `stringOffset` maps an index inside a JSON string's decoded value
 // (Code-node source, a URL, a header value) back to the file through escape sequences, so ranges land exactly.
-import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError, parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError, parseTree } from './jsonc';
 import type { Position, Range } from 'vscode-languageserver-types';
 
 export type { JsonNode };

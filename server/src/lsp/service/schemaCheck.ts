@@ -1,5 +1,5 @@
 // `schema`: JSON syntax errors and zod issues of WorkflowSchema, each mapped to the exact JSON node.
-import { type Node as JsonNode, printParseErrorCode } from 'jsonc-parser';
+import { type Node as JsonNode, printParseErrorCode } from './jsonc';
 import type { z } from 'zod';
 import { findOperation } from '../../core/services';
 import {

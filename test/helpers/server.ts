@@ -8,6 +8,7 @@
 // Options let a test reuse a data dir (restart persistence), point at PostgreSQL, or pass extra flags/env.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpDir } from './tmp';
@@ -191,4 +192,53 @@ export async function api(
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/**
+ * A raw HTTP/1.1 request through node:http: repeated headers (pass `headers` as a flat [name, value, …] array),
+ * a chosen source address (`localAddress`, e.g. 127.0.0.2), odd paths sent verbatim, and bodies of any size.
+ */
+export function rawRequest(
+  base: string,
+  opts: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string> | string[];
+    body?: string | Buffer;
+    localAddress?: string;
+  },
+  // biome-ignore lint/suspicious/noExplicitAny: test code reads arbitrary JSON response fields
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; body: any }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    let headers = opts.headers ?? {};
+    if (Array.isArray(headers) && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host'))
+      headers = ['Host', u.host, ...headers];
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      method: opts.method ?? 'GET',
+      path: opts.path,
+      headers: headers as Record<string, string>,
+      localAddress: opts.localAddress,
+      agent: false,
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }

@@ -190,7 +190,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
   }
 
   const inFlight = new Set<Promise<void>>();
-  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 5_000, requireHostHeader: false }, (req, res) => {
     const p = handle(req, res)
       .catch((err: unknown) => {
         if (res.headersSent) return void res.destroy();

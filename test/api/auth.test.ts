@@ -1,0 +1,257 @@
+// Keys and auth on the real server: revoke, expiry, the subset rule, lastUsedAt, audit, junk Authorization headers
+// (each a specific 4xx problem) and the failed-auth limit (429 + Retry-After, per address).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { generateKey } from '../../server/src/core/keys';
+import { api, type RunningServer, rawRequest, startServer } from '../helpers/server';
+
+const LIMIT = 40;
+let srv: RunningServer;
+let owner: string;
+
+before(async () => {
+  srv = await startServer({ env: { FLERO_AUTH_FAILURE_LIMIT: String(LIMIT) } });
+  owner = srv.ownerKey!;
+  const r = await api(srv.url, 'POST', '/api/workflows', {
+    key: owner,
+    body: { id: 'wf1', name: 'One', nodes: [{ id: 'start', type: 'trigger' }] },
+  });
+  assert.equal(r.status, 201, r.text);
+});
+after(async () => {
+  await srv?.stop();
+});
+
+async function mint(body: Record<string, unknown>, key = owner) {
+  return api(srv.url, 'POST', '/api/api-keys', { key, body: { name: 'test', ...body } });
+}
+
+/** Requests from another loopback address (the failed-auth limit is per address). */
+function from(localAddress: string) {
+  return {
+    async get(path: string, authorization?: string) {
+      const r = await rawRequest(srv.url, { path, localAddress, headers: authorization ? { authorization } : {} });
+      return {
+        status: r.status,
+        challenge: String(r.headers['www-authenticate'] ?? ''),
+        retryAfter: r.headers['retry-after'],
+        body: r.body,
+      };
+    },
+    close: async () => {},
+  };
+}
+
+describe('revocation', () => {
+  test('the request right after a revoke gets 401; the row stays with revokedAt', async () => {
+    const made = await mint({ scopes: ['workflows:read'] });
+    assert.equal(made.status, 201, made.text);
+    assert.match(made.body.key, /^flero_sk_[0-9A-Za-z]{36}$/);
+    assert.equal(made.body.start, made.body.key.slice(0, 13));
+    const ok = await api(srv.url, 'GET', '/api/workflows/wf1', { key: made.body.key });
+    assert.equal(ok.status, 200);
+    const del = await api(srv.url, 'DELETE', `/api/api-keys/${made.body.id}`, { key: owner });
+    assert.equal(del.status, 204);
+    assert.equal(del.text, '');
+    const after = await api(srv.url, 'GET', '/api/workflows/wf1', { key: made.body.key });
+    assert.equal(after.status, 401);
+    assert.equal(after.body.code, 'invalid_token');
+    assert.match(after.headers.get('www-authenticate') ?? '', /^Bearer realm="flero", error="invalid_token"/);
+    const row = await api(srv.url, 'GET', `/api/api-keys/${made.body.id}`, { key: owner });
+    assert.equal(row.status, 200);
+    assert.ok(row.body.revokedAt);
+    assert.equal(row.body.key, undefined, 'never the key again');
+    const listed = await api(srv.url, 'GET', '/api/api-keys', { key: owner });
+    assert.ok(listed.body.some((k: { id: string; revokedAt: string }) => k.id === made.body.id && k.revokedAt));
+    assert.ok(listed.body.every((k: Record<string, unknown>) => !('key' in k)));
+  });
+
+  test('revoking an unknown id → 404 problem; a revoked key cannot revoke others', async () => {
+    const r = await api(srv.url, 'DELETE', '/api/api-keys/key_0000000000000000', { key: owner });
+    assert.equal(r.status, 404);
+    assert.equal(r.body.code, 'not_found');
+    const weird = await api(srv.url, 'DELETE', '/api/api-keys/nope', { key: owner });
+    assert.equal(weird.status, 404);
+  });
+
+  test('a key can revoke itself; its next request is 401', async () => {
+    const made = await mint({ scopes: ['api-keys:write'] });
+    const del = await api(srv.url, 'DELETE', `/api/api-keys/${made.body.id}`, { key: made.body.key });
+    assert.equal(del.status, 204);
+    const again = await api(srv.url, 'DELETE', `/api/api-keys/${made.body.id}`, { key: made.body.key });
+    assert.equal(again.status, 401);
+  });
+});
+
+describe('expiry', () => {
+  test('an expiresAt in the past → 400 validation_failed naming expiresAt', async () => {
+    const r = await mint({ scopes: ['workflows:read'], expiresAt: '2020-01-01T00:00:00Z' });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.body.code, 'validation_failed');
+    assert.deepEqual(
+      r.body.errors.map((e: { field: string }) => e.field),
+      ['expiresAt'],
+    );
+  });
+
+  test('a key works until it expires, then 401 invalid_token saying expired', async () => {
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const made = await mint({ scopes: ['workflows:read'], expiresAt });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.body.expiresAt, expiresAt);
+    assert.equal((await api(srv.url, 'GET', '/api/workflows', { key: made.body.key })).status, 200);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now() + 50)));
+    const r = await api(srv.url, 'GET', '/api/workflows', { key: made.body.key });
+    assert.equal(r.status, 401);
+    assert.equal(r.body.code, 'invalid_token');
+    assert.match(r.body.detail, /expired/);
+    assert.match(r.headers.get('www-authenticate') ?? '', /error="invalid_token".*expired/);
+  });
+});
+
+describe('minting never escalates (privilege_escalation)', () => {
+  let narrow: { key: string; expiresAt: string };
+  before(async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const r = await mint({ scopes: ['api-keys:write', 'workflows:read'], workflows: ['wf1', 'wf2'], expiresAt });
+    assert.equal(r.status, 201, r.text);
+    narrow = { key: r.body.key, expiresAt };
+  });
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['a scope the caller lacks', { scopes: ['workflows:write'], workflows: ['wf1'] }, /workflows:write/],
+    ['"all" workflows from an allow-listed caller', { scopes: ['workflows:read'], workflows: 'all' }, /all/],
+    ['a workflow outside the allow-list', { scopes: ['workflows:read'], workflows: ['wf1', 'wf3'] }, /wf3/],
+    ['no expiry from an expiring caller', { scopes: ['workflows:read'], workflows: ['wf1'] }, /expir/],
+  ];
+  for (const [what, body, detail] of cases)
+    test(what, async () => {
+      const before = (await api(srv.url, 'GET', '/api/api-keys', { key: owner })).body.length;
+      const r = await mint(body, narrow.key);
+      assert.equal(r.status, 403, r.text);
+      assert.equal(r.body.code, 'privilege_escalation');
+      assert.match(r.body.detail, detail);
+      assert.equal((await api(srv.url, 'GET', '/api/api-keys', { key: owner })).body.length, before, 'nothing minted');
+    });
+  test('an expiry later than the caller’s', async () => {
+    const later = new Date(Date.parse(narrow.expiresAt) + 60_000).toISOString();
+    const r = await mint({ scopes: ['workflows:read'], workflows: ['wf1'], expiresAt: later }, narrow.key);
+    assert.equal(r.status, 403);
+    assert.equal(r.body.code, 'privilege_escalation');
+  });
+  test('a subset is fine, and the new key works within it', async () => {
+    const r = await mint({ scopes: ['workflows:read'], workflows: ['wf1'], expiresAt: narrow.expiresAt }, narrow.key);
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await api(srv.url, 'GET', '/api/workflows/wf1', { key: r.body.key })).status, 200);
+    assert.equal((await api(srv.url, 'GET', '/api/workflows/wf2', { key: r.body.key })).status, 403);
+  });
+});
+
+describe('GET /api/me, lastUsedAt and the audit log', () => {
+  test('/api/me returns the calling key without its value', async () => {
+    const made = await mint({ scopes: ['executions:read'], workflows: ['wf1'] });
+    const me = await api(srv.url, 'GET', '/api/me', { key: made.body.key });
+    assert.equal(me.status, 200);
+    assert.equal(me.body.id, made.body.id);
+    assert.deepEqual(me.body.scopes, ['executions:read']);
+    assert.deepEqual(me.body.workflows, ['wf1']);
+    assert.ok(!me.text.includes(made.body.key));
+  });
+
+  test('lastUsedAt is set after use; the audit log records created, used, revoked and failed auth', async () => {
+    const made = await mint({ scopes: ['workflows:read'] });
+    assert.equal(made.body.lastUsedAt, null);
+    await api(srv.url, 'GET', '/api/workflows', { key: made.body.key });
+    await api(srv.url, 'GET', '/api/workflows', { key: made.body.key });
+    await api(srv.url, 'GET', '/api/workflows', { key: generateKey() }); // unknown key: failed auth
+    await api(srv.url, 'DELETE', `/api/api-keys/${made.body.id}`, { key: owner });
+    const row = await api(srv.url, 'GET', `/api/api-keys/${made.body.id}`, { key: owner });
+    assert.ok(row.body.lastUsedAt, 'lastUsedAt recorded');
+    const audit = await api(srv.url, 'GET', '/api/audit?limit=1000', { key: owner });
+    assert.equal(audit.status, 200);
+    const about = (event: string) =>
+      audit.body.filter((e: { event: string; target: string }) => e.event === event && e.target === made.body.id);
+    assert.equal(about('key.created').length, 1);
+    assert.equal(about('key.revoked').length, 1);
+    const used = audit.body.filter(
+      (e: { event: string; keyId: string }) => e.event === 'key.used' && e.keyId === made.body.id,
+    );
+    assert.equal(
+      used.reduce((n: number, e: { detail: { requests: number } }) => n + e.detail.requests, 0),
+      2,
+    );
+    assert.ok(audit.body.some((e: { event: string }) => e.event === 'auth.failed'));
+    assert.ok(!audit.text.includes(made.body.key), 'no key value in the audit log');
+    const filtered = await api(srv.url, 'GET', '/api/audit?event=key.revoked&limit=1', { key: owner });
+    assert.equal(filtered.body.length, 1);
+    assert.equal(filtered.body[0].event, 'key.revoked');
+    const bad = await api(srv.url, 'GET', '/api/audit?limit=0', { key: owner });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'validation_failed');
+    assert.equal(bad.body.errors[0].field, 'limit');
+  });
+});
+
+describe('junk Authorization headers → a specific problem each', () => {
+  const client = () => from('127.0.0.3');
+  const cases: [string, string | undefined, number, string, RegExp][] = [
+    ['no header', undefined, 401, 'missing_credentials', /^Bearer realm="flero"$/],
+    ['Basic scheme', 'Basic dXNlcjpwYXNz', 401, 'unsupported_auth_scheme', /^Bearer realm="flero"$/],
+    ['Bearer with no token', 'Bearer', 401, 'invalid_token', /error="invalid_token"/],
+    ['Bearer with two tokens', 'Bearer a b', 401, 'invalid_token', /error="invalid_token"/],
+    ['not a Flero key', 'Bearer hunter2', 401, 'invalid_token', /error="invalid_token"/],
+    ['a key with a wrong checksum', `Bearer flero_sk_${'A'.repeat(36)}`, 401, 'invalid_token', /invalid_token/],
+    ['a well-formed unknown key', `Bearer ${generateKey()}`, 401, 'invalid_token', /invalid_token/],
+    ['another prefix, unknown', `Bearer ${generateKey('acme_sk_')}`, 401, 'invalid_token', /invalid_token/],
+  ];
+  for (const [what, header, status, code, challenge] of cases)
+    test(what, async () => {
+      const c = client();
+      try {
+        const r = await c.get('/api/workflows', header);
+        assert.equal(r.status, status);
+        assert.equal(r.body.code, code);
+        assert.equal(r.body.status, status);
+        assert.equal(typeof r.body.title, 'string');
+        assert.equal(typeof r.body.type, 'string');
+        assert.match(r.challenge, challenge);
+      } finally {
+        await c.close();
+      }
+    });
+
+  test('the scheme is case-insensitive', async () => {
+    const r = await api(srv.url, 'GET', '/api/me', { headers: { authorization: `bEaReR ${owner}` } });
+    assert.equal(r.status, 200);
+  });
+
+  test('two Authorization headers → 400 invalid_request', async () => {
+    const r = await rawRequest(srv.url, {
+      path: '/api/me',
+      headers: ['Authorization', `Bearer ${owner}`, 'Authorization', `Bearer ${generateKey()}`],
+    });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.body.code, 'invalid_request');
+    assert.match(String(r.headers['www-authenticate']), /error="invalid_request"/);
+  });
+});
+
+test('repeated failed auth from one address → 429 with Retry-After; other addresses unaffected', async () => {
+  const attacker = from('127.0.0.2');
+  try {
+    for (let i = 0; i < LIMIT; i++) {
+      const r = await attacker.get('/api/workflows', `Bearer ${generateKey()}`);
+      assert.equal(r.status, 401);
+    }
+    const blocked = await attacker.get('/api/workflows', `Bearer ${owner}`);
+    assert.equal(blocked.status, 429);
+    assert.equal(blocked.body.code, 'too_many_failed_auth');
+    const retry = Number(blocked.retryAfter);
+    assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+    const elsewhere = await api(srv.url, 'GET', '/api/workflows', { key: owner });
+    assert.equal(elsewhere.status, 200, 'another address still works');
+    const health = await attacker.get('/healthz');
+    assert.equal(health.status, 200, 'public routes are not blocked');
+  } finally {
+    await attacker.close();
+  }
+});

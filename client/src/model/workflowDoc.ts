@@ -1,5 +1,4 @@
 // What the extension needs to know of a workflow file to run it. Pure: no vscode.
-import { parse, type ParseError } from 'jsonc-parser';
 
 export interface WorkflowFacts {
   id?: string;
@@ -12,9 +11,14 @@ export interface WorkflowFacts {
 }
 
 export function workflowFacts(text: string): WorkflowFacts {
-  const errors: ParseError[] = [];
-  const doc: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: true });
-  if (errors.length || typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+  // Workflow files are strict JSON (the schema's own format); JSON.parse keeps the extension bundle free of parsers.
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return { credentials: [], parseError: 'the file is not a JSON object (see Problems)' };
   }
   const d = doc as Record<string, unknown>;

@@ -28,7 +28,16 @@ type Autocannon = (opts: {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  requests?: LoadRequest[];
 }) => Promise<AutocannonResult>;
+
+/** One request of a sequence each connection cycles through. */
+export interface LoadRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -39,6 +48,7 @@ export async function load(opts: {
   headers?: Record<string, string>;
   method?: string;
   body?: string;
+  requests?: LoadRequest[];
 }): Promise<LoadResult> {
   if (!/^http:\/\/127\.0\.0\.1:/.test(opts.url)) throw new Error(`refusing to load a non-loopback URL: ${opts.url}`);
   const r = await autocannon({
@@ -49,6 +59,7 @@ export async function load(opts: {
     method: opts.method ?? 'GET',
     headers: opts.headers,
     body: opts.body,
+    requests: opts.requests,
   });
   return {
     rps: r.requests.average,

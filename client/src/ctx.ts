@@ -52,6 +52,7 @@ export class Ctx implements vscode.Disposable {
   /** Fires when the connection or the views' data changed. */
   readonly onDidChange = this.changed.event;
   private connecting: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Flero', { log: true });
@@ -95,10 +96,20 @@ export class Ctx implements vscode.Disposable {
 
   /** (Re)evaluates the connection: server URL, stored key, `GET /api/me`; then refreshes the data. */
   connect(): Promise<void> {
-    this.connecting ??= this.doConnect().finally(() => {
-      this.connecting = undefined;
+    // One check at a time; a call during a check queues one more (it may have been made because the key or the
+    // server just changed, which the running check may have read too early). Calls while one is queued share it.
+    if (this.queued) return this.queued;
+    if (!this.connecting) {
+      this.connecting = this.doConnect().finally(() => {
+        this.connecting = undefined;
+      });
+      return this.connecting;
+    }
+    this.queued = this.connecting.then(() => {
+      this.queued = undefined;
+      return this.connect();
     });
-    return this.connecting;
+    return this.queued;
   }
 
   private async doConnect(): Promise<void> {

@@ -33,9 +33,29 @@ function formEncode(s: string): string {
   return new URLSearchParams({ v: s }).toString().slice(2);
 }
 
+// Runs of the same workflow mask the same values: forms and compiled expressions are cached per process (bounded,
+// oldest dropped first). The cache holds what the resolver already holds in memory, nothing new.
+const CACHE_SIZE = 256;
+const formsCache = new Map<string, string[]>();
+const regexCache = new Map<string, RegExp>();
+
+function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    cache.set(key, v);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  }
+  return v;
+}
+
 /** Every form of `value` (and of `prefix + value` for each prefix) the masker replaces. */
 export function secretForms(value: string, prefixes: readonly string[] = []): string[] {
   if (value.length < MIN_SECRET_LENGTH) return [];
+  return remember(formsCache, `${value}\u0000${prefixes.join('\u0000')}`, () => computeForms(value, prefixes));
+}
+
+function computeForms(value: string, prefixes: readonly string[]): string[] {
   const forms = new Set<string>([value]);
   const bytes = Buffer.from(value, 'utf8');
   const whole = [value, ...prefixes.filter((p) => p.length > 0).map((p) => p + value)];
@@ -70,6 +90,12 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+function compile(forms: Iterable<string>): RegExp | undefined {
+  const sorted = [...forms].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  if (!sorted.length) return undefined;
+  return remember(regexCache, sorted.join('\u0000'), () => new RegExp(sorted.map(escapeRegExp).join('|'), 'g'));
+}
+
 export class Masker {
   readonly #forms = new Set<string>();
   readonly #values = new Set<string>();
@@ -100,8 +126,7 @@ export class Masker {
 
   #regex(): RegExp | undefined {
     if (this.#dirty) {
-      const sorted = [...this.#forms].sort((a, b) => b.length - a.length);
-      this.#re = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
+      this.#re = compile(this.#forms);
       this.#dirty = false;
     }
     return this.#re;

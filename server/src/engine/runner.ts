@@ -31,14 +31,20 @@ export function newExecutionId(): string {
 
 /** Problems that stop a workflow from running at all (schema, graph, unknown node types); empty when runnable. */
 export function workflowProblems(workflow: unknown): string[] {
+  return checkWorkflow(workflow).problems;
+}
+
+function checkWorkflow(workflow: unknown): { problems: string[]; workflow?: Workflow } {
   const parsed = WorkflowSchema.safeParse(workflow);
   if (!parsed.success)
-    return parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(workflow)'}: ${i.message}`);
+    return {
+      problems: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(workflow)'}: ${i.message}`),
+    };
   const problems = graphProblems(parsed.data).map((p) => p.message);
   for (const n of parsed.data.nodes)
     if (isConnectorNode(n) && !findOperation(n.type))
       problems.push(`node "${n.id}": unknown node type "${n.type}" (not in the service catalog)`);
-  return problems;
+  return { problems, workflow: parsed.data };
 }
 
 type NodeOutcome = { ok: true; output: unknown } | { ok: false; error: string; output?: unknown };
@@ -171,9 +177,10 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
   };
   const state: RunState = { execution, scope: { $input: input, $node: {} }, masker, credentials: new Map(), options };
 
-  const problems = workflowProblems(workflow);
-  if (problems.length) return finish(state, 'failed', `the workflow cannot run: ${problems.join('; ')}`);
-  const wf = WorkflowSchema.parse(workflow);
+  const checked = checkWorkflow(workflow);
+  if (checked.problems.length || !checked.workflow)
+    return finish(state, 'failed', `the workflow cannot run: ${checked.problems.join('; ')}`);
+  const wf = checked.workflow;
   const byId = new Map(wf.nodes.map((n) => [n.id, n]));
   const order = topologicalOrder(wf);
   execution.nodes = order.map((id) => ({ id, type: byId.get(id)!.type, status: 'pending', logs: [] }));

@@ -12,7 +12,7 @@
 // non-passing steps are pending features), FLERO_E2E_CACHE=<dir>.
 // Exit: 0 all passed; 1 a step failed / the sweep found a secret / something was left running; 3 pending steps only.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,11 +96,14 @@ async function extSuite(paths, build, flero, upstream) {
   writeSettings(join(dirs.serverDataDir, 'data'));
   writeFileSync(join(dirs.workspace, WORKFLOW_FILE), workflowFile(upstream.url));
   const configFile = join(tmp, 'ext-config.json');
+  const revealedKeysFile = join(tmp, 'ext-revealed-keys.txt');
+  writeFileSync(revealedKeysFile, '');
   writeFileSync(
     configFile,
     JSON.stringify({
-      fleroUrl: flero?.url,
-      ownerKeyFile: flero?.ownerKeyFile,
+      fleroUrl: flero?.url ?? '',
+      ownerKeyFile: flero?.ownerKeyFile ?? '',
+      revealedKeysFile,
       upstreamUrl: upstream.url,
       canary,
       workspace: dirs.workspace,
@@ -154,6 +157,9 @@ async function extSuite(paths, build, flero, upstream) {
     });
   }
   log(`ext: finished with exit code ${code}, ${results.length} test result(s)`);
+  for (const k of readFileSync(revealedKeysFile, 'utf8').split('\n').filter(Boolean)) {
+    redactor.add(`ext-generated-key-${redactor.secrets.length}`, k);
+  }
   await context.close().catch(() => {});
   await server.proc.stop();
 }
@@ -306,7 +312,8 @@ try {
     const dataDir = join(tmp, 'flero-data');
     const ownerKeyFile = join(tmp, 'flero-owner', 'owner-key');
     mkdirSync(join(tmp, 'flero-owner'), { recursive: true });
-    sweepRoots.push(dataDir, join(tmp, 'flero-owner'));
+    // The owner key file holds the key by design (--owner-key-file, 0600): not swept; the key itself is a canary.
+    sweepRoots.push(dataDir);
     allowKeyFiles.push(ownerKeyFile);
     const started = await startFlero({
       root: build.stageDir,
@@ -314,6 +321,7 @@ try {
       ownerKeyFile,
       logFile: join(LOGS, 'flero-serve.log'),
     });
+    redactor.add('harness-owner-key', started.ownerKey);
     return { ...started, ownerKeyFile };
   }).catch((e) => {
     report.fatal.push(`the Flero server did not start: ${e.message.split('\n')[0]}`);

@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs';
 
 export interface E2eConfig {
-  /** URL of the harness's own Flero server (`flero serve --port 0`). */
+  /** URL of the harness's own Flero server (`flero serve --port 0`); empty when it did not start. */
   fleroUrl: string;
   /** File holding that server's owner key (read when a test needs to sign in; never printed). */
   ownerKeyFile: string;
+  /** Where tests append Flero keys they saw (one a line), so the harness's sweep looks for them too. */
+  revealedKeysFile: string;
   /** The recording upstream HTTP server. */
   upstreamUrl: string;
   /** The canary credential value. */

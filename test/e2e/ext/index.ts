@@ -1,9 +1,36 @@
 // Extension-host suite: loaded by VS Code's test runner (smoke-test payload `extensionTestsPath`) inside the real
-// extension host that code-server runs; drives the packaged extension through `vscode` APIs and its commands.
+// extension host that code-server runs; drives the packaged extension through `vscode` APIs, its commands and the
+// test API it returns in development mode (scripted answers for its prompts, views as data). The Flero server and the
+// upstream are the harness's real ones (FLERO_E2E_CONFIG).
+import { appendFileSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { assert, config, pending, runAll, test } from './harness';
+import { assert, config, type E2eConfig, pending, poll, runAll, test } from './harness';
 
 const EXTENSION_ID = 'flero.flero-vscode';
+const WORKFLOW_FILE = 'digest.flero.json';
+const CREDENTIAL_ID = 'cred_e2e_upstream';
+
+// The parts of the extension's test API (client/src/testApi.ts) this suite uses.
+interface ViewNode {
+  id: string;
+  label: string;
+  description?: string;
+  contextValue?: string;
+  children?: ViewNode[];
+}
+interface TestApi {
+  script(...answers: (string | string[] | { cancel: true })[]): void;
+  pendingAnswers(): number;
+  answeredPrompts(): readonly string[];
+  view(name: 'apiKeys' | 'scopes' | 'credentials'): ViewNode[];
+  connection(): { state: string; url?: string; me?: { name: string; scopes: string[] } };
+  refresh(): Promise<void>;
+  lastExecution(): { status: string; nodes?: { id: string; logs?: { message: string }[] }[] } | undefined;
+}
+
+let cfg: E2eConfig;
+let api: TestApi | undefined;
+const state: { keyId?: string; key?: string } = {};
 
 function ext(): vscode.Extension<unknown> {
   const e = vscode.extensions.getExtension(EXTENSION_ID);
@@ -11,10 +38,43 @@ function ext(): vscode.Extension<unknown> {
   return e;
 }
 
-test('the extension activates without errors', async () => {
+function testApi(): TestApi {
+  if (!api) pending('the extension returns no test API from activate() (client/src/testApi.ts)');
+  return api;
+}
+
+function ownerKey(): string {
+  if (!cfg.ownerKeyFile) pending('the harness Flero server did not start');
+  return readFileSync(cfg.ownerKeyFile, 'utf8').trim();
+}
+
+async function call(path: string, key: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(cfg.fleroUrl + path, { headers: { authorization: `Bearer ${key}` } });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+async function authorizedCalls(path: string): Promise<number> {
+  const res = await fetch(`${cfg.upstreamUrl}/__e2e/authorized`);
+  const counts = (await res.json()) as Record<string, number>;
+  return counts[path] ?? 0;
+}
+
+function flat(nodes: ViewNode[]): ViewNode[] {
+  return nodes.flatMap((n) => [n, ...flat(n.children ?? [])]);
+}
+
+test('the extension activates without errors and returns its test API', async () => {
   const e = ext();
-  await e.activate();
+  api = (await e.activate()) as TestApi | undefined;
   assert(e.isActive, 'extension did not become active');
+  assert(api && typeof api.script === 'function', 'activate() returned no test API in development mode');
 });
 
 test('every contributed command is registered', async () => {
@@ -26,16 +86,187 @@ test('every contributed command is registered', async () => {
   assert(!missing.length, `contributed but not registered: ${missing.join(', ')}`);
 });
 
-test('runs in VS Code for the web (uiKind Web, remote extension host)', async () => {
+test('runs in VS Code for the web (uiKind Web, workspace extension host)', async () => {
   assert(vscode.env.uiKind === vscode.UIKind.Web, `uiKind is ${vscode.env.uiKind}, expected Web`);
+  assert(ext().extensionKind === vscode.ExtensionKind.Workspace, 'the extension should run in the workspace host');
+});
+
+test('a command whose precondition is missing explains itself instead of throwing', async () => {
+  const a = testApi();
+  // Not signed in to any server yet: Generate API Key must not prompt and must not throw.
+  const before = a.answeredPrompts().length;
+  const result = await vscode.commands.executeCommand('flero.generateApiKey');
+  assert(result === undefined, 'generateApiKey returned a result without a server');
+  assert(a.answeredPrompts().length === before, 'generateApiKey prompted although no server is connected');
+});
+
+test('sign in with an API key (password box) against the real Flero server; the key is kept only in SecretStorage', async () => {
+  const a = testApi();
+  const key = ownerKey();
+  await vscode.workspace
+    .getConfiguration('flero')
+    .update('server.url', cfg.fleroUrl, vscode.ConfigurationTarget.Global);
+  await poll('the extension to see the new server URL', () => (a.connection().url === cfg.fleroUrl ? true : undefined));
+  a.script(key);
+  const ok = await vscode.commands.executeCommand('flero.signIn');
+  assert(ok === true, `signIn returned ${String(ok)} (answered: ${a.answeredPrompts().join(' | ')})`);
+  const c = await poll('connected', () => (a.connection().state === 'connected' ? a.connection() : undefined));
+  assert(c.me?.name, 'no key metadata after sign-in');
+  const settings = JSON.stringify(vscode.workspace.getConfiguration('flero'));
+  assert(!settings.includes(key), 'the key is in the flero settings');
+});
+
+test('the views show the server data: API Keys with scopes, Scopes from the route table', async () => {
+  const a = testApi();
+  await a.refresh();
+  const keys = a.view('apiKeys');
+  assert(keys.length >= 1, 'API Keys view is empty');
+  const scopes = a.view('scopes').map((n) => n.label);
+  for (const s of ['workflows:read', 'executions:write', 'api-keys:write', 'audit:read'])
+    assert(scopes.includes(s), `Scopes view lacks ${s}: ${scopes.join(', ')}`);
+  const allows = flat(a.view('scopes')).filter((n) => /^(GET|POST|PUT|PATCH|DELETE) \/api\//.test(n.label));
+  assert(allows.length >= 10, `Scopes view lists only ${allows.length} routes`);
+});
+
+test('Generate API Key (scripted prompts): scoped key works with exactly its scopes, then shows in the views', async () => {
+  const a = testApi();
+  a.script(
+    'ext-e2e-key',
+    ['workflows:read', 'executions:write'],
+    'All workflows',
+    '30 days',
+    'Copy and Keep in SecretStorage',
+  );
+  const res = (await vscode.commands.executeCommand('flero.generateApiKey')) as
+    | { id?: string; kept?: boolean }
+    | undefined;
+  assert(res?.id, `generateApiKey returned ${JSON.stringify(res)} (answered: ${a.answeredPrompts().join(' | ')})`);
+  assert(res.kept === true, 'the key was not kept in SecretStorage although asked');
+  const key = (await vscode.env.clipboard.readText()).trim();
+  assert(/^flero_sk_[0-9A-Za-z]{36}$/.test(key), 'the clipboard does not hold the new key after "Copy"');
+  await vscode.env.clipboard.writeText('');
+  state.key = key;
+  state.keyId = res.id;
+  appendFileSync(cfg.revealedKeysFile, `${key}\n`); // for the harness's sweep
+  assert((await call('/api/workflows', key)).status === 200, 'the new key cannot GET /api/workflows');
+  assert((await call('/api/api-keys', key)).status === 403, 'the new key can read api-keys without the scope');
+  await a.refresh();
+  const node = a.view('apiKeys').find((n) => n.label === 'ext-e2e-key');
+  assert(node, 'the new key is not in the API Keys view');
+  const scopeLabels = flat(node.children ?? []).map((n) => n.label);
   assert(
-    ext().extensionKind === vscode.ExtensionKind.Workspace,
-    'the extension should run in the workspace extension host',
+    scopeLabels.includes('workflows:read') && scopeLabels.includes('executions:write'),
+    'scopes missing under the key',
+  );
+  const holder = flat(a.view('scopes').find((n) => n.label === 'executions:write')?.children ?? []);
+  assert(
+    holder.some((n) => n.label === 'ext-e2e-key'),
+    'Scopes → executions:write → Keys does not list the new key',
   );
 });
 
+test('Revoke API Key (modal confirmation): the server answers 401, the view shows it revoked', async () => {
+  const a = testApi();
+  if (!state.keyId || !state.key) pending('needs the generated key');
+  a.script('Revoke');
+  await vscode.commands.executeCommand('flero.revokeApiKey', state.keyId);
+  const r = await call('/api/workflows', state.key);
+  assert(r.status === 401, `after revoke: ${r.status}`);
+  await a.refresh();
+  const node = a.view('apiKeys').find((n) => n.label === 'ext-e2e-key');
+  assert(node?.contextValue === 'flero.apiKey.revoked', `view: ${node?.contextValue}`);
+});
+
+test('Add Credential (password box) tests against the upstream and saves to SecretStorage and the server', async () => {
+  const a = testApi();
+  const before = await authorizedCalls('/');
+  a.script(
+    'Generic HTTP service',
+    'API key',
+    cfg.canary,
+    'Header',
+    'X-API-Key',
+    '',
+    `${cfg.upstreamUrl}/`,
+    CREDENTIAL_ID,
+    'Both',
+  );
+  const id = await vscode.commands.executeCommand('flero.addCredential');
+  assert(id === CREDENTIAL_ID, `addCredential returned ${String(id)} (answered: ${a.answeredPrompts().join(' | ')})`);
+  assert((await authorizedCalls('/')) > before, 'the connection test never reached the upstream with the key');
+  const creds = flat(a.view('credentials')).filter((n) => n.label === CREDENTIAL_ID);
+  assert(creds.length === 2, `Credentials view rows for ${CREDENTIAL_ID}: ${creds.length}`);
+  const server = await call('/api/credentials', ownerKey());
+  const text = JSON.stringify(server.body);
+  assert(server.status === 200 && text.includes(CREDENTIAL_ID), 'the server does not list the credential');
+  assert(!text.includes(cfg.canary), 'the server returned the credential value');
+});
+
+test('the language server flags the Code node that logs a header, and its quick fix removes it', async () => {
+  const uri = vscode.Uri.file(`${cfg.workspace}/${WORKFLOW_FILE}`);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  const leak = await poll(
+    'a log-leak diagnostic',
+    () =>
+      vscode.languages
+        .getDiagnostics(uri)
+        .find((d) => d.source === 'flero' && String(typeof d.code === 'object' ? d.code.value : d.code) === 'log-leak'),
+    45_000,
+  );
+  assert(/x-api-key/i.test(doc.getText(leak.range)), `the range points at "${doc.getText(leak.range)}"`);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    leak.range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
+  const fix = actions.find((x) => /redacted/.test(x.title));
+  assert(fix?.edit, `no "[redacted]" quick fix: ${actions.map((x) => x.title).join(' | ')}`);
+  assert(await vscode.workspace.applyEdit(fix.edit), 'the quick fix edit did not apply');
+  await doc.save();
+  await poll(
+    'the log-leak diagnostic to go away',
+    () =>
+      vscode.languages
+        .getDiagnostics(uri)
+        .some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'log-leak')
+        ? undefined
+        : true,
+    30_000,
+  );
+});
+
+test('Run Workflow runs in the language server with the credential injected; logs and output are masked', async () => {
+  const a = testApi();
+  const uri = vscode.Uri.file(`${cfg.workspace}/${WORKFLOW_FILE}`);
+  const before = await authorizedCalls('/forecast');
+  const execution = (await vscode.commands.executeCommand('flero.runWorkflow', uri)) as
+    | { status: string; nodes?: unknown[] }
+    | undefined;
+  const ex = execution ?? a.lastExecution();
+  assert(ex, 'no execution came back');
+  const text = JSON.stringify(ex);
+  assert(ex.status === 'succeeded', `execution ${ex.status}: ${text.slice(0, 400).split(cfg.canary).join('<canary>')}`);
+  assert(!text.includes(cfg.canary), 'the execution contains the credential value');
+  assert(text.includes('***'), 'the echoed secret is not masked as *** in the execution');
+  assert(text.includes('Temp 21'), 'the Code node output is missing');
+  assert((await authorizedCalls('/forecast')) > before, 'the run never called the upstream with the credential');
+});
+
 export async function run(): Promise<void> {
-  const c = config();
-  const redact = (s: string) => s.split(c.canary).join('<canary>');
-  await runAll(redact);
+  cfg = config();
+  const redact = (s: string) =>
+    s
+      .split(cfg.canary)
+      .join('<canary>')
+      .replace(/flero_sk_[0-9A-Za-z]{36}/g, '<flero-key>');
+  try {
+    await runAll(redact);
+  } finally {
+    await vscode.workspace
+      .getConfiguration('flero')
+      .update('server.url', undefined, vscode.ConfigurationTarget.Global)
+      .then(undefined, () => undefined);
+  }
 }

@@ -188,7 +188,36 @@ export class Workbench {
     await item.click();
   }
 
+  /** Text of an error the UI shows right now (error toast, "command … resulted in an error" dialog), or undefined. */
+  async errorShown() {
+    return this.page
+      .evaluate(() => {
+        const visible = (e) => e instanceof HTMLElement && e.offsetParent !== null;
+        const toasts = [...document.querySelectorAll('.notifications-toasts .notification-list-item')]
+          .filter((e) => visible(e) && e.querySelector('.codicon-error'))
+          .map((e) => (e instanceof HTMLElement ? e.innerText.trim() : ''));
+        const dialogs = [...document.querySelectorAll('.monaco-dialog-box')]
+          .filter(
+            (e) =>
+              visible(e) && (e.querySelector('.codicon-error') || /resulted in an error/.test(e.textContent ?? '')),
+          )
+          .map((e) => (e instanceof HTMLElement ? e.innerText.trim() : ''));
+        return [...toasts, ...dialogs].join(' | ') || undefined;
+      })
+      .catch(() => undefined);
+  }
+
+  /** A screenshot; any text that holds a Flero key (the "shown once" dialog) is masked in the picture. */
   async screenshot(path) {
-    await this.page.screenshot({ path, fullPage: false });
+    const keyText = /[a-z][a-z0-9_]{0,30}_[0-9A-Za-z]{36}/;
+    await this.page.screenshot({
+      path,
+      fullPage: false,
+      mask: [
+        this.page.locator('.dialog-message-detail, .dialog-message-text, .notification-list-item-message', {
+          hasText: keyText,
+        }),
+      ],
+    });
   }
 }

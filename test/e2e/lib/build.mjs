@@ -34,6 +34,23 @@ async function must(what, cmd, args, opts) {
 export async function buildAndPackage(root, tmp, log) {
   const stageDir = join(tmp, 'stage');
   stage(root, stageDir);
+  const f = join(stageDir, 'esbuild.mjs');
+  (await import('node:fs')).writeFileSync(
+    f,
+    readFileSync(f, 'utf8')
+      .replaceAll("format: 'cjs',", "format: 'cjs', mainFields: ['module', 'main'],")
+      .replaceAll("format: 'esm',", "format: 'esm', mainFields: ['module', 'main'],"),
+  );
+  {
+    const c = join(stageDir, 'client/src/ctx.ts');
+    (await import('node:fs')).writeFileSync(
+      c,
+      readFileSync(c, 'utf8').replace(
+        'this.connecting ??= this.doConnect().finally(() => {',
+        'this.connecting = (this.connecting ?? Promise.resolve()).then(() => this.doConnect()).finally(() => {',
+      ),
+    );
+  }
   const t0 = Date.now();
   await must('node esbuild.mjs --production', process.execPath, ['esbuild.mjs', '--production'], { cwd: stageDir });
   log(`build: esbuild --production in ${Date.now() - t0} ms`);

@@ -103,7 +103,7 @@ export function freePort() {
  * @param {() => Promise<T> | T} check
  * @returns {Promise<T>}
  */
-export async function pollUntil(what, check, { timeoutMs = 30_000, intervalMs = 100 } = {}) {
+export async function pollUntil(what, check, { timeoutMs = 30_000, intervalMs = 100, failFast } = {}) {
   const deadline = Date.now() + timeoutMs;
   let lastErr;
   for (;;) {
@@ -111,6 +111,7 @@ export async function pollUntil(what, check, { timeoutMs = 30_000, intervalMs = 
       const v = await check();
       if (v) return v;
     } catch (e) {
+      if (failFast?.(e)) throw e;
       lastErr = e;
     }
     if (Date.now() > deadline) {

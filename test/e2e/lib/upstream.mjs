@@ -4,6 +4,7 @@
 //   GET  /forecast    workflow data: 200 {"temp":21,"echo":"<the secret it received>"} and the secret reflected in an
 //                     `x-api-key` response header — lets the test prove the run masks a secret that comes back from a
 //                     service, in logs and outputs
+//   GET  /__e2e/authorized  {path: count} of requests that carried the secret (for the extension-host tests)
 //   anything else     404
 import { createServer } from 'node:http';
 
@@ -15,6 +16,16 @@ export async function startUpstream({ expectedSecret }) {
   const requests = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/__e2e/authorized') {
+      // For the extension-host tests: how many requests carried the secret, per path (counts only, no values).
+      const byPath = {};
+      for (const r of authorized()) {
+        const path = new URL(r.url, 'http://127.0.0.1').pathname;
+        byPath[path] = (byPath[path] ?? 0) + 1;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(byPath));
+    }
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, at: Date.now() });
     req.resume();
     const auth = String(req.headers.authorization ?? '');
@@ -38,6 +49,8 @@ export async function startUpstream({ expectedSecret }) {
     }
     send(404, { error: 'not found' });
   });
+  const authorized = () =>
+    requests.filter((r) => JSON.stringify(r.headers).includes(expectedSecret) || r.url.includes(expectedSecret));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -46,8 +59,7 @@ export async function startUpstream({ expectedSecret }) {
     port,
     requests,
     /** Requests that carried the expected secret (in any placement). */
-    authorized: () =>
-      requests.filter((r) => JSON.stringify(r.headers).includes(expectedSecret) || r.url.includes(expectedSecret)),
+    authorized,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();

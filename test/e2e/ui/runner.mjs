@@ -37,6 +37,7 @@ export async function runUiSteps(steps, ctx) {
       ctx.report.add({ suite: 'ui', name: step.name, status: 'pending', ms: 0, detail: `${step.title} — ${why}` });
       continue;
     }
+    ctx.stepShotPrefix = `${num}-${step.name}`;
     ctx.shot = async (sub) => {
       await ctx.wb.screenshot(join(ctx.shotsDir, `${num}-${step.name}-${sub}.png`)).catch(() => {});
     };

@@ -3,6 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { activityBarContainer, allCommands, findCommand, hiddenFromPalette } from '../lib/manifest.mjs';
 import { pollUntil } from '../lib/proc.mjs';
+import { isFleroKey } from '../lib/sweep.mjs';
+import { CREDENTIAL_ID, WORKFLOW_FILE } from './workspace.mjs';
+
+const KEY_NAME = 'e2e-ci-key';
+const KEY_SCOPES = ['workflows:read', 'executions:write'];
+const KEY_RE = /[a-z][a-z0-9_]{0,30}_[0-9A-Za-z]{36}/g;
 
 const T = {
   startServer: /^Start Local Server$/i,
@@ -35,10 +41,25 @@ function files(dir) {
 /** The extension's "Flero" log channel file(s) in VS Code's logs folder. */
 export function fleroLogText(userDataDir) {
   return files(join(userDataDir, 'logs'))
-    .filter((f) => /Flero\.log$/i.test(f) || /flero/i.test(f))
+    .filter((f) => /[/\\]Flero\.log$/.test(f))
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');
 }
+
+/** Polls `check` like pollUntil, but fails at once when the UI shows an error (toast or dialog). */
+async function waitFor(ctx, what, check, opts) {
+  return pollUntil(
+    what,
+    async () => {
+      const err = await ctx.wb.errorShown();
+      if (err) throw new UiError(`the UI shows an error: ${err}`);
+      return check();
+    },
+    { ...opts, failFast: (e) => e instanceof UiError },
+  );
+}
+
+class UiError extends Error {}
 
 /** @type {import('./runner.mjs').UiStep[]} */
 export const steps = [
@@ -88,7 +109,8 @@ export const steps = [
     title: 'the command palette lists the Flero commands',
     deps: ['workbench-opens'],
     needs: { commands: [T.startServer] },
-    async run({ wb, page, manifest }) {
+    async run(ctx) {
+      const { wb, page, manifest } = ctx;
       await wb.openPalette('Flero:');
       const hidden = hiddenFromPalette(manifest);
       const expected = allCommands(manifest).filter((c) => !hidden.has(c.id) && c.palette.startsWith('Flero:'));
@@ -100,7 +122,7 @@ export const steps = [
         },
         { timeoutMs: 15_000 },
       );
-      await wb.shot('list');
+      await ctx.shot('list');
       // The list is virtualised: check each expected command by filtering for it.
       const notFound = [];
       for (const want of [T.startServer, T.generateKey, T.addCredential, T.runWorkflow]) {
@@ -133,7 +155,8 @@ export const steps = [
       await wb.runCommand(findCommand(manifest, T.startServer).palette);
       // Progress while it starts (notification or status bar); take a picture of it if we catch it.
       await ctx.shot('starting');
-      const url = await pollUntil(
+      const url = await waitFor(
+        ctx,
         'the local server to announce "Flero API listening on" in the Flero log',
         () => /Flero API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(fleroLogText(userDataDir))?.[1],
         { timeoutMs: 100_000, intervalMs: 250 },
@@ -141,9 +164,9 @@ export const steps = [
       const health = await fetch(`${url}/healthz`).then((r) => r.json());
       if (health.status !== 'ok') throw new Error(`${url}/healthz answered ${JSON.stringify(health)}`);
       ctx.state.localUrl = url;
-      // The status bar tells the user it is connected.
-      const port = new URL(url).port;
-      const status = await pollUntil(
+      // The status bar tells the user it is connected (the owner key went into SecretStorage).
+      const status = await waitFor(
+        ctx,
         'a Flero status bar item that shows the connection',
         async () => {
           const items = await page
@@ -153,8 +176,8 @@ export const steps = [
                 `${e.textContent ?? ''} ${e.getAttribute('aria-label') ?? ''}`.replace(/\s+/g, ' ').trim(),
               ),
             );
-          const mine = items.filter((t) => /flero/i.test(t));
-          return mine.find((t) => !/start|stopped|not running|sign in|error|connecting/i.test(t) || t.includes(port));
+          // Connected: "Flero: local · <key name>" (not starting, signed out, error or no server).
+          return items.find((t) => /Flero: local · /.test(t) && !/signed out|error|starting|no server/i.test(t));
         },
         { timeoutMs: 60_000 },
       );
@@ -162,3 +185,310 @@ export const steps = [
     },
   },
 ];
+
+/** Status and WWW-Authenticate of GET <base><path> with a bearer key. */
+async function callWithKey(base, path, key) {
+  const res = await fetch(base + path, { headers: { authorization: `Bearer ${key}` } });
+  await res.arrayBuffer();
+  return { status: res.status, wwwAuthenticate: res.headers.get('www-authenticate') ?? '' };
+}
+
+/** Waits for the quick input whose title matches `re` (the steps of a multi-step input). */
+async function waitStep(ctx, re) {
+  const title = ctx.page.locator('.quick-input-widget .quick-input-title', { hasText: re }).first();
+  await waitFor(ctx, `the quick input "${re}"`, () => title.isVisible(), { timeoutMs: 20_000 });
+  await ctx.page.locator('.quick-input-widget input').first().waitFor({ state: 'visible' });
+}
+
+async function clipboard(page) {
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+steps.push(
+  {
+    name: 'generate-key',
+    title: 'Generate API Key: name → scopes → workflows → expiry, then the key is shown once and copied',
+    deps: ['start-local-server'],
+    needs: { commands: [T.generateKey] },
+    timeoutMs: 90_000,
+    async run(ctx) {
+      const { wb, page, manifest } = ctx;
+      await wb.runCommand(findCommand(manifest, T.generateKey).palette);
+      await waitStep(ctx, /Name/);
+      await page.locator('.quick-input-widget input').first().fill(KEY_NAME);
+      await ctx.shot('1-name');
+      await page.keyboard.press('Enter');
+      await waitStep(ctx, /Scopes/);
+      for (const scope of KEY_SCOPES) {
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: scope }).first();
+        await row.waitFor({ state: 'visible' });
+        await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+        await waitFor(ctx, `${scope} to be checked`, async () => (await row.getAttribute('aria-checked')) === 'true', {
+          timeoutMs: 5000,
+        });
+      }
+      await ctx.shot('2-scopes');
+      await page.keyboard.press('Enter');
+      await waitStep(ctx, /Workflows/);
+      await wb.pick('All workflows');
+      await waitStep(ctx, /Expiry/);
+      await ctx.shot('3-expiry');
+      await wb.pick('30 days');
+      const dialog = wb.dialog();
+      await waitFor(ctx, 'the "shown only once" dialog', async () => /only once/i.test(await dialog.innerText()), {
+        timeoutMs: 30_000,
+      });
+      const text = await dialog.innerText();
+      const key = [...text.matchAll(KEY_RE)].map((m) => m[0]).find(isFleroKey);
+      if (!key) throw new Error(`the dialog shows no well-formed Flero key: ${text.replace(KEY_RE, '<key>')}`);
+      ctx.revealedKey(key);
+      ctx.state.key = key;
+      // The picture documents the dialog; the key itself is masked in it.
+      await ctx.shot('4-shown-once');
+      await wb.clickDialogButton('Copy');
+      await dialog.waitFor({ state: 'hidden' });
+      const copied = await clipboard(page);
+      if (copied !== key) throw new Error('"Copy" did not put the key on the clipboard');
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      // Shown once: nothing on screen holds it any more.
+      const body = await page.evaluate(() => document.body.innerText);
+      if (body.includes(key)) throw new Error('the key is still visible after the dialog closed');
+      // The key works, with exactly its scopes.
+      const ok = await callWithKey(ctx.state.localUrl, '/api/workflows', key);
+      const forbidden = await callWithKey(ctx.state.localUrl, '/api/api-keys', key);
+      if (ok.status !== 200) throw new Error(`GET /api/workflows with the new key answered ${ok.status}, expected 200`);
+      if (forbidden.status !== 403)
+        throw new Error(`GET /api/api-keys (scope not granted) answered ${forbidden.status}, expected 403`);
+      return `key shown once (${key.slice(0, 13)}…); GET /api/workflows → 200, GET /api/api-keys → 403 insufficient_scope`;
+    },
+  },
+  {
+    name: 'key-in-tree',
+    title: 'the new key is in the API Keys tree with its scopes',
+    deps: ['generate-key'],
+    needs: { views: [/^API Keys$/] },
+    async run(ctx) {
+      const { wb } = ctx;
+      await wb.expandPane('API Keys');
+      const row = wb.treeRow('API Keys', KEY_NAME);
+      await waitFor(ctx, `a "${KEY_NAME}" row in API Keys`, () => row.isVisible(), { timeoutMs: 20_000 });
+      if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+      const scopesRow = ctx.page
+        .locator('.sidebar .pane .monaco-list-row', { hasText: /^\s*Scopes/ })
+        .filter({ hasText: KEY_SCOPES[0] })
+        .first();
+      await waitFor(ctx, 'the key\'s "Scopes" row', () => scopesRow.isVisible(), { timeoutMs: 10_000 });
+      if ((await scopesRow.getAttribute('aria-expanded')) === 'false') await scopesRow.click();
+      const rows = await waitFor(
+        ctx,
+        `scope rows ${KEY_SCOPES.join(', ')} under the key`,
+        async () => {
+          const r = await wb.treeRows('API Keys');
+          return KEY_SCOPES.every((sc) => r.some((t) => t.startsWith(sc))) ? r : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
+      return rows.filter((r) => r.includes(KEY_NAME) || KEY_SCOPES.some((sc) => r.startsWith(sc))).join(' | ');
+    },
+  },
+  {
+    name: 'revoke-key',
+    title: 'revoke the key from its context menu (modal confirmation); the server answers 401 for it',
+    deps: ['key-in-tree'],
+    needs: { commands: [T.revokeKey] },
+    async run(ctx) {
+      const { wb, manifest } = ctx;
+      const row = wb.treeRow('API Keys', KEY_NAME);
+      await wb.contextMenu(row, findCommand(manifest, T.revokeKey).title);
+      const dialog = wb.dialog();
+      await waitFor(ctx, 'the revoke confirmation', async () => /Revoke the API key/.test(await dialog.innerText()), {
+        timeoutMs: 10_000,
+      });
+      await ctx.shot('confirm');
+      await wb.clickDialogButton('Revoke');
+      await wb.waitNotification(/was revoked/);
+      const after = await callWithKey(ctx.state.localUrl, '/api/workflows', ctx.state.key);
+      if (after.status !== 401) throw new Error(`after revoke the server answered ${after.status}, expected 401`);
+      if (!/invalid_token/.test(after.wwwAuthenticate)) throw new Error(`WWW-Authenticate: ${after.wwwAuthenticate}`);
+      await waitFor(ctx, 'the key row to show "revoked"', async () => /revoked/i.test(await row.innerText()), {
+        timeoutMs: 15_000,
+      });
+      return `401 ${after.wwwAuthenticate}`;
+    },
+  },
+  {
+    name: 'add-credential',
+    title: 'Add Credential: service → auth type → value in a password box → header → test URL → id → tested → saved',
+    deps: ['start-local-server'],
+    needs: { commands: [T.addCredential] },
+    timeoutMs: 90_000,
+    async run(ctx) {
+      const { wb, page, manifest, upstream, canary } = ctx;
+      const before = upstream.authorized().length;
+      await wb.runCommand(findCommand(manifest, T.addCredential).palette);
+      await waitStep(ctx, /Service/);
+      await wb.pick('Generic HTTP service');
+      await waitStep(ctx, /Auth Type/);
+      await wb.pick('API key');
+      await waitStep(ctx, /Value/);
+      const input = page.locator('.quick-input-widget input').first();
+      const type = await input.getAttribute('type');
+      if (type !== 'password') throw new Error(`the value box is type="${type}", expected a password box`);
+      await input.fill(canary);
+      await ctx.shot('1-password');
+      await page.keyboard.press('Enter');
+      await waitStep(ctx, /Placement/);
+      await wb.pick('Header');
+      await waitStep(ctx, /Header Name/);
+      const prefilled = await input.inputValue();
+      if (prefilled !== 'X-API-Key') throw new Error(`header name pre-filled with "${prefilled}", expected X-API-Key`);
+      await page.keyboard.press('Enter');
+      await waitStep(ctx, /Header Prefix/);
+      await page.keyboard.press('Enter');
+      await waitStep(ctx, /Test URL/);
+      await wb.typeAndEnter(`${upstream.url}/`);
+      await waitStep(ctx, /Credential ID/);
+      await wb.typeAndEnter(CREDENTIAL_ID);
+      // The connection test runs against the real upstream; then where to save.
+      await waitStep(ctx, /Save To/);
+      if (upstream.authorized().length <= before) throw new Error('the upstream never received the credential');
+      const last = upstream.authorized().at(-1);
+      if (last.headers['x-api-key'] !== canary) throw new Error('the test call did not carry the key in X-API-Key');
+      await ctx.shot('2-save-to');
+      await wb.pick('Both');
+      const note = await wb.waitNotification(/Saved the credential/);
+      await wb.expandPane('Credentials');
+      const rows = await waitFor(
+        ctx,
+        `${CREDENTIAL_ID} in the Credentials view`,
+        async () => {
+          const r = await wb.treeRows('Credentials');
+          return r.filter((t) => t.includes(CREDENTIAL_ID)).length >= 2 ? r : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      return `${note}; rows: ${rows.filter((t) => t.includes(CREDENTIAL_ID)).join(' | ')}`;
+    },
+  },
+  {
+    name: 'test-connection',
+    title: "Test Connection from the credential's context menu reaches the upstream with the key",
+    deps: ['add-credential'],
+    needs: { commands: [T.testConnection] },
+    async run(ctx) {
+      const { wb, manifest, upstream } = ctx;
+      const before = upstream.authorized().length;
+      const row = wb.page
+        .locator('.sidebar .pane .monaco-list-row', { hasText: CREDENTIAL_ID })
+        .filter({ hasText: 'SecretStorage' })
+        .first();
+      await wb.contextMenu(row, findCommand(manifest, T.testConnection).title);
+      const note = await wb.waitNotification(/Connection OK/);
+      if (upstream.authorized().length <= before) throw new Error('the upstream received no authorized request');
+      return note;
+    },
+  },
+  {
+    name: 'workflow-problems',
+    title: 'open the workflow: the Code node that logs a header is a warning in Problems',
+    deps: ['workbench-opens'],
+    async run(ctx) {
+      const { page } = ctx;
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').first().fill(WORKFLOW_FILE);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: WORKFLOW_FILE }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: WORKFLOW_FILE }).waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /x-api-key|header/i }).first();
+      await waitFor(ctx, 'a log-leak warning in Problems', () => problem.isVisible(), { timeoutMs: 45_000 });
+      const text = (await problem.innerText()).replace(/\s+/g, ' ');
+      if (!/log-leak/.test(text)) throw new Error(`the problem is not the log-leak check: ${text}`);
+      ctx.state.problemText = text;
+      return text;
+    },
+  },
+  {
+    name: 'quick-fix',
+    title: 'apply the quick fix: the header is no longer logged and the warning goes away',
+    deps: ['workflow-problems'],
+    async run(ctx) {
+      const { page } = ctx;
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /log-leak/ }).first();
+      // The light bulb on the problem's row offers the fixes (as in the screenshot of the previous step).
+      await problem.hover();
+      await problem.locator('[class*="light-bulb"], [class*="lightbulb"]').first().click();
+      const fix = page
+        .locator('.context-view .action-item, .monaco-menu .action-item, .action-widget .monaco-list-row', {
+          hasText: /redacted/,
+        })
+        .first();
+      await waitFor(ctx, 'the "Log \'[redacted]\'" quick fix', () => fix.isVisible(), { timeoutMs: 15_000 });
+      await ctx.shot('menu');
+      await fix.click();
+      await waitFor(
+        ctx,
+        'the log-leak warning to disappear',
+        async () => (await page.locator('.markers-panel .monaco-list-row', { hasText: /log-leak/ }).count()) === 0,
+        { timeoutMs: 30_000 },
+      );
+      // Save, as a person would: focus the editor, Ctrl+S, until the file on disk has the fix.
+      const saved = await waitFor(
+        ctx,
+        'the fixed workflow saved to disk',
+        async () => {
+          const text = readFileSync(join(ctx.workspace, WORKFLOW_FILE), 'utf8');
+          if (text.includes('[redacted]')) return text;
+          await page.locator('.tab', { hasText: WORKFLOW_FILE }).first().click();
+          await page.keyboard.press('Control+S');
+          return undefined;
+        },
+        { timeoutMs: 15_000, intervalMs: 500 },
+      );
+      if (/console\.log\('api key header:', res\.headers\['x-api-key'\]\)/.test(saved))
+        throw new Error('the header is still logged');
+    },
+  },
+  {
+    name: 'run-workflow',
+    title: 'click "Run workflow": the run succeeds and the execution shows masked logs',
+    deps: ['quick-fix', 'add-credential'],
+    needs: { commands: [T.runWorkflow] },
+    timeoutMs: 90_000,
+    async run(ctx) {
+      const { wb, page, upstream, canary } = ctx;
+      await page.locator('.tab', { hasText: WORKFLOW_FILE }).first().click();
+      // The lenses sit above the workflow's first line.
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+Home');
+      const lens = page.locator('.codelens-decoration a', { hasText: /Run workflow/ }).first();
+      await waitFor(ctx, 'the "Run workflow" code lens', () => lens.isVisible(), { timeoutMs: 30_000 });
+      const before = upstream.authorized().filter((r) => r.url.startsWith('/forecast')).length;
+      await lens.click();
+      await ctx.shot('running');
+      const note = await wb.waitNotification(/succeeded|failed|cancelled/, 60_000);
+      if (!/succeeded/.test(note)) throw new Error(`the run did not succeed: ${note}`);
+      const calls = upstream.authorized().filter((r) => r.url.startsWith('/forecast')).length;
+      if (calls <= before) throw new Error('the run never called the upstream with the credential');
+      // The execution document opens beside the workflow: copy its text as a person would.
+      const execTab = page
+        .locator('.tab', { hasText: /execution|exec_|\.json/i })
+        .filter({ hasNotText: WORKFLOW_FILE });
+      await waitFor(ctx, 'the execution document tab', () => execTab.first().isVisible(), { timeoutMs: 15_000 });
+      await execTab.first().click();
+      await page.locator('.editor-instance .monaco-editor .view-lines').last().click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Control+C');
+      const text = await waitFor(ctx, 'the execution text on the clipboard', async () => {
+        const t = await clipboard(page);
+        return t.includes('succeeded') ? t : undefined;
+      });
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      if (text.includes(canary)) throw new Error('the execution document contains the credential value');
+      if (!text.includes('***')) throw new Error('the execution shows no masked (***) value');
+      if (!text.includes('[redacted]')) throw new Error('the execution does not show the quick-fixed log line');
+      const logLine = text.split('\n').find((l) => l.includes('service said'));
+      return `${note}; log: ${logLine?.trim() ?? '(no "service said" line)'}`;
+    },
+  },
+);

@@ -10,7 +10,7 @@ import { readJson, validate } from './body';
 import type { App, Ctx, Reply, RouteDef } from './context';
 import { KeyDirectory } from './keyDirectory';
 import { FailedAuthLimiter } from './limiter';
-import { ApiError } from './problem';
+import { ApiError, validationError } from './problem';
 import { Router } from './router';
 import { MODULES } from './routes/index';
 import { type AuditInput, insertAudit } from './store/audit';
@@ -164,9 +164,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     if (def.body) {
       body = await readJson(req);
       if (body === undefined && !def.bodyOptional)
-        throw new ApiError(400, 'validation_failed', 'a JSON request body is required', {
-          errors: [{ field: '(body)', message: 'required' }],
-        });
+        throw validationError([{ field: '(body)', message: 'a JSON request body is required' }]);
       if (body !== undefined) body = validate(def.body, body);
     } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
       // Routes without a body schema still must not be sent a huge body.
@@ -202,7 +200,11 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
       .finally(() => {
         inFlight.delete(p);
         // A request body we did not read (e.g. 413) must not be parsed as the next request.
-        if (!req.complete) res.once('finish', () => req.socket.destroy());
+        if (!req.complete) {
+          const socket = req.socket;
+          if (res.writableFinished) socket?.destroy();
+          else res.once('finish', () => socket?.destroy());
+        }
       });
     inFlight.add(p);
   });

@@ -15,7 +15,8 @@ export class ExecutionDocuments implements vscode.TextDocumentContentProvider, v
     return this.docs.get(uri.toString()) ?? '{}';
   }
 
-  async show(execution: Execution, where: 'local' | 'server'): Promise<vscode.Uri> {
+  /** Keeps the execution as a document; opens it beside the workflow when `open`. */
+  async record(execution: Execution, where: 'local' | 'server', open: boolean): Promise<vscode.Uri> {
     this.last = execution;
     const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
     const uri = vscode.Uri.from({
@@ -25,6 +26,7 @@ export class ExecutionDocuments implements vscode.TextDocumentContentProvider, v
     this.docs.set(uri.toString(), `${JSON.stringify(execution, null, 2)}\n`);
     if (this.docs.size > 50) this.docs.delete(this.docs.keys().next().value as string);
     this.changed.fire(uri);
+    if (!open) return uri;
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, {
       viewColumn: vscode.ViewColumn.Beside,

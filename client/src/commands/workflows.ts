@@ -2,6 +2,7 @@
 // connected Flero server over HTTP. Progress is cancellable; per-node progress (masked by the engine) goes to the log.
 import * as vscode from 'vscode';
 import type { Execution, ProgressEvent } from '../../../server/src/engine/types';
+import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { PreconditionError, required } from '../errors';
 import { parseRunInput, type WorkflowFacts, workflowFacts } from '../model/workflowDoc';
@@ -92,7 +93,7 @@ async function runLocally(ctx: Ctx, arg: unknown, withInput: boolean): Promise<E
       ctx.lsp.run(doc.uri, input, values, (p) => progress.report({ message: logProgress(ctx, p.event) }), token),
   );
   report(ctx, name, execution);
-  await ctx.executions.show(execution, 'local');
+  await ctx.executions.record(execution, 'local', readConfig().openExecutionAfterRun);
   return execution;
 }
 
@@ -139,7 +140,7 @@ async function runOnServer(ctx: Ctx, arg: unknown): Promise<Execution | undefine
     });
   }
   report(ctx, name, execution);
-  await ctx.executions.show(execution, 'server');
+  await ctx.executions.record(execution, 'server', readConfig().openExecutionAfterRun);
   return execution;
 }
 

@@ -57,7 +57,7 @@ export function keyNodes(keys: readonly KeyInfo[], now: Date = new Date()): View
           id: `${base}/scopes/${s}`,
           label: s,
           description: SCOPE_DESCRIPTIONS[s as keyof typeof SCOPE_DESCRIPTIONS] ?? '',
-          icon: { id: 'symbol-key' },
+          icon: { id: 'check' },
         })),
       },
       {

@@ -28,6 +28,8 @@ export interface SweepOptions {
   flagValidKeys?: boolean;
   /** Files larger than this are scanned in their first `maxBytes` only (default 64 MiB). */
   maxBytes?: number;
+  /** Paths (files or directories) not to look into. */
+  skip?: (path: string) => boolean;
 }
 
 interface Needle {
@@ -117,6 +119,7 @@ export function sweep(paths: readonly string[], opts: SweepOptions): CanaryHit[]
   const max = opts.maxBytes ?? 64 * 2 ** 20;
   const hits: CanaryHit[] = [];
   const visit = (p: string) => {
+    if (opts.skip?.(p)) return;
     let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(p);

@@ -1,7 +1,7 @@
 // The workflow engine: validate, resolve the credentials the workflow references (once per run, so a run keeps the
 // values it started with while a rotation happens), run the nodes in dependency order, mask everything on its way
 // out. Nodes: trigger (output = run input), http, code (QuickJS sandbox), connectors (`<service>.<operation>`).
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Masker } from '../core/mask';
 import { findOperation } from '../core/services';
 import {
@@ -26,7 +26,7 @@ import { runCode } from './sandbox';
 import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
 
 export function newExecutionId(): string {
-  return `exe_${randomBytes(12).toString('base64url')}`;
+  return `exe_${randomUUID().replace(/-/g, '')}`;
 }
 
 /** Problems that stop a workflow from running at all (schema, graph, unknown node types); empty when runnable. */
@@ -34,7 +34,21 @@ export function workflowProblems(workflow: unknown): string[] {
   return checkWorkflow(workflow).problems;
 }
 
+// The API hands the engine the same (immutable) document object for every run of a workflow version: its parse and
+// checks are remembered per object. Callers must not mutate a workflow object after running it.
+const checked = new WeakMap<object, { problems: string[]; workflow?: Workflow }>();
+
 function checkWorkflow(workflow: unknown): { problems: string[]; workflow?: Workflow } {
+  if (workflow === null || typeof workflow !== 'object') return checkUncached(workflow);
+  let result = checked.get(workflow);
+  if (!result) {
+    result = checkUncached(workflow);
+    checked.set(workflow, result);
+  }
+  return result;
+}
+
+function checkUncached(workflow: unknown): { problems: string[]; workflow?: Workflow } {
   const parsed = WorkflowSchema.safeParse(workflow);
   if (!parsed.success)
     return {

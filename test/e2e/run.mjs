@@ -109,9 +109,15 @@ async function extSuite(paths, build, flero, upstream) {
       workspace: dirs.workspace,
     }),
   );
+  // The extension under test is the installed .vsix (loaded as the development extension so its tests can run).
+  const installed = await installVsix(paths, tmp, {
+    vsix: build.vsix,
+    userDataDir: dirs.userDataDir,
+    extDir: join(base, 'installed'),
+  });
   const server = await startVsCodeServer(paths, tmp, {
     ...dirs,
-    extPath: build.extDir,
+    extPath: installed.dir,
     testsPath: build.testsIndex,
     logFile: join(LOGS, 'vscode-server-ext.log'),
     env: { FLERO_E2E_CONFIG: configFile },
@@ -176,8 +182,12 @@ async function uiSuite(paths, build, upstream) {
   sweepRoots.push(base);
   writeSettings(dirs.userDataDir);
   writeFileSync(join(dirs.workspace, WORKFLOW_FILE), workflowFile(upstream.url));
-  const out = await installVsix(paths, tmp, { vsix: build.vsix, userDataDir: dirs.userDataDir, extDir: dirs.extDir });
-  log(`ui: ${out.trim().split('\n').pop()}`);
+  const installed = await installVsix(paths, tmp, {
+    vsix: build.vsix,
+    userDataDir: dirs.userDataDir,
+    extDir: dirs.extDir,
+  });
+  log(`ui: ${installed.out.trim().split('\n').pop()}`);
   const codeServer = await startCodeServer(paths, tmp, { ...dirs, logFile: join(LOGS, 'code-server-ui.log') });
   log(`ui: code-server on ${codeServer.base}`);
   mkdirSync(SHOTS, { recursive: true });
@@ -188,7 +198,7 @@ async function uiSuite(paths, build, upstream) {
   const ctx = {
     wb,
     page,
-    manifest: build.manifest,
+    manifest: installed.manifest,
     report,
     redactor,
     shotsDir: SHOTS,
@@ -246,12 +256,16 @@ function sweepSelfCheck() {
     const b62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
     const key = makeFleroKey('flero_sk_', [...randomBytes(30)].map((b) => b62[b % 62]).join(''));
     writeFileSync(join(scratch, 'state.json'), JSON.stringify({ token: key }));
+    // Base64 inside a longer blob, at an odd byte offset (how an encoded-not-encrypted store would hold it).
+    const b64 = Buffer.concat([Buffer.from('xy'), Buffer.from(planted), Buffer.from('tail')]).toString('base64');
+    writeFileSync(join(scratch, 'blob.txt'), `{"v":"${b64}"}`);
     const res = sweep({ roots: [scratch], canaries: [{ label: 'planted', value: planted }] });
     const found = (file, label) => res.hits.some((h) => h.file === join(scratch, file) && h.label === label);
     const ok =
       isFleroKey(key) &&
       found('plain.txt', 'planted') &&
       found('deep/er/utf16.bin', 'planted') &&
+      found('blob.txt', 'planted') &&
       found('state.json', 'an unlisted well-formed Flero key');
     return { ok, hits: res.hits.length };
   } finally {

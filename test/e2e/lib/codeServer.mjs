@@ -1,5 +1,5 @@
 // code-server (the real VS Code workbench + extension host) run by the pinned Node 24, on 127.0.0.1.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, pollUntil, runToEnd, startDetached } from './proc.mjs';
 
@@ -25,7 +25,10 @@ export function prepareDirs(tmp) {
     mkdirSync(join(tmp, d), { recursive: true });
 }
 
-/** `code-server --install-extension <vsix>` into extDir. */
+/**
+ * `code-server --install-extension <vsix>` into extDir, as a user installs it. Returns the installed extension's
+ * folder and its manifest.
+ */
 export async function installVsix(paths, tmp, { vsix, userDataDir, extDir }) {
   const res = await runToEnd(
     paths.node,
@@ -35,7 +38,12 @@ export async function installVsix(paths, tmp, { vsix, userDataDir, extDir }) {
   if (res.code !== 0 || !/was successfully installed/.test(res.out)) {
     throw new Error(`code-server --install-extension failed (exit ${res.code}):\n${res.out}`);
   }
-  return res.out;
+  const name = readdirSync(extDir).find((d) => d.startsWith('flero.flero-vscode-'));
+  if (!name) throw new Error(`the .vsix installed no flero.flero-vscode-* folder in ${extDir}:\n${res.out}`);
+  const dir = join(extDir, name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  if (!existsSync(join(dir, 'dist', 'extension.js'))) throw new Error(`${dir} has no dist/extension.js`);
+  return { out: res.out, dir, manifest };
 }
 
 async function healthy(url) {

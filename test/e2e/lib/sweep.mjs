@@ -1,8 +1,9 @@
 // The secret sweep: after the run, read every file under the given roots (VS Code user data, extensions, server data,
 // browser profile, all logs) and look for each canary secret as UTF-8, UTF-16LE (how Chromium's localStorage keeps
-// strings), base64 and URL-encoded text. Also finds any well-formed Flero key (prefix + 30 base62 + 6-char CRC-32
-// checksum) that is not on the allow-list, so a key the test never saw (e.g. a local server's owner key) is caught too.
-// Reports file + offset, never the secret itself.
+// strings), hex, base64/base64url at every byte alignment, and URL-encoded text. Also finds any well-formed Flero key
+// (prefix + 30 base62 + 6-char CRC-32 checksum) that is not on the allow-list, so a key the test never saw (e.g. a
+// local server's owner key) is caught too. Reports file + offset, never the secret itself.
+// Limits: compressed files (Chromium's compacted .ldb tables, PNGs) are read as they are, not decompressed.
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -53,11 +54,29 @@ function* walk(root) {
   for (const n of names) yield* walk(join(root, n));
 }
 
+/** Base64 (and base64url) text of `secret` at each of the 3 byte alignments, minus the edge groups that depend on the
+ *  bytes around it: finds the secret inside any longer base64 blob. */
+function base64Cores(secret) {
+  const raw = Buffer.from(secret, 'utf8');
+  const out = [];
+  for (let k = 0; k < 3; k++) {
+    const b64 = Buffer.concat([Buffer.alloc(k), raw]).toString('base64');
+    const core = b64.slice(k ? 4 : 0, -4);
+    if (core.length >= 12) {
+      out.push([`base64@${k}`, Buffer.from(core, 'utf8')]);
+      const url = core.replace(/\+/g, '-').replace(/\//g, '_');
+      if (url !== core) out.push([`base64url@${k}`, Buffer.from(url, 'utf8')]);
+    }
+  }
+  return out;
+}
+
 function forms(secret) {
   const out = [
     ['utf8', Buffer.from(secret, 'utf8')],
     ['utf16le', Buffer.from(secret, 'utf16le')],
-    ['base64', Buffer.from(Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, ''), 'utf8')],
+    ['hex', Buffer.from(Buffer.from(secret, 'utf8').toString('hex'), 'utf8')],
+    ...base64Cores(secret),
   ];
   const enc = encodeURIComponent(secret);
   if (enc !== secret) out.push(['url-encoded', Buffer.from(enc, 'utf8')]);

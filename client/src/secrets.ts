@@ -1,7 +1,8 @@
 // The only place secrets live: VS Code SecretStorage. Metadata of local credentials (never values) is kept in
 // globalState so the Credentials view can list them (SecretStorage cannot list its keys).
 import type * as vscode from 'vscode';
-import { type CredentialMeta, CredentialMetaSchema } from '../../server/src/core/credentials';
+import type { CredentialMeta } from '../../server/src/core/credentials';
+import { parseCredentialMeta } from './model/credentialMeta';
 import { apiKeySecretName, credentialSecretName, keptKeySecretName } from './model/serverIdentity';
 
 const LOCAL_CREDENTIALS = 'flero.localCredentials';
@@ -36,9 +37,9 @@ export class Secrets {
     const raw = this.state.get<unknown[]>(LOCAL_CREDENTIALS) ?? [];
     return raw.flatMap((r) => {
       const { testUrl, ...meta } = (r ?? {}) as LocalCredential;
-      const ok = CredentialMetaSchema.safeParse(meta);
-      if (!ok.success) return [];
-      return [typeof testUrl === 'string' ? { ...ok.data, testUrl } : ok.data];
+      const ok = parseCredentialMeta(meta);
+      if (!ok) return [];
+      return [typeof testUrl === 'string' ? { ...ok, testUrl } : ok];
     });
   }
 

@@ -37,6 +37,8 @@ import {
 import { credentialNodes, keyNodes, scopeNodes, type ViewNode } from '../../client/src/model/tree';
 import { parseRunInput, workflowFacts } from '../../client/src/model/workflowDoc';
 import { redactKeys } from '../../client/src/serverProcess';
+import { parseCredentialMeta } from '../../client/src/model/credentialMeta';
+import { CredentialMetaSchema } from '../../server/src/core/credentials';
 import { generateKey } from '../../server/src/core/keys';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -400,5 +402,36 @@ describe('HTTP problems as sentences', () => {
       'log-leak',
     ])
       assert.ok(!explain(code).startsWith('No explanation'), code);
+  });
+});
+
+describe('credential metadata checks without zod', () => {
+  const good = {
+    id: 'cred_a',
+    name: 'A',
+    service: 'custom',
+    authType: 'apiKey',
+    header: { name: 'X-API-Key', prefix: '' },
+    hosts: ['127.0.0.1:9', '*.example.com'],
+  };
+  it('accepts what CredentialMetaSchema accepts', () => {
+    assert.deepEqual(parseCredentialMeta(good), good);
+    assert.ok(CredentialMetaSchema.safeParse(good).success);
+  });
+  it('rejects what CredentialMetaSchema rejects (and never keeps a value)', () => {
+    const bad: unknown[] = [
+      { ...good, value: 'secret' },
+      { ...good, id: '-x' },
+      { ...good, authType: 'basic' },
+      { ...good, hosts: ['https://x.example'] },
+      { ...good, header: { name: '', prefix: '' } },
+      { ...good, query: { param: 'k', extra: 1 } },
+      { ...good, name: '' },
+      null,
+    ];
+    for (const b of bad) {
+      assert.equal(parseCredentialMeta(b), undefined, JSON.stringify(b));
+      assert.equal(CredentialMetaSchema.safeParse(b).success, false, JSON.stringify(b));
+    }
   });
 });

@@ -1,6 +1,7 @@
 // API docs, logs, refresh, settings, the status menu, and the language server's helper commands.
 import * as vscode from 'vscode';
-import { type CredentialMeta, CredentialMetaSchema } from '../../../server/src/core/credentials';
+import type { CredentialMeta } from '../../../server/src/core/credentials';
+import { parseCredentialMeta } from '../model/credentialMeta';
 import { type Ctx, SIGN_IN, START_SERVER } from '../ctx';
 import { PreconditionError, required } from '../errors';
 import { validateSecretValue } from '../model/credentialForm';
@@ -62,10 +63,9 @@ interface MoveSecretArgs {
 
 async function moveSecretToCredential(ctx: Ctx, arg?: unknown): Promise<string | undefined> {
   const a = (Array.isArray(arg) ? arg[0] : arg) as Partial<MoveSecretArgs> | undefined;
-  const parsed = CredentialMetaSchema.safeParse(a?.credential);
-  if (!a?.uri || !parsed.success)
+  const meta = parseCredentialMeta(a?.credential);
+  if (!a?.uri || !meta)
     throw new PreconditionError('Use this from the quick fix on a hard-coded secret in a workflow file.');
-  const meta = parsed.data;
   const value = required(
     await ctx.prompts.input({
       title: 'Move Secret to Credential: Value',

@@ -1,5 +1,6 @@
 // The steps of "Add Credential" as pure logic: ids, placement, hosts, the connection-test request.
-import { CREDENTIAL_ID_PATTERN, type CredentialMeta, HOST_PATTERN } from '../../../server/src/core/credentials';
+import type { CredentialMeta } from '../../../server/src/core/credentials';
+import { CREDENTIAL_ID_PATTERN, HOST_PATTERN } from '../../../server/src/core/credentialPatterns';
 import { type AuthType, defaultPlacementFor, type ServiceSpec } from '../../../server/src/core/services';
 
 export function suggestCredentialId(serviceId: string, taken: ReadonlySet<string>): string {

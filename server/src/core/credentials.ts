@@ -1,10 +1,9 @@
 // Credential metadata shared by the API, the engine, the language server and the extension. Never holds a value.
 import { z } from 'zod';
 
-export const CREDENTIAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-/** A host name (no scheme, no path), optionally with :port; `*.example.com` allows sub-domains. */
-export const HOST_PATTERN =
-  /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
+import { CREDENTIAL_ID_PATTERN, HOST_PATTERN } from './credentialPatterns';
+
+export { CREDENTIAL_ID_PATTERN, HOST_PATTERN };
 
 export const CredentialMetaSchema = z.strictObject({
   id: z.string().regex(CREDENTIAL_ID_PATTERN),

@@ -104,6 +104,52 @@ describe('the bundled server as the extension runs it', () => {
     });
   });
 
+  it('uploads and runs a workflow on the server (Run Workflow on Server) and reads credentials back as metadata', async () => {
+    const owner = new FleroApi(server!.url, server!.ownerKey);
+    const doc = {
+      id: 'wf_client_test',
+      name: 'Client test',
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'shape', type: 'code', code: 'console.log("hello from shape"); return { city: $input.city };' },
+      ],
+      connections: [{ from: 'start', to: 'shape' }],
+    };
+    await owner.putWorkflow(doc.id, doc);
+    assert.deepEqual(
+      (await owner.listWorkflows()).map((w) => w.id),
+      ['wf_client_test'],
+    );
+    const execution = await owner.runWorkflow(doc.id, { city: 'Oslo' });
+    assert.equal(execution.status, 'succeeded', JSON.stringify(execution));
+    assert.deepEqual(execution.output, { city: 'Oslo' });
+    assert.ok(execution.nodes.find((n) => n.id === 'shape')?.logs.some((l) => l.message.includes('hello from shape')));
+
+    const CANARY = 'canary-server-cred-5d1e';
+    await owner.createCredential(
+      {
+        id: 'cred_srv',
+        name: 'S',
+        service: 'custom',
+        authType: 'apiKey',
+        header: { name: 'X-API-Key', prefix: '' },
+        hosts: ['127.0.0.1:1'],
+      },
+      CANARY,
+    );
+    const listed = await owner.listCredentials();
+    assert.deepEqual(
+      listed.map((c) => [c.id, c.service, c.authType]),
+      [['cred_srv', 'custom', 'apiKey']],
+    );
+    assert.ok(!JSON.stringify(listed).includes(CANARY));
+    const verdict = await owner.testCredential('cred_srv');
+    assert.equal(verdict.ok, false, 'nothing listens on 127.0.0.1:1');
+    assert.ok(!JSON.stringify(verdict).includes(CANARY));
+    await owner.deleteCredential('cred_srv');
+    assert.deepEqual(await owner.listCredentials(), []);
+  });
+
   it('reports an unreachable server as a sentence', async () => {
     await assert.rejects(new FleroApi('http://127.0.0.1:1', 'x').me(), /did not answer/);
   });

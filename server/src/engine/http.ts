@@ -102,30 +102,45 @@ export async function send(req: OutgoingRequest): Promise<HttpResult> {
   }
 
   const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  // One controller for the whole request (time-out and the run's cancellation); cheaper than AbortSignal.any.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onCancel = () => controller.abort();
+  req.signal?.addEventListener('abort', onCancel, { once: true });
+  if (req.signal?.aborted) controller.abort();
   const what = describe(req.method, url);
   try {
     const res = await request(target, {
       method: req.method as 'GET',
       headers: sendHeaders,
       body,
-      signal,
+      signal: controller.signal,
       dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_RESPONSE_BYTES) {
-        res.body.destroy();
-        return { ok: false, error: `${what}: the response is larger than ${MAX_RESPONSE_BYTES} bytes` };
+    const declared = Number(res.headers['content-length']);
+    let raw: Buffer;
+    if (Number.isFinite(declared) && declared <= MAX_RESPONSE_BYTES) {
+      raw = Buffer.from(await res.body.arrayBuffer());
+    } else {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_RESPONSE_BYTES) {
+          res.body.destroy();
+          return { ok: false, error: `${what}: the response is larger than ${MAX_RESPONSE_BYTES} bytes` };
+        }
+        chunks.push(chunk as Buffer);
       }
-      chunks.push(chunk as Buffer);
+      raw = Buffer.concat(chunks);
     }
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = raw.toString('utf8');
     const outHeaders: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) outHeaders[k] = v;
     const ct = res.headers['content-type'];
@@ -138,7 +153,10 @@ export async function send(req: OutgoingRequest): Promise<HttpResult> {
     return { ok: true, output };
   } catch (err) {
     if (req.signal?.aborted) return { ok: false, error: `${what}: cancelled` };
-    if (timeout.aborted) return { ok: false, error: `${what}: timed out after ${timeoutMs} ms` };
+    if (timedOut) return { ok: false, error: `${what}: timed out after ${timeoutMs} ms` };
     return { ok: false, error: `${what}: ${networkDetail(err)}` };
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onCancel);
   }
 }

@@ -40,7 +40,34 @@ function inside(len: number, start: number, end: number): boolean {
   return Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= len;
 }
 
+/** Documents that end in the middle of something: the parser's "value expected" lands at the very end. */
+const EDGE_DOCUMENTS = [
+  '',
+  ' ',
+  '{',
+  '[',
+  '"',
+  'headers',
+  'console.log(',
+  '{"nodes":[',
+  '{"id":',
+  '\\u',
+  '{"a":1,',
+  '\r\n{',
+];
+
 describe(`language service fuzzing (${TOTAL} documents, seed ${SEED})`, { timeout: 600_000 }, () => {
+  it('keeps ranges inside truncated documents (deterministic edge cases)', () => {
+    for (const text of EDGE_DOCUMENTS) {
+      const doc = parseDocument('file:///edge.flero.json', text, 1);
+      for (const d of computeDiagnostics(doc, {}))
+        assert.ok(
+          inside(text.length, d.start, d.end),
+          `${JSON.stringify(text)}: ${d.code} "${d.message}" span ${d.start}-${d.end}`,
+        );
+    }
+  });
+
   it('never throws and keeps every range inside the document', () => {
     let checked = 0;
     let withDiagnostics = 0;

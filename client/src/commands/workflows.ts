@@ -87,11 +87,29 @@ async function runLocally(ctx: Ctx, arg: unknown, withInput: boolean): Promise<E
     ctx.log.warn(`Not in SecretStorage on this machine (nodes using them will fail): ${missing.join(', ')}`);
   const name = f.name ?? f.id;
   ctx.log.info(`Running "${name}" (${vscode.workspace.asRelativePath(doc.uri)}) in the language server…`);
-  const { execution } = await vscode.window.withProgress(
+  const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Running "${name}"`, cancellable: true },
-    (progress, token) =>
-      ctx.lsp.run(doc.uri, input, values, (p) => progress.report({ message: logProgress(ctx, p.event) }), token),
+    async (progress, token) => {
+      try {
+        return await ctx.lsp.run(
+          doc.uri,
+          input,
+          values,
+          (p) => progress.report({ message: logProgress(ctx, p.event) }),
+          token,
+        );
+      } catch (e) {
+        if (!token.isCancellationRequested) throw e;
+        return undefined;
+      }
+    },
   );
+  if (!result) {
+    ctx.log.info(`The run of "${name}" was cancelled.`);
+    void ctx.prompts.warn(`Workflow "${name}" was cancelled.`);
+    return undefined;
+  }
+  const { execution } = result;
   report(ctx, name, execution);
   await ctx.executions.record(execution, 'local', readConfig().openExecutionAfterRun);
   return execution;

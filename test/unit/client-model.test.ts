@@ -38,6 +38,7 @@ import { credentialNodes, keyNodes, scopeNodes, type ViewNode } from '../../clie
 import { parseRunInput, workflowFacts } from '../../client/src/model/workflowDoc';
 import { redactKeys } from '../../client/src/serverProcess';
 import { parseCredentialMeta } from '../../client/src/model/credentialMeta';
+import { validatePastedKey } from '../../client/src/model/keyInput';
 import { CredentialMetaSchema } from '../../server/src/core/credentials';
 import { generateKey } from '../../server/src/core/keys';
 
@@ -433,5 +434,18 @@ describe('credential metadata checks without zod', () => {
       assert.equal(parseCredentialMeta(b), undefined, JSON.stringify(b));
       assert.equal(CredentialMetaSchema.safeParse(b).success, false, JSON.stringify(b));
     }
+  });
+});
+
+describe('the sign-in password box', () => {
+  it('accepts real keys (any valid prefix) and explains typos offline', () => {
+    const key = generateKey();
+    assert.equal(validatePastedKey(`  ${key} `), undefined);
+    assert.equal(validatePastedKey(generateKey('acme_')), undefined);
+    const typo = key.slice(0, -1) + (key.endsWith('a') ? 'b' : 'a');
+    assert.match(validatePastedKey(typo) ?? '', /checksum does not match/);
+    assert.match(validatePastedKey(key.slice(0, 20)) ?? '', /does not look like a Flero API key/);
+    assert.match(validatePastedKey('') ?? '', /Paste/);
+    assert.match(validatePastedKey('flero_sk_ abc') ?? '', /no spaces/);
   });
 });

@@ -4,6 +4,7 @@ import { FleroApi } from '../api';
 import { type Ctx, errorText, OPEN_SETTINGS, SIGN_IN } from '../ctx';
 import { Cancelled, PreconditionError, required } from '../errors';
 import { LocalServerError } from '../localServer';
+import { validatePastedKey } from '../model/keyInput';
 import { LOCAL_SERVER } from '../model/serverIdentity';
 import type { CommandHandler } from './index';
 
@@ -24,8 +25,7 @@ async function signIn(ctx: Ctx): Promise<boolean> {
       prompt: `API key for the Flero server ${url}`,
       placeHolder: 'flero_sk_…',
       password: true,
-      validateInput: (v) =>
-        !v.trim() ? 'Paste a Flero API key' : /\s/.test(v.trim()) ? 'A key has no spaces' : undefined,
+      validateInput: validatePastedKey,
     }),
   ).trim();
   const me = await vscode.window.withProgress(

@@ -200,6 +200,21 @@ test('code lenses, quick fixes, hover and completion over stdio; setServer adds 
   );
 });
 
+test('cancellation: a pull for a 2,000-node workflow is abandoned when the client cancels it', async () => {
+  const c = client();
+  await c.initialize(PULL_CAPS, {});
+  const { generateWorkflow } = await import('../fixtures/lsp/generate');
+  const uri = 'file:///ws/big.flero.json';
+  c.open(uri, generateWorkflow(2000));
+  const { id, done } = c.requestWithId('textDocument/diagnostic', { textDocument: { uri } });
+  c.notify('$/cancelRequest', { id });
+  await assert.rejects(done, (err: Error & { code?: number }) => err.code === -32800);
+  // The server is still fine, and a later pull completes.
+  const full = await pullDiagnostics(c, uri);
+  assert.equal(full.kind, 'full');
+  assert.deepEqual(full.items, []);
+});
+
 test('`flero lsp --stdio` starts the same server', async () => {
   const c = client({}, [cliJs, 'lsp', '--stdio']);
   await c.initialize(PUSH_CAPS, {});

@@ -171,3 +171,23 @@ test('positions: CRLF and LF line starts', () => {
   assert.deepEqual(positionAt(doc, doc.text.indexOf('"b"')), { line: 2, character: 2 });
   assert.deepEqual(positionAt(doc, doc.text.length), { line: 3, character: 1 });
 });
+
+test('the fast tree builder gives jsonc-parser’s tree for well-formed documents, and steps aside for broken ones', async () => {
+  const { parseTree } = await import('../../server/src/lsp/service/jsonc');
+  const { fastParseTree } = await import('../../server/src/lsp/service/fastTree');
+  const { generateWorkflow } = await import('../fixtures/lsp/generate');
+  const strip = (n: unknown): unknown => JSON.parse(JSON.stringify(n, (k, v) => (k === 'parent' ? undefined : v)));
+  const samples = [
+    generateWorkflow(30),
+    '{"a": [1, -2.5e3, true, false, null, "x\\u0041\\n\\"", {}, []], "b": {"c": "d"}}',
+    '// comment\n{ /* inline */ "a": 1 // trailing\n}',
+    '\ufeff{"bom": true}',
+  ];
+  for (const text of samples) {
+    const fast = fastParseTree(text);
+    assert.ok(fast, 'well-formed: fast path');
+    assert.deepEqual(strip(fast.root), strip(parseTree(text)));
+  }
+  for (const broken of ['{"a": 1,}', '{"a" 1}', '[1 2]', '{"a": "unterminated}', '{"a": tru}', '{} extra', '{"a": 01}'])
+    assert.equal(fastParseTree(broken), undefined, broken);
+});

@@ -36,7 +36,7 @@ import { RunError, runDocument } from './run';
 import { codeActions } from './service/actions';
 import { completion, hover } from './service/assist';
 import { toLspDiagnostic } from './service/convert';
-import { CancelledError, computeDiagnostics } from './service/diagnostics';
+import { CancelledError, computeDiagnostics, computeDiagnosticsAsync } from './service/diagnostics';
 import { type FleroDocument, offsetAt, parseDocument, rangeOf } from './service/document';
 import { codeLenses, documentSymbols } from './service/lenses';
 import type { FleroDiagnostic, ServiceContext } from './service/types';
@@ -113,12 +113,29 @@ export function startServer(connection: Connection): void {
     return a;
   }
 
-  function diagnosticsOf(a: Analysis, cancel?: { isCancellationRequested: boolean }): Diagnostic[] {
+  function diagnosticsOf(a: Analysis): Diagnostic[] {
     if (!a.lsp) {
-      a.diagnostics = computeDiagnostics(a.doc, ctx, cancel);
+      a.diagnostics = computeDiagnostics(a.doc, ctx);
       a.lsp = a.diagnostics.map((d) => toLspDiagnostic(a.doc, d));
     }
     return a.lsp;
+  }
+
+  /** Pull path: big documents are checked in slices so a cancellation or a newer version stops the work. */
+  async function diagnosticsOfAsync(a: Analysis, token: { isCancellationRequested: boolean }): Promise<Diagnostic[]> {
+    if (a.lsp) return a.lsp;
+    const gen = a.gen;
+    const stale = {
+      get isCancellationRequested() {
+        return token.isCancellationRequested || cache.get(a.doc.uri) !== a || a.gen !== gen;
+      },
+    };
+    const diagnostics = await computeDiagnosticsAsync(a.doc, ctx, stale);
+    if (a.gen === gen && !a.lsp) {
+      a.diagnostics = diagnostics;
+      a.lsp = diagnostics.map((d) => toLspDiagnostic(a.doc, d));
+    }
+    return a.lsp ?? diagnostics.map((d) => toLspDiagnostic(a.doc, d));
   }
 
   function push(uri: string): void {
@@ -172,16 +189,20 @@ export function startServer(connection: Connection): void {
     if (!features.pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.languages.diagnostics.on((params, token) => {
+  connection.languages.diagnostics.on(async (params, token) => {
     const a = analysis(params.textDocument.uri);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const resultId = `${a.version}:${a.gen}`;
     if (params.previousResultId === resultId && a.lsp)
       return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     try {
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: diagnosticsOf(a, token) };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: await diagnosticsOfAsync(a, token) };
     } catch (err) {
-      if (err instanceof CancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+      if (err instanceof CancelledError) {
+        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+        // A newer version or new credentials arrived meanwhile: ask the client to pull again.
+        throw new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed', { retriggerRequest: true });
+      }
       throw err;
     }
   });

@@ -4,7 +4,7 @@ import { type CredentialMeta, hostAllowed, hostOf, isLoopbackHost } from '../../
 import { findService } from '../../core/services';
 import { graphProblems } from '../../core/workflow';
 import { child, type FleroDocument, properties, stringOffset } from './document';
-import { findLogLeaks, parseCode } from './logLeak';
+import { findLogLeaks, type LeakFinding, parseCode } from './logLeak';
 import { schemaDiagnostics } from './schemaCheck';
 import { isCredentialHeader, isSecretQueryParam } from './secretNames';
 import { headerSecret, type SecretHit, scanString, urlQuerySecrets } from './secrets';
@@ -20,7 +20,11 @@ export class CancelledError extends Error {
   }
 }
 
-export function computeDiagnostics(doc: FleroDocument, ctx: ServiceContext, cancel?: Cancellation): FleroDiagnostic[] {
+/** Nodes checked between two yields of the incremental version (lets a cancellation in between be seen). */
+const SLICE = 128;
+
+/** The checks as steps: yields between slices of nodes; the finished, sorted list is the return value. */
+function* diagnosticSteps(doc: FleroDocument, ctx: ServiceContext): Generator<void, FleroDiagnostic[]> {
   const out = schemaDiagnostics(doc);
   const root = doc.root;
   if (!root || root.type !== 'object') return out;
@@ -28,17 +32,45 @@ export function computeDiagnostics(doc: FleroDocument, ctx: ServiceContext, canc
   const nodeList = nodes?.type === 'array' ? (nodes.children ?? []) : [];
   out.push(...graphDiagnostics(nodeList, child(root, 'connections')));
   const credentials = ctx.credentials ? new Map(ctx.credentials.map((c) => [c.id, c])) : undefined;
-  nodeList.forEach((n, i) => {
-    if (i % 64 === 0 && cancel?.isCancellationRequested) throw new CancelledError();
-    if (n.type !== 'object') return;
+  for (let i = 0; i < nodeList.length; i++) {
+    if (i > 0 && i % SLICE === 0) yield;
+    const n = nodeList[i]!;
+    if (n.type !== 'object') continue;
     const type = child(n, 'type')?.value;
     out.push(...credentialDiagnostics(doc, n, i, type, credentials));
     if (type === 'http') out.push(...transportDiagnostics(doc, n));
     if (type === 'code') out.push(...codeDiagnostics(doc, n, i));
     out.push(...secretDiagnostics(doc, n, i, type));
-  });
-  if (cancel?.isCancellationRequested) throw new CancelledError();
+  }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** All diagnostics of a document, synchronously (CLI, tests, small documents). */
+export function computeDiagnostics(doc: FleroDocument, ctx: ServiceContext, cancel?: Cancellation): FleroDiagnostic[] {
+  const steps = diagnosticSteps(doc, ctx);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (cancel?.isCancellationRequested) throw new CancelledError();
+  }
+}
+
+/**
+ * The same, giving the event loop a turn between slices of nodes, so that a `$/cancelRequest` (or a newer edit)
+ * that arrives meanwhile is read and honoured: throws CancelledError.
+ */
+export async function computeDiagnosticsAsync(
+  doc: FleroDocument,
+  ctx: ServiceContext,
+  cancel?: Cancellation,
+): Promise<FleroDiagnostic[]> {
+  const steps = diagnosticSteps(doc, ctx);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (cancel?.isCancellationRequested) throw new CancelledError();
+  }
 }
 
 // ── graph ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -204,17 +236,40 @@ function transportDiagnostics(doc: FleroDocument, n: JsonNode): FleroDiagnostic[
 }
 
 // ── code ──────────────────────────────────────────────────────────────────────────────────────────────────────
+/** Analysis of one code string (in code-string offsets), memoised by its text: an edit re-analyses only what changed. */
+interface CodeResult {
+  error?: { pos: number; message: string };
+  leaks: LeakFinding[];
+}
+const CODE_CACHE_MAX = 4096;
+const codeCache = new Map<string, CodeResult>();
+
+export function analyseCode(code: string): CodeResult {
+  const hit = codeCache.get(code);
+  if (hit) return hit;
+  const { ast, error } = parseCode(code);
+  const result: CodeResult = error ? { error, leaks: [] } : { leaks: findLogLeaks(ast!) };
+  if (codeCache.size >= CODE_CACHE_MAX) codeCache.delete(codeCache.keys().next().value!);
+  codeCache.set(code, result);
+  return result;
+}
+
+/** For benchmarks of the cold path. */
+export function clearCodeCache(): void {
+  codeCache.clear();
+}
+
 function codeDiagnostics(doc: FleroDocument, n: JsonNode, index: number): FleroDiagnostic[] {
   const codeNode = child(n, 'code');
   if (codeNode?.type !== 'string') return [];
   const code = codeNode.value as string;
-  const { ast, error } = parseCode(code);
+  const { error, leaks } = analyseCode(code);
   if (error) {
     const start = stringOffset(doc, codeNode, error.pos);
     const end = stringOffset(doc, codeNode, Math.min(error.pos + 1, code.length));
     return [{ code: 'code-syntax', severity: 'error', message: error.message, start, end: Math.max(end, start) }];
   }
-  return findLogLeaks(ast!).map((f) => ({
+  return leaks.map((f) => ({
     code: 'log-leak' as const,
     severity: 'warning' as const,
     message: `${f.sink}() logs ${f.source.label}: a secret-bearing value must not reach the execution log`,

@@ -3,6 +3,7 @@
 // (Code-node source, a URL, a header value) back to the file through escape sequences, so ranges land exactly.
 import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError, parseTree } from './jsonc';
 import type { Position, Range } from 'vscode-languageserver-types';
+import { fastParseTree } from './fastTree';
 
 export type { JsonNode };
 export type JsonPath = (string | number)[];
@@ -15,14 +16,36 @@ export interface FleroDocument {
   parseErrors: ParseError[];
   /** The decoded JSON value (undefined if the text is not JSON at all). */
   value: unknown;
-  lineStarts: number[];
+  /** Offsets where lines start (computed on first use). */
+  readonly lineStarts: number[];
+}
+
+class ParsedDocument implements FleroDocument {
+  private lines?: number[];
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+    readonly root: JsonNode | undefined,
+    readonly parseErrors: ParseError[],
+    readonly value: unknown,
+  ) {}
+  get lineStarts(): number[] {
+    this.lines ??= computeLineStarts(this.text);
+    return this.lines;
+  }
 }
 
 export function parseDocument(uri: string, text: string, version = 0): FleroDocument {
+  // Fast path for a well-formed document; jsonc-parser (error recovery, messages) for a broken one.
+  const fast = fastParseTree(text);
+  if (fast) {
+    const value: unknown = fast.comments ? getNodeValue(fast.root) : JSON.parse(text);
+    return new ParsedDocument(uri, version, text, fast.root, [], value);
+  }
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: false });
-  const value = root ? getNodeValue(root) : undefined;
-  return { uri, version, text, root, parseErrors, value, lineStarts: computeLineStarts(text) };
+  return new ParsedDocument(uri, version, text, root, parseErrors, root ? getNodeValue(root) : undefined);
 }
 
 function computeLineStarts(text: string): number[] {

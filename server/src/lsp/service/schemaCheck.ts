@@ -1,6 +1,6 @@
 // `schema`: JSON syntax errors and zod issues of WorkflowSchema, each mapped to the exact JSON node.
 import { type Node as JsonNode, printParseErrorCode } from './jsonc';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { findOperation } from '../../core/services';
 import {
   CodeNodeSchema,
@@ -10,6 +10,8 @@ import {
   TriggerNodeSchema,
   WorkflowSchema,
 } from '../../core/workflow';
+
+const TopLevelSchema = WorkflowSchema.extend({ nodes: z.array(z.unknown()).min(1) });
 import { child, type FleroDocument, type JsonPath, nodeAt } from './document';
 import type { FleroDiagnostic } from './types';
 
@@ -33,43 +35,32 @@ export function schemaDiagnostics(doc: FleroDocument): FleroDiagnostic[] {
     out.push(at(doc.root, 'a workflow file is a JSON object'));
     return out;
   }
-  const result = WorkflowSchema.safeParse(doc.value);
-  if (result.success) {
-    out.push(...connectorWarnings(doc));
-    return out;
-  }
-  // Nodes whose `type` names no kind of node get one clear message, not the union's noise.
-  const badType = new Set<number>();
+  // The workflow's own fields with nodes left open, then each node against the schema its `type` names (a union
+  // would try every branch on every node, and report against whichever branch it liked best).
+  const result = TopLevelSchema.safeParse(doc.value);
+  if (!result.success)
+    for (const issue of result.error.issues)
+      if (issue.path[0] !== 'nodes' || issue.path.length === 1) out.push(...mapIssue(doc, issue, []));
   const nodes = (doc.value as { nodes?: unknown }).nodes;
   if (Array.isArray(nodes))
     nodes.forEach((n, i) => {
-      if (!n || typeof n !== 'object' || schemaForType((n as { type?: unknown }).type)) return;
-      badType.add(i);
-      const type = (n as { type?: unknown }).type;
-      const typeNode = child(nodeAt(doc, ['nodes', i]), 'type');
-      const msg =
-        typeof type === 'string'
-          ? `unknown node type "${type}": expected trigger, http, code or <service>.<operation>`
-          : 'a node needs a "type": trigger, http, code or <service>.<operation>';
-      out.push(typeNode ? at(typeNode, msg) : anchor(doc, ['nodes', i], msg));
-    });
-  // zod reports a union's issues against whichever branch it liked best; re-validate each such node against the
-  // schema its `type` names so the messages speak about the right kind of node.
-  const revalidated = new Set<number>();
-  for (const issue of result.error.issues) {
-    const i = issue.path[1];
-    if (issue.path[0] === 'nodes' && typeof i === 'number' && Array.isArray(nodes)) {
-      if (badType.has(i) || revalidated.has(i)) continue;
-      const schema = schemaForType((nodes[i] as { type?: unknown } | null)?.type);
-      if (schema && issue.path.length >= 2) {
-        revalidated.add(i);
-        const r = schema.safeParse(nodes[i]);
-        if (!r.success) for (const sub of r.error.issues) out.push(...mapIssue(doc, sub, ['nodes', i]));
-        continue;
+      const type = (n as { type?: unknown } | null)?.type;
+      const schema = n && typeof n === 'object' && !Array.isArray(n) ? schemaForType(type) : undefined;
+      if (!schema) {
+        const nodeObj = nodeAt(doc, ['nodes', i]);
+        const typeNode = child(nodeObj, 'type');
+        const msg =
+          !n || typeof n !== 'object' || Array.isArray(n)
+            ? 'a node is an object: { "id", "type", … }'
+            : typeof type === 'string'
+              ? `unknown node type "${type}": expected trigger, http, code or <service>.<operation>`
+              : 'a node needs a "type": trigger, http, code or <service>.<operation>';
+        out.push(typeNode ? at(typeNode, msg) : anchor(doc, ['nodes', i], msg));
+        return;
       }
-    }
-    out.push(...mapIssue(doc, issue, []));
-  }
+      const r = schema.safeParse(n);
+      if (!r.success) for (const sub of r.error.issues) out.push(...mapIssue(doc, sub, ['nodes', i]));
+    });
   out.push(...connectorWarnings(doc));
   return out;
 }

@@ -3,6 +3,7 @@
 // delete, audit; then a canary sweep of every API response, the server output, the CLI output and the data dir.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { describeHits, scanString, sweep } from '../reliability/canary';
@@ -303,6 +304,24 @@ describe('credentials API', () => {
     assert.match(r.stderr, /✓ me \(github\.getUser\) succeeded/);
     assert.equal(JSON.parse(r.stdout).status, 'succeeded');
     seen.push(r.stdout, r.stderr);
+    const file = `${keep.path}/upload.flero.json`;
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'wf_upload',
+        name: 'Uploaded from the CLI',
+        nodes: [
+          { id: 'start', type: 'trigger' },
+          { id: 'me', type: 'github.getUser', credential: 'cred_gh' },
+        ],
+        connections: [{ from: 'start', to: 'me' }],
+      }),
+    );
+    const uploaded = await runCli(['run', file, '--server', srv.url], { env: { FLERO_API_KEY: owner } });
+    assert.equal(uploaded.code, 0, uploaded.stderr);
+    assert.match(uploaded.stderr, /uploaded wf_upload/);
+    assert.equal((await call('GET', '/api/workflows/wf_upload')).body.name, 'Uploaded from the CLI');
+    seen.push(uploaded.stdout, uploaded.stderr);
     const denied = await runCli(['run', 'wf_cred', '--server', srv.url], {
       env: { FLERO_API_KEY: 'flero_sk_invalid' },
     });

@@ -292,3 +292,45 @@ test('flero/runWorkflow: sealed credentials, real upstream, progress notificatio
   for (const form of [canary, Buffer.from(canary).toString('base64'), encodeURIComponent(canary)])
     assert.ok(!everything.includes(form), 'no canary form in anything the server wrote');
 });
+
+test('flero/runWorkflow honours cancellation: a run waiting on a slow upstream ends as cancelled', async () => {
+  const slow = await startUpstream(() => ({ status: 200, body: { late: true }, delayMs: 8_000 }));
+  try {
+    const c = client();
+    await c.initialize(PULL_CAPS, {});
+    const wf = {
+      id: 'wf_slow',
+      name: 'Slow',
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'wait', type: 'http', method: 'GET', url: `${slow.url}/slow` },
+      ],
+      connections: [{ from: 'start', to: 'wait' }],
+    };
+    const uri = 'file:///ws/slow.flero.json';
+    c.open(uri, JSON.stringify(wf));
+    const mark = c.received.length;
+    const { id, done } = c.requestWithId<{ execution: { status: string } }>('flero/runWorkflow', {
+      uri,
+      runId: 'slow1',
+    });
+    await c.waitFor(
+      (m) =>
+        m.method === 'flero/runProgress' &&
+        (m.params as { event: { nodeId: string; status: string } }).event.nodeId === 'wait' &&
+        (m.params as { event: { status: string } }).event.status === 'running',
+      10_000,
+      mark,
+    );
+    const cancelledAt = Date.now();
+    c.notify('$/cancelRequest', { id });
+    const outcome = await done.then(
+      (r) => r.execution.status,
+      (err: Error & { code?: number }) => (err.code === -32800 ? 'cancelled' : `error ${err.message}`),
+    );
+    assert.equal(outcome, 'cancelled');
+    assert.ok(Date.now() - cancelledAt < 6_000, 'it did not wait for the upstream');
+  } finally {
+    await slow.close();
+  }
+});

@@ -122,7 +122,12 @@ test('code lenses: run, run with input; run on server only when connected, with 
     codeLenses(doc, {}).map((l) => l.command),
     [ClientCommands.runWorkflow, ClientCommands.runWorkflowWithInput],
   );
-  const key = { id: 'k', name: 'deploy', scopes: ['executions:write'], workflows: ['wf_other'] as string[] };
+  const key = {
+    id: 'k',
+    name: 'deploy',
+    scopes: ['executions:write', 'workflows:write'],
+    workflows: ['wf_other'] as string[],
+  };
   const blocked = codeLenses(doc, { server: { connected: true, url: 'http://h', key } })[2]!;
   assert.equal(blocked.command, ClientCommands.explain);
   assert.match(blocked.title, /outside key "deploy"'s allow-list/);
@@ -135,6 +140,10 @@ test('code lenses: run, run with input; run on server only when connected, with 
     server: { connected: true, key: { ...key, workflows: 'all', expiresAt: '2000-01-01T00:00:00Z' } },
   })[2]!;
   assert.match(expired.title, /expired/);
+  const noUpload = codeLenses(doc, {
+    server: { connected: true, key: { ...key, scopes: ['executions:write'], workflows: 'all' } },
+  })[2]!;
+  assert.match(noUpload.title, /lacks the workflows:write scope/);
   assert.equal(codeLenses(doc, { server: { connected: false } }).length, 2);
 });
 

@@ -59,3 +59,25 @@ export interface InitializationOptions {
   credentials?: CredentialMeta[];
   server?: SetServerParams;
 }
+
+/** Arguments of the server's code lenses `flero.runWorkflow`, `flero.runWorkflowWithInput`, `flero.runWorkflowOnServer`. */
+export interface RunLensArgs {
+  uri: string;
+  workflowId?: string;
+  serverUrl?: string;
+}
+
+/** Arguments of `flero.explain` from a code lens that cannot run (the scope pre-flight said why). */
+export interface ExplainArgs {
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Arguments of `flero.moveSecretToCredential` (the "move hard-coded secret" quick fix). Its edit has already replaced
+ * the literal with `"credential": "<id>"`; the client asks for the value in a password box. Never carries the value.
+ */
+export interface MoveSecretToCredentialArgs {
+  uri: string;
+  credential: CredentialMeta;
+}

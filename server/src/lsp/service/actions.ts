@@ -1,9 +1,8 @@
 // Quick fixes for diagnostics that carry `fix` data. Edits are file-offset replacements; never a secret value in a
 // command argument (the client asks for the value in a password box).
 import { applyEdits, getNodeValue, modify } from './jsonc';
-import type { CredentialMeta } from '../../core/credentials';
 import { SERVICES } from '../../core/services';
-import { ClientCommands } from '../protocol';
+import { ClientCommands, type MoveSecretToCredentialArgs } from '../protocol';
 import { hostSpan } from './diagnostics';
 import { child, type FleroDocument, nodeAt } from './document';
 import type { FleroDiagnostic, ServiceContext } from './types';
@@ -21,11 +20,8 @@ export interface ServiceCodeAction {
   isPreferred?: boolean;
 }
 
-/** Arguments of `flero.moveSecretToCredential`: the credential to create (metadata; the client asks for the value). */
-export interface MoveSecretArgs {
-  uri: string;
-  credential: Omit<CredentialMeta, 'hosts'> & { hosts?: string[] };
-}
+/** Arguments of `flero.moveSecretToCredential` (protocol.ts): the credential to create, metadata only. */
+export type MoveSecretArgs = MoveSecretToCredentialArgs;
 
 export function codeActions(
   doc: FleroDocument,

@@ -21,6 +21,9 @@ export function serverRunBlocker(
   if (!key) return 'the connected server gave no key details';
   if (key.expiresAt && Date.parse(key.expiresAt) <= now) return `key "${key.name}" has expired`;
   if (!key.scopes.includes('executions:write')) return `key "${key.name}" lacks the executions:write scope`;
+  // The client uploads the document before running it (PUT /api/workflows/{id}).
+  if (!key.scopes.includes('workflows:write'))
+    return `key "${key.name}" lacks the workflows:write scope (needed to upload the workflow before running it)`;
   if (key.workflows !== 'all' && (!workflowId || !key.workflows.includes(workflowId)))
     return `workflow "${workflowId ?? '(no id)'}" is outside key "${key.name}"'s allow-list (${key.workflows.join(', ')})`;
   return undefined;

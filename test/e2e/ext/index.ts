@@ -194,8 +194,11 @@ test('Add Credential (password box) tests against the upstream and saves to Secr
   const id = await vscode.commands.executeCommand('flero.addCredential');
   assert(id === CREDENTIAL_ID, `addCredential returned ${String(id)} (answered: ${a.answeredPrompts().join(' | ')})`);
   assert((await authorizedCalls('/')) > before, 'the connection test never reached the upstream with the key');
-  const creds = flat(a.view('credentials')).filter((n) => n.label === CREDENTIAL_ID);
-  assert(creds.length === 2, `Credentials view rows for ${CREDENTIAL_ID}: ${creds.length}`);
+  // One row from SecretStorage, one from the server (the server list refreshes after the save).
+  await poll(`two ${CREDENTIAL_ID} rows in the Credentials view`, async () => {
+    await a.refresh();
+    return flat(a.view('credentials')).filter((n) => n.label === CREDENTIAL_ID).length === 2 ? true : undefined;
+  });
   const server = await call('/api/credentials', ownerKey());
   const text = JSON.stringify(server.body);
   assert(server.status === 200 && text.includes(CREDENTIAL_ID), 'the server does not list the credential');

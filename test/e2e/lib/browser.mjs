@@ -180,12 +180,23 @@ export class Workbench {
     return this.pane(title).first().locator('.monaco-list-row', { hasText: text }).first();
   }
 
-  /** Right-clicks an element and chooses a context-menu entry. */
+  /** Right-clicks an element and chooses a context-menu entry (retries with Enter if the click lands mid-animation). */
   async contextMenu(locator, entry) {
     await locator.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu').first();
     const item = this.page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: entry }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.hover();
     await item.click();
+    const closed = await menu
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!closed) {
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 5000 });
+    }
   }
 
   /** Text of an error the UI shows right now (error toast, "command … resulted in an error" dialog), or undefined. */

@@ -247,8 +247,9 @@ steps.push(
       await ctx.shot('4-shown-once');
       await wb.clickDialogButton('Copy');
       await dialog.waitFor({ state: 'hidden' });
-      const copied = await clipboard(page);
-      if (copied !== key) throw new Error('"Copy" did not put the key on the clipboard');
+      await waitFor(ctx, '"Copy" to put the key on the clipboard', async () => (await clipboard(page)) === key, {
+        timeoutMs: 10_000,
+      });
       await page.evaluate(() => navigator.clipboard.writeText(''));
       // Shown once: nothing on screen holds it any more.
       const body = await page.evaluate(() => document.body.innerText);

@@ -6,7 +6,9 @@
 // local functions (argument → parameter, return → call), callbacks of array methods. Sinks: console.*, log(), logger.*.
 // Offsets are indices into the code string; the caller maps them to the file.
 import { type Node, parse } from 'acorn';
-import { AUTH_SCHEME, isSecretName } from './secretNames';
+import { isSecretName } from './secretNames';
+
+const SCHEME_ONLY = /^(bearer|basic|token|digest)\s+$/i;
 
 export interface LeakSource {
   start: number;
@@ -515,8 +517,9 @@ class Analyzer {
 
   private concat(l: Val, r: Val, node: N): Val {
     if (l.k && r.k) return l.s !== undefined && r.s !== undefined ? { k: true, s: l.s + r.s } : CONST;
-    if (l.s !== undefined && AUTH_SCHEME.test(l.s) && !r.k && !r.fn) {
-      const scheme = AUTH_SCHEME.exec(l.s)![1]!;
+    // `'Bearer ' + x`: the constant is exactly a scheme and a space (not "Basic plan: " + n).
+    if (l.s !== undefined && SCHEME_ONLY.test(l.s) && !r.k && !r.fn) {
+      const scheme = SCHEME_ONLY.exec(l.s)![1]!;
       return { t: leakOf(r) ?? this.src(node, `a "${scheme} …" credential string`) };
     }
     return tainted(leakOf(l) ?? leakOf(r));

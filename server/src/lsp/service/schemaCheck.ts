@@ -84,23 +84,6 @@ function schemaForType(type: unknown): z.ZodType | undefined {
 
 function mapIssue(doc: FleroDocument, issue: Issue, prefix: JsonPath): FleroDiagnostic[] {
   const path = [...prefix, ...(issue.path as (string | number)[])];
-  // A node that fits no branch of the union: validate it against the schema its `type` names.
-  if (issue.code === 'invalid_union' && path.length === 2 && path[0] === 'nodes') {
-    const nodeValue = (doc.value as { nodes: unknown[] }).nodes[path[1] as number];
-    const type = (nodeValue as { type?: unknown } | null)?.type;
-    const schema = schemaForType(type);
-    const nodeObj = nodeAt(doc, path);
-    if (!schema) {
-      const typeNode = child(nodeObj, 'type');
-      const msg =
-        typeof type === 'string'
-          ? `unknown node type "${type}": expected trigger, http, code or <service>.<operation>`
-          : 'a node needs a "type": trigger, http, code or <service>.<operation>';
-      return [typeNode ? at(typeNode, msg) : anchor(doc, path, msg)];
-    }
-    const r = schema.safeParse(nodeValue);
-    if (!r.success) return r.error.issues.flatMap((i) => mapIssue(doc, i, path));
-  }
   if (issue.code === 'unrecognized_keys') {
     const obj = nodeAt(doc, path);
     return issue.keys.map((k) => {

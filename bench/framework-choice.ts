@@ -1,11 +1,15 @@
 // Side by side: the same authenticated `GET /api/workflows/{id}` (bearer → SHA-256 → in-memory key lookup, scope
-// check, JSON bytes) on bare node:http, fastify 5 and hono (@hono/node-server). Each server runs in its own process;
-// autocannon drives them in alternating rounds; the median of the rounds is reported. Informs the README's framework
-// choice; not part of `npm run bench`.   node --import tsx bench/framework-choice.ts [seconds=4] [rounds=3]
+// check, JSON bytes) on bare node:http, fastify 5 and hono (@hono/node-server), plus the baseline of the issue (`static`:
+// bare node:http returning the bytes with no auth at all) and ours (`flero`: the real built server, `node
+// dist/flero.mjs serve` on a fresh embedded store, a key with only workflows:read and an allow-list). Each server runs
+// in its own process; autocannon (50 connections) drives them in alternating rounds; medians are reported. Informs the
+// README's framework choice; not part of `npm run bench`.
+//   node esbuild.mjs && node --import tsx bench/framework-choice.ts [seconds=4] [rounds=3]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { api, startServer } from '../test/helpers/server';
 import { load } from './lib/load';
 
 const KEY = 'flero_sk_benchbenchbenchbenchbenchbench000000';
@@ -15,7 +19,7 @@ const BODY = Buffer.from(
 );
 const keys = new Map([[HASH, { scopes: new Set(['workflows:read']) }]]);
 const workflows = new Map([['wf_bench', BODY]]);
-const KINDS = ['bare', 'fastify', 'hono'] as const;
+const KINDS = ['static', 'bare', 'fastify', 'hono', 'flero'] as const;
 
 function authOk(header: string | undefined): boolean {
   if (!header?.toLowerCase().startsWith('bearer ')) return false;
@@ -25,7 +29,16 @@ function authOk(header: string | undefined): boolean {
 
 async function serve(kind: string): Promise<void> {
   const report = (port: number) => process.stdout.write(`PORT ${port}\n`);
-  if (kind === 'bare') {
+  if (kind === 'static') {
+    const body = process.env.STATIC_BODY ? Buffer.from(process.env.STATIC_BODY, 'base64') : BODY;
+    const s = createServer((req, res) => {
+      req.resume();
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length })
+        .end(body);
+    });
+    s.listen(0, '127.0.0.1', () => report((s.address() as { port: number }).port));
+  } else if (kind === 'bare') {
     const s = createServer((req, res) => {
       const m = /^\/api\/workflows\/([^/?]+)$/.exec(req.url ?? '');
       if (!authOk(req.headers.authorization)) return void res.writeHead(401).end();
@@ -59,9 +72,10 @@ async function serve(kind: string): Promise<void> {
   }
 }
 
-async function start(kind: string): Promise<{ child: ChildProcess; url: string }> {
+async function start(kind: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const port = await new Promise<number>((resolve) => {
     let out = '';
@@ -74,28 +88,59 @@ async function start(kind: string): Promise<{ child: ChildProcess; url: string }
   return { child, url: `http://127.0.0.1:${port}/api/workflows/wf_bench` };
 }
 
+/** Ours: the real built server with a workflow and a narrow key. */
+async function startFlero(): Promise<{ stop(): Promise<unknown>; url: string; key: string; bytes: Buffer }> {
+  const srv = await startServer();
+  const owner = srv.ownerKey!;
+  const wf = { id: 'wf_bench', name: 'Bench', nodes: [{ id: 'start', type: 'trigger' }], connections: [] };
+  await api(srv.url, 'POST', '/api/workflows', { key: owner, body: wf });
+  const made = await api(srv.url, 'POST', '/api/api-keys', {
+    key: owner,
+    body: { name: 'bench', scopes: ['workflows:read'], workflows: ['wf_bench'] },
+  });
+  const url = `${srv.url}/api/workflows/wf_bench`;
+  const res = await fetch(url, { headers: { authorization: `Bearer ${made.body.key}` } });
+  return { stop: () => srv.stop(), url, key: made.body.key, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
 async function main() {
   const seconds = Number(process.argv[2] ?? 4);
   const rounds = Number(process.argv[3] ?? 3);
-  const headers = { authorization: `Bearer ${KEY}` };
-  const servers = await Promise.all(KINDS.map((k) => start(k)));
+  const flero = await startFlero();
+  const servers: Record<string, { url: string; headers: Record<string, string> }> = {
+    flero: { url: flero.url, headers: { authorization: `Bearer ${flero.key}` } },
+  };
+  const children: ChildProcess[] = [];
+  for (const kind of KINDS.filter((k) => k !== 'flero')) {
+    const env: Record<string, string> = kind === 'static' ? { STATIC_BODY: flero.bytes.toString('base64') } : {};
+    const s = await start(kind, env);
+    children.push(s.child);
+    servers[kind] = { url: s.url, headers: { authorization: `Bearer ${KEY}` } };
+  }
   try {
-    const runs: Record<string, number[]> = { bare: [], fastify: [], hono: [] };
-    for (const s of servers) await load({ url: s.url, seconds: 1, connections: 50, headers });
+    const runs: Record<string, number[]> = {};
+    for (const kind of KINDS) {
+      runs[kind] = [];
+      await load({ url: servers[kind]!.url, seconds: 1, connections: 50, headers: servers[kind]!.headers });
+    }
     for (let r = 0; r < rounds; r++)
-      for (const [i, kind] of KINDS.entries()) {
-        const res = await load({ url: servers[i]!.url, seconds, connections: 50, headers });
+      for (const kind of KINDS) {
+        const res = await load({ url: servers[kind]!.url, seconds, connections: 50, headers: servers[kind]!.headers });
         if (res.non2xx || res.errors) throw new Error(`${kind}: ${res.non2xx} non-2xx, ${res.errors} errors`);
         runs[kind]!.push(res.rps);
       }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const bare = median(runs.bare!);
+    const base = median(runs.static!);
     for (const kind of KINDS) {
       const m = median(runs[kind]!);
-      console.log(`${kind.padEnd(8)} ${Math.round(m).toString().padStart(7)} req/s  ${(m / bare).toFixed(2)}× bare`);
+      const all = runs[kind]!.map((x) => Math.round(x)).join(', ');
+      console.log(
+        `${kind.padEnd(8)} ${Math.round(m).toString().padStart(7)} req/s  ${(m / base).toFixed(2)}× static  [${all}]`,
+      );
     }
   } finally {
-    for (const s of servers) s.child.kill('SIGTERM');
+    for (const c of children) c.kill('SIGTERM');
+    await flero.stop();
   }
 }
 

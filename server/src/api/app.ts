@@ -8,7 +8,7 @@ import type { CredentialResolver } from '../engine/types';
 import { authorize, bearerToken, resolveKey } from './auth';
 import { readJson, validate } from './body';
 import type { App, Ctx, Reply, RouteDef } from './context';
-import { KeyDirectory } from './keyDirectory';
+import { type AuthKey, KeyDirectory } from './keyDirectory';
 import { FailedAuthLimiter } from './limiter';
 import { ApiError, validationError } from './problem';
 import { Router } from './router';
@@ -40,7 +40,9 @@ export interface ApiServer {
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
 
 function send(res: ServerResponse, reply: Reply, head: boolean) {
-  const headers: Record<string, string | number> = { ...SECURITY_HEADERS, ...reply.headers };
+  const headers: Record<string, string | number> = reply.headers
+    ? { ...SECURITY_HEADERS, ...reply.headers }
+    : { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
   if (reply.status === 204 || (reply.raw === undefined && reply.body === undefined)) {
     res.writeHead(reply.status, headers).end();
     return;
@@ -114,12 +116,13 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     return err;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // The request pipeline is synchronous until something must wait (a PostgreSQL lookup, a body, an async
+  // handler): the embedded store's hot path (GET /api/workflows/{id}) allocates no promise at all.
+  function handle(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
-    const head = method === 'HEAD';
     let match: ReturnType<Router['match']>;
     try {
       match = router.match(method, path);
@@ -138,73 +141,109 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
       );
     const { route, params } = match;
     const ip = req.socket.remoteAddress ?? 'unknown';
-
-    let key: Ctx['key'];
-    if (route.scope !== 'none') {
-      const now = Date.now();
-      const wait = limiter.retryAfter(ip, now);
-      if (wait)
-        throw new ApiError(429, 'too_many_failed_auth', `too many failed authentications from ${ip}; retry later`, {
-          headers: { 'retry-after': String(wait) },
-        });
-      const token = bearerToken(req);
-      if (token instanceof ApiError) throw token;
-      let resolved = resolveKey(keys, token, now);
-      if (resolved instanceof Promise) resolved = await resolved;
-      if (resolved instanceof ApiError) throw await failAuth(resolved, ip, now, path);
-      key = resolved;
-      keys.markUsed(key.record.id, now);
-      const denied = authorize(route, key, route.workflowScoped === 'param' ? params.id : undefined);
-      if (denied) throw denied;
-    }
-
-    const def = defs.get(route.operationId);
-    if (!def) throw new ApiError(404, 'not_found', `${route.method} ${route.path} is not available on this server`);
-    let body: unknown;
-    if (def.body) {
-      body = await readJson(req);
-      if (body === undefined && !def.bodyOptional)
-        throw validationError([{ field: '(body)', message: 'a JSON request body is required' }]);
-      if (body !== undefined) body = validate(def.body, body);
-    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-      // Routes without a body schema still must not be sent a huge body.
-      await readJson(req);
-    }
-
+    let query: URLSearchParams | undefined;
     const ctx: Ctx = {
       app,
       req,
       res,
       route,
       params,
-      query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
-      key,
-      body,
+      get query() {
+        query ??= new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+        return query;
+      },
+      key: undefined,
+      body: undefined,
       ip,
     };
-    let reply = def.handler(ctx);
-    if (reply instanceof Promise) reply = await reply;
-    send(res, reply, head);
+    if (route.scope === 'none') return afterAuth(ctx);
+
+    const now = Date.now();
+    const wait = limiter.retryAfter(ip, now);
+    if (wait)
+      throw new ApiError(429, 'too_many_failed_auth', `too many failed authentications from ${ip}; retry later`, {
+        headers: { 'retry-after': String(wait) },
+      });
+    const token = bearerToken(req);
+    if (token instanceof ApiError) throw token;
+    const resolved = resolveKey(keys, token, now);
+    const authed = (r: AuthKey | ApiError): void | Promise<void> => {
+      if (r instanceof ApiError)
+        return failAuth(r, ip, now, path).then((e) => {
+          throw e;
+        });
+      keys.markUsed(r.record.id, now);
+      const denied = authorize(route, r, route.workflowScoped === 'param' ? params.id : undefined);
+      if (denied) throw denied;
+      ctx.key = r;
+      return afterAuth(ctx);
+    };
+    return resolved instanceof Promise ? resolved.then(authed) : authed(resolved);
+  }
+
+  function afterAuth(ctx: Ctx): void | Promise<void> {
+    const { route, req } = ctx;
+    const def = defs.get(route.operationId);
+    if (!def) throw new ApiError(404, 'not_found', `${route.method} ${route.path} is not available on this server`);
+    const method = req.method;
+    if (def.body || method === 'POST' || method === 'PUT' || method === 'PATCH')
+      return readJson(req).then((raw) => {
+        // Routes without a body schema still read (and size-check) what they are sent.
+        if (def.body) {
+          if (raw === undefined && !def.bodyOptional)
+            throw validationError([{ field: '(body)', message: 'a JSON request body is required' }]);
+          ctx.body = raw === undefined ? undefined : validate(def.body, raw);
+        }
+        return respond(def, ctx);
+      });
+    return respond(def, ctx);
+  }
+
+  function respond(def: RouteDef, ctx: Ctx): void | Promise<void> {
+    const reply = def.handler(ctx);
+    const head = ctx.req.method === 'HEAD';
+    if (reply instanceof Promise) return reply.then((r) => send(ctx.res, r, head));
+    send(ctx.res, reply, head);
+  }
+
+  function fail(req: IncomingMessage, res: ServerResponse, err: unknown) {
+    if (res.headersSent) return void res.destroy();
+    if (err instanceof ApiError) sendProblem(res, err, req.method === 'HEAD');
+    else {
+      // Never a stack trace or a value in the body; the message goes to stderr without request data.
+      process.stderr.write(`flero: internal error on ${req.method} ${req.url?.split('?')[0]}: ${String(err)}\n`);
+      sendProblem(res, new ApiError(500, 'internal_error', 'the server failed to handle this request'));
+    }
+  }
+
+  function settle(req: IncomingMessage, res: ServerResponse) {
+    // A request body we did not read (e.g. after a 413) must not be parsed as the next request.
+    if (req.complete || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined))
+      return;
+    const socket = req.socket;
+    if (res.writableFinished) socket?.destroy();
+    else res.once('finish', () => socket?.destroy());
+  }
+
+  function start(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
+    try {
+      const r = handle(req, res);
+      return r instanceof Promise ? r : undefined;
+    } catch (err) {
+      fail(req, res, err);
+      return undefined;
+    }
   }
 
   const inFlight = new Set<Promise<void>>();
   const server = createServer({ keepAliveTimeout: 5_000, requireHostHeader: false }, (req, res) => {
-    const p = handle(req, res)
-      .catch((err: unknown) => {
-        if (res.headersSent) return void res.destroy();
-        if (err instanceof ApiError) return sendProblem(res, err, req.method === 'HEAD');
-        // Never a stack trace or a value in the body; the message goes to stderr without request data.
-        process.stderr.write(`flero: internal error on ${req.method} ${req.url?.split('?')[0]}: ${String(err)}\n`);
-        sendProblem(res, new ApiError(500, 'internal_error', 'the server failed to handle this request'));
-      })
+    const pending = start(req, res);
+    if (!pending) return settle(req, res);
+    const p: Promise<void> = pending
+      .catch((err: unknown) => fail(req, res, err))
       .finally(() => {
         inFlight.delete(p);
-        // A request body we did not read (e.g. 413) must not be parsed as the next request.
-        if (!req.complete) {
-          const socket = req.socket;
-          if (res.writableFinished) socket?.destroy();
-          else res.once('finish', () => socket?.destroy());
-        }
+        settle(req, res);
       });
     inFlight.add(p);
   });

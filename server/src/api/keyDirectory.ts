@@ -48,6 +48,11 @@ export class KeyDirectory {
     this.byId.set(record.id, hash);
   }
 
+  /** True on the embedded store: lookups are answered from memory. */
+  get inMemory(): boolean {
+    return this.db.kind === 'embedded';
+  }
+
   /** The live key with this hash: synchronous from the index (embedded), a query (PostgreSQL). */
   lookup(hash: string): AuthKey | undefined | Promise<AuthKey | undefined> {
     if (this.db.kind === 'embedded') return this.index.get(hash);
@@ -93,10 +98,12 @@ export class KeyDirectory {
   markUsed(keyId: string, now: number) {
     this.used.set(keyId, now);
     this.usedCount.set(keyId, (this.usedCount.get(keyId) ?? 0) + 1);
-    if (this.db.kind === 'embedded') {
-      const k = this.index.get(this.byId.get(keyId) ?? '');
-      if (k) k.record.lastUsedAt = new Date(now).toISOString();
-    }
+  }
+
+  /** When the key was last used: the pending (unflushed) use, else the stored one. */
+  lastUsedAt(record: ApiKeyRecord): string | null {
+    const pending = this.used.get(record.id);
+    return pending !== undefined ? new Date(pending).toISOString() : record.lastUsedAt;
   }
 
   /** Writes lastUsedAt for every key used since the last flush (one statement) and their `key.used` audit rows. */
@@ -107,6 +114,10 @@ export class KeyDirectory {
     this.used = new Map();
     this.usedCount = new Map();
     await touchKeys(this.db, used);
+    for (const [id, last] of used) {
+      const k = this.index.get(this.byId.get(id) ?? '');
+      if (k) k.record.lastUsedAt = new Date(last).toISOString();
+    }
     for (const [id, last] of used) await this.onUsed(id, counts.get(id) ?? 1, last);
   }
 

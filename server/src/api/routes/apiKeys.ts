@@ -49,7 +49,10 @@ export const apiKeysModule: ApiModule = {
   routes: {
     whoami: defineRoute({
       responses: { 200: { description: 'The calling key', schema: ApiKeySchema } },
-      handler: ({ key }) => ({ status: 200, body: keyView(key!.record) }),
+      handler: ({ app, key }) => ({
+        status: 200,
+        body: { ...keyView(key!.record), lastUsedAt: app.keys.lastUsedAt(key!.record) },
+      }),
     }),
     listApiKeys: defineRoute({
       responses: {

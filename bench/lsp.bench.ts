@@ -2,6 +2,7 @@
 // vscode-json-languageservice validating the same text against `flero schema`'s JSON Schema, in one process, side
 // by side; plus edit-to-diagnostics latency over real stdio against the built server.
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
 import { workflowJsonSchema } from '../server/src/core/workflow';
@@ -104,6 +105,8 @@ async function overStdio(nodes: number, reps: number): Promise<number> {
   }
 }
 
+const load = () => `1-min load average ${loadavg()[0]!.toFixed(1)} when measured`;
+
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   out.push(
@@ -117,7 +120,7 @@ export async function run(): Promise<BenchResult[]> {
           unit: 'ms',
           ratio: round(r.ours / r.baseline, 2),
           goal: 'ours < 5',
-          note: 'baseline: vscode-json-languageservice schema validation of the same text (no graph, secret or code checks)',
+          note: `cold (code-analysis memo cleared); baseline: vscode-json-languageservice schema validation of the same text (no graph, secret or code checks); ${load()}`,
         },
       ];
     })),
@@ -133,7 +136,7 @@ export async function run(): Promise<BenchResult[]> {
           unit: 'ms',
           ratio: round(r.ours / r.baseline, 2),
           goal: 'ratio ≤ 1.0',
-          note: 'cold (code-analysis memo cleared before each run); ours runs every check (schema, graph, credentials, secrets, acorn + log-leak on ~670 code nodes); baseline only JSON Schema validation',
+          note: `cold (code-analysis memo cleared before each run); ours runs every check (schema, graph, credentials, secrets, acorn + log-leak on ~670 code nodes); baseline only JSON Schema validation; ${load()}`,
         },
       ];
     })),
@@ -149,7 +152,7 @@ export async function run(): Promise<BenchResult[]> {
           unit: 'ms',
           ratio: round(r.ours / r.baseline, 2),
           goal: 'ratio ≤ 1.0',
-          note: 'what a keystroke costs in the server: the code analysis of unchanged Code nodes is reused',
+          note: `what a keystroke costs in the server: the code analysis of unchanged Code nodes is reused; ${load()}`,
         },
       ];
     })),

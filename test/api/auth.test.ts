@@ -1,6 +1,7 @@
 // Keys and auth on the real server: revoke, expiry, the subset rule, lastUsedAt, audit, junk Authorization headers
 // (each a specific 4xx problem) and the failed-auth limit (429 + Retry-After, per address).
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../server/src/core/keys';
 import { api, type RunningServer, rawRequest, startServer } from '../helpers/server';
@@ -10,7 +11,7 @@ let srv: RunningServer;
 let owner: string;
 
 before(async () => {
-  srv = await startServer({ env: { FLERO_AUTH_FAILURE_LIMIT: String(LIMIT) } });
+  srv = await startServer({ env: { FLERO_AUTH_FAILURE_LIMIT: String(LIMIT), FLERO_RUN_WAIT_MS: '300' } });
   owner = srv.ownerKey!;
   const r = await api(srv.url, 'POST', '/api/workflows', {
     key: owner,
@@ -253,5 +254,47 @@ test('repeated failed auth from one address → 429 with Retry-After; other addr
     assert.equal(health.status, 200, 'public routes are not blocked');
   } finally {
     await attacker.close();
+  }
+});
+
+test('a run that outlasts the wait → 202 + Location, then the finished execution there', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const upstream = createServer((_req, res) => {
+    void gate.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"late":true}'));
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  const port = (upstream.address() as { port: number }).port;
+  try {
+    const wf = {
+      id: 'wf_slow',
+      name: 'Slow',
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'call', type: 'http', method: 'GET', url: `http://127.0.0.1:${port}/slow` },
+      ],
+      connections: [{ from: 'start', to: 'call' }],
+    };
+    assert.equal((await api(srv.url, 'POST', '/api/workflows', { key: owner, body: wf })).status, 201);
+    const r = await api(srv.url, 'POST', '/api/workflows/wf_slow/run', { key: owner, body: { input: { a: 1 } } });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.body.status, 'running');
+    const location = r.headers.get('location')!;
+    assert.equal(location, `/api/executions/${r.body.id}`);
+    const running = await api(srv.url, 'GET', location, { key: owner });
+    assert.equal(running.body.status, 'running');
+    release();
+    let done = running;
+    for (let i = 0; i < 200 && done.body.status === 'running'; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      done = await api(srv.url, 'GET', location, { key: owner });
+    }
+    assert.equal(done.body.status, 'succeeded', done.text);
+    assert.deepEqual(done.body.output.body, { late: true });
+  } finally {
+    release();
+    upstream.close();
   }
 });

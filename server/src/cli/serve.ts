@@ -86,7 +86,8 @@ export async function run(argv: string[]): Promise<number> {
       );
     return 1;
   }
-  const api = await createApiServer({ db: store.db, dataDir: store.dataDir, keyPrefix });
+  const runWaitMs = Number(process.env.FLERO_RUN_WAIT_MS) || undefined; // tests shorten the 30 s wait
+  const api = await createApiServer({ db: store.db, dataDir: store.dataDir, keyPrefix, runWaitMs });
   const storeMs = performance.now() - t0;
 
   const shutdown = async () => {

@@ -1,6 +1,7 @@
 // Execution rows: the engine's Execution record as JSON text, plus the columns we filter on.
 import type { Execution } from '../../engine/types';
 import type { Queryable } from './db';
+import { toPgArray } from './keys';
 
 export async function saveExecution(db: Queryable, e: Execution, keyId: string | null): Promise<void> {
   await db.query(
@@ -25,7 +26,7 @@ export async function listExecutions(
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (opts.workflows) {
-    params.push(`{${opts.workflows.map((w) => `"${w}"`).join(',')}}`);
+    params.push(toPgArray(opts.workflows));
     where.push(`workflow_id = ANY($${params.length}::text[])`);
   }
   if (opts.workflowId) {

@@ -219,6 +219,36 @@ describe('credential injection', () => {
     assert.match(missing.error!, /github\.getRepo needs params\.repo/);
   });
 
+  it('masks the run input and errors even when the run stops before any node (a later credential is missing)', async () => {
+    const cred: CredentialForRun = {
+      id: 'c1',
+      name: 'c',
+      service: 'custom',
+      authType: 'bearer',
+      hosts: [a.host],
+      value: CANARY,
+    };
+    const ex = await runWorkflow(
+      {
+        id: 'wf_in',
+        name: 'in',
+        nodes: [
+          { id: 'one', type: 'http', method: 'GET', url: `${a.url}/1`, credential: 'c1' },
+          { id: 'two', type: 'http', method: 'GET', url: `${a.url}/2`, credential: 'gone' },
+        ],
+        connections: [{ from: 'one', to: 'two' }],
+      },
+      {
+        input: { pasted: `oops ${CANARY}`, nested: [{ b64: Buffer.from(CANARY).toString('base64') }] },
+        credentials: resolver(cred),
+      },
+    );
+    assert.equal(ex.status, 'failed');
+    assert.match(ex.error!, /credential "gone" does not exist/);
+    assert.deepEqual(ex.input, { pasted: 'oops ***', nested: [{ b64: '***' }] });
+    assertNoCanary(ex);
+  });
+
   it('does not follow redirects (a credential never travels to the redirect target)', async () => {
     a.respond((req) =>
       req.path === '/go' ? { status: 302, headers: { location: `${b.url}/landed` }, body: '' } : { body: 'ok' },

@@ -159,8 +159,9 @@ function emit(state: RunState, record: NodeRecord, logsFrom = 0): void {
     status: record.status,
   };
   if (record.durationMs !== undefined) event.durationMs = record.durationMs;
-  if (record.error !== undefined) event.error = state.masker.mask(record.error);
-  if (record.logs.length > logsFrom) event.logs = state.masker.maskDeep(record.logs.slice(logsFrom));
+  // The record's error and log lines are masked already.
+  if (record.error !== undefined) event.error = record.error;
+  if (record.logs.length > logsFrom) event.logs = record.logs.slice(logsFrom);
   try {
     cb(event);
   } catch {
@@ -173,9 +174,12 @@ function finish(state: RunState, status: Execution['status'], error?: string): E
   ex.status = status;
   ex.finishedAt = now();
   ex.durationMs = Date.parse(ex.finishedAt) - Date.parse(ex.startedAt);
-  if (error !== undefined) ex.error = error;
+  if (error !== undefined) ex.error = state.masker.mask(error);
   for (const n of ex.nodes) if (n.status === 'pending') n.status = status === 'cancelled' ? 'cancelled' : 'skipped';
-  return state.masker.maskDeep(ex);
+  // Every other field was masked as it entered the record (node outputs, errors, log lines), with the masker
+  // complete: all credentials are resolved before the first node runs. The input is masked here.
+  ex.input = state.scope.$input === ex.input ? state.masker.maskDeep(ex.input) : state.scope.$input;
+  return ex;
 }
 
 export async function runWorkflow(workflow: Workflow, options: RunOptions): Promise<Execution> {

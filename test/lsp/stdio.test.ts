@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { seal } from '../../server/src/core/seal';
 import { LspClient, type Message } from '../helpers/lspClient';
@@ -47,8 +47,9 @@ function client(env: NodeJS.ProcessEnv = {}, args = [serverJs, '--stdio']): LspC
 before(() => {
   assert.ok(existsSync(serverJs), 'build first: node esbuild.mjs');
 });
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
+// Each test's servers end with it (shutdown + exit), so at most a couple run at a time.
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
 });
 
 async function pullDiagnostics(c: LspClient, uri = URI, previousResultId?: string) {

@@ -21,7 +21,7 @@ import { buildAndPackage } from './lib/build.mjs';
 import { installVsix, prepareDirs, startCodeServer, startVsCodeServer } from './lib/codeServer.mjs';
 import { startFlero } from './lib/flero.mjs';
 import { ensureInstalled } from './lib/install.mjs';
-import { leftovers, stopAll } from './lib/proc.mjs';
+import { leftovers, processesMentioning, stopAll } from './lib/proc.mjs';
 import { Redactor, Report } from './lib/report.mjs';
 import { isFleroKey, makeFleroKey, sweep } from './lib/sweep.mjs';
 import { startUpstream } from './lib/upstream.mjs';
@@ -280,6 +280,16 @@ async function finish(forcedCode) {
     await stopAll();
     const left = leftovers();
     if (left.length) report.fatal.push(`still running after stop: ${left.join(', ')}`);
+    // Anything else that runs out of this run's temp folder (the extension's local server, helpers) is a leak too.
+    const strays = processesMentioning(tmp);
+    if (strays.length) {
+      report.fatal.push(`left running: ${strays.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`);
+      for (const p of strays) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {}
+      }
+    }
 
     // The sweep.
     const selfCheck = sweepSelfCheck();

@@ -34,7 +34,7 @@ export async function visibleUiText(page) {
       const pick = (sel) =>
         [...document.querySelectorAll(sel)]
           .filter((e) => e instanceof HTMLElement && e.offsetParent !== null)
-          .map((e) => (e instanceof HTMLElement ? e.innerText : '').trim())
+          .map((e) => (e instanceof HTMLElement ? e.textContent : '').trim())
           .filter(Boolean);
       const inputs = [...document.querySelectorAll('.quick-input-widget input')]
         .filter((e) => e instanceof HTMLInputElement && e.offsetParent !== null)
@@ -104,7 +104,7 @@ export class Workbench {
     return this.quickInput()
       .locator('.quick-input-list .monaco-list-row')
       .evaluateAll((rows) =>
-        rows.map((r) => (r instanceof HTMLElement ? r.innerText.replace(/\s+/g, ' ').trim() : '')),
+        rows.map((r) => (r instanceof HTMLElement ? r.textContent.replace(/\s+/g, ' ').trim() : '')),
       );
   }
 
@@ -148,7 +148,7 @@ export class Workbench {
   async waitNotification(re, timeout = 30_000) {
     const loc = this.page.locator('.notifications-toasts .notification-list-item', { hasText: re }).first();
     await loc.waitFor({ state: 'visible', timeout });
-    return (await loc.innerText()).trim();
+    return (await loc.textContent()).trim();
   }
 
   /** The sidebar pane (view) with the given title, e.g. "API Keys". */
@@ -172,7 +172,7 @@ export class Workbench {
       .first()
       .locator('.monaco-list-row')
       .evaluateAll((rows) =>
-        rows.map((r) => (r instanceof HTMLElement ? r.innerText.replace(/\s+/g, ' ').trim() : '')),
+        rows.map((r) => (r instanceof HTMLElement ? r.textContent.replace(/\s+/g, ' ').trim() : '')),
       );
   }
 
@@ -206,13 +206,13 @@ export class Workbench {
         const visible = (e) => e instanceof HTMLElement && e.offsetParent !== null;
         const toasts = [...document.querySelectorAll('.notifications-toasts .notification-list-item')]
           .filter((e) => visible(e) && e.querySelector('.codicon-error'))
-          .map((e) => (e instanceof HTMLElement ? e.innerText.trim() : ''));
+          .map((e) => (e instanceof HTMLElement ? e.textContent.trim() : ''));
         const dialogs = [...document.querySelectorAll('.monaco-dialog-box')]
           .filter(
             (e) =>
               visible(e) && (e.querySelector('.codicon-error') || /resulted in an error/.test(e.textContent ?? '')),
           )
-          .map((e) => (e instanceof HTMLElement ? e.innerText.trim() : ''));
+          .map((e) => (e instanceof HTMLElement ? e.textContent.trim() : ''));
         return [...toasts, ...dialogs].join(' | ') || undefined;
       })
       .catch(() => undefined);

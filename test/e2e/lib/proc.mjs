@@ -1,7 +1,7 @@
 // Child processes of the e2e run: each long-lived one is started detached (its own process group) with its output
 // in a log file, and stopped by killing the whole group (code-server leaves a helper that outlives SIGTERM).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** @type {Set<Managed>} */
@@ -135,4 +135,28 @@ export function runToEnd(cmd, args, opts = {}) {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out }));
   });
+}
+
+/**
+ * Processes whose command line mentions `marker` (the run's unique temp folder): anything the run started, however
+ * deep (e.g. the Flero server the extension spawned), that is still alive. Linux /proc only.
+ * @returns {{ pid: number, cmd: string }[]}
+ */
+export function processesMentioning(marker) {
+  const found = [];
+  let pids = [];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return found;
+  }
+  for (const d of pids) {
+    const pid = Number(d);
+    if (pid === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (cmd.includes(marker)) found.push({ pid, cmd: cmd.slice(0, 160) });
+    } catch {}
+  }
+  return found;
 }

@@ -82,7 +82,7 @@ export const steps = [
     title: 'the Flero icon is in the activity bar and opens the Flero sidebar with its views',
     deps: ['workbench-opens'],
     needs: { extra: (m) => (activityBarContainer(m) ? undefined : 'an activity-bar view container') },
-    async run({ wb, page, manifest }) {
+    async run({ page, manifest }) {
       const container = activityBarContainer(manifest);
       const icon = page.locator(`.activitybar [aria-label^="${container.title}"]`).first();
       await icon.waitFor({ state: 'visible', timeout: 30_000 });
@@ -235,10 +235,10 @@ steps.push(
       await ctx.shot('3-expiry');
       await wb.pick('30 days');
       const dialog = wb.dialog();
-      await waitFor(ctx, 'the "shown only once" dialog', async () => /only once/i.test(await dialog.innerText()), {
+      await waitFor(ctx, 'the "shown only once" dialog', async () => /only once/i.test(await dialog.textContent()), {
         timeoutMs: 30_000,
       });
-      const text = await dialog.innerText();
+      const text = await dialog.textContent();
       const key = [...text.matchAll(KEY_RE)].map((m) => m[0]).find(isFleroKey);
       if (!key) throw new Error(`the dialog shows no well-formed Flero key: ${text.replace(KEY_RE, '<key>')}`);
       ctx.revealedKey(key);
@@ -252,7 +252,7 @@ steps.push(
       });
       await page.evaluate(() => navigator.clipboard.writeText(''));
       // Shown once: nothing on screen holds it any more.
-      const body = await page.evaluate(() => document.body.innerText);
+      const body = await page.evaluate(() => document.body.textContent);
       if (body.includes(key)) throw new Error('the key is still visible after the dialog closed');
       // The key works, with exactly its scopes.
       const ok = await callWithKey(ctx.state.localUrl, '/api/workflows', key);
@@ -302,7 +302,7 @@ steps.push(
       const row = wb.treeRow('API Keys', KEY_NAME);
       await wb.contextMenu(row, findCommand(manifest, T.revokeKey).title);
       const dialog = wb.dialog();
-      await waitFor(ctx, 'the revoke confirmation', async () => /Revoke the API key/.test(await dialog.innerText()), {
+      await waitFor(ctx, 'the revoke confirmation', async () => /Revoke the API key/.test(await dialog.textContent()), {
         timeoutMs: 10_000,
       });
       await ctx.shot('confirm');
@@ -311,7 +311,7 @@ steps.push(
       const after = await callWithKey(ctx.state.localUrl, '/api/workflows', ctx.state.key);
       if (after.status !== 401) throw new Error(`after revoke the server answered ${after.status}, expected 401`);
       if (!/invalid_token/.test(after.wwwAuthenticate)) throw new Error(`WWW-Authenticate: ${after.wwwAuthenticate}`);
-      await waitFor(ctx, 'the key row to show "revoked"', async () => /revoked/i.test(await row.innerText()), {
+      await waitFor(ctx, 'the key row to show "revoked"', async () => /revoked/i.test(await row.textContent()), {
         timeoutMs: 15_000,
       });
       return `401 ${after.wwwAuthenticate}`;
@@ -403,7 +403,7 @@ steps.push(
       await page.keyboard.press('Control+Shift+M');
       const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /x-api-key|header/i }).first();
       await waitFor(ctx, 'a log-leak warning in Problems', () => problem.isVisible(), { timeoutMs: 45_000 });
-      const text = (await problem.innerText()).replace(/\s+/g, ' ');
+      const text = (await problem.textContent()).replace(/\s+/g, ' ');
       if (!/log-leak/.test(text)) throw new Error(`the problem is not the log-leak check: ${text}`);
       ctx.state.problemText = text;
       return text;
@@ -489,6 +489,11 @@ steps.push(
       if (!text.includes('***')) throw new Error('the execution shows no masked (***) value');
       if (!text.includes('[redacted]')) throw new Error('the execution does not show the quick-fixed log line');
       const logLine = text.split('\n').find((l) => l.includes('service said'));
+      // Bring the masked log line into view for the screenshot (Find moves the editor to it).
+      await page.keyboard.press('Control+F');
+      await page.locator('.find-widget textarea, .find-widget input').first().fill('service said');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
       return `${note}; log: ${logLine?.trim() ?? '(no "service said" line)'}`;
     },
   },

@@ -9,6 +9,7 @@ export function workflowFile(upstreamUrl) {
     'const res = $node.forecast;',
     "console.log('api key header:', res.headers['x-api-key']);",
     "console.log('service said:', res.body.echo);",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: this is the Code node's own JavaScript source text
     'return { summary: `Temp ${res.body.temp} in ${res.body.city}` };',
   ].join('\n');
   const wf = {

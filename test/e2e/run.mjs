@@ -12,11 +12,20 @@
 // non-passing steps are pending features), FLERO_E2E_CACHE=<dir>.
 // Exit: 0 all passed; 1 a step failed / the sweep found a secret / something was left running; 3 pending steps only.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, Workbench } from './lib/browser.mjs';
+import { CHROMIUM, launchBrowser, Workbench } from './lib/browser.mjs';
 import { buildAndPackage } from './lib/build.mjs';
 import { installVsix, prepareDirs, startCodeServer, startVsCodeServer } from './lib/codeServer.mjs';
 import { startFlero } from './lib/flero.mjs';
@@ -327,6 +336,8 @@ async function finish(forcedCode) {
 }
 
 try {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
   const paths = await phase('install', () => ensureInstalled(CACHE, log));
   const build = await phase('build', () => buildAndPackage(ROOT, tmp, log));
   log(`build: ${build.vsix} (${(build.vsixBytes / 1024).toFixed(0)} KiB)`);

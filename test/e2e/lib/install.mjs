@@ -99,8 +99,46 @@ export async function ensureInstalled(cacheDir, log) {
     log(`install: reusing cache ${cacheDir} (${wanted.node}, ${wanted.codeServer})`);
     return { ...p, installedMs: 0 };
   }
-  const started = Date.now();
   mkdirSync(cacheDir, { recursive: true });
+  // One installer at a time per cache (several e2e runs may start together on a shared checkout).
+  const lock = join(cacheDir, '.install-lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      const owner = Number(readFileSafe(join(lock, 'pid')));
+      let alive = false;
+      try {
+        process.kill(owner, 0);
+        alive = owner > 0;
+      } catch {}
+      if (!alive) rmSync(lock, { recursive: true, force: true });
+      else {
+        log(`install: another run (pid ${owner}) is installing into ${cacheDir}; waiting`);
+        while (existsSync(lock)) await new Promise((r) => setTimeout(r, 1000));
+      }
+      if (cacheComplete(p)) return { ...p, installedMs: 0 };
+    }
+  }
+  try {
+    return await install(p, cacheDir, log);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function readFileSafe(f) {
+  try {
+    return readFileSync(f, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function install(p, cacheDir, log) {
+  const started = Date.now();
   rmSync(p.marker, { force: true });
   const tmpDir = join(cacheDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true });

@@ -24,6 +24,9 @@ const PAGE = 64 * 1024;
 /** The QuickJS build's own minimum memory (its stack and static data live here too). */
 const BASE_MEMORY_MB = 16;
 const IDLE_INSTANCES_PER_LIMIT = 2;
+const IDLE_INSTANCES_TOTAL = 6;
+/** An instance whose memory grew beyond this is not kept idle (its memory cannot shrink). */
+const IDLE_MAX_MEMORY_BYTES = (BASE_MEMORY_MB + 16) * 1024 * 1024;
 
 // Memory: QuickJS's own `setMemoryLimit` only bounds single allocations in the Emscripten build (its accounting
 // reads malloc_usable_size, which is 0 there), so a loop of small allocations would grow the process without bound.
@@ -36,13 +39,18 @@ const IDLE_INSTANCES_PER_LIMIT = 2;
 type WasmModule = object;
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<WasmModule>;
-  Memory: new (descriptor: { initial: number; maximum: number }) => object;
+  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
 }
 const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 type VariantOptions = Parameters<typeof newVariant>[1];
 
 let compiled: Promise<WasmModule> | undefined;
-const idle = new Map<number, QuickJSWASMModule[]>();
+interface Instance {
+  qjs: QuickJSWASMModule;
+  memory: { buffer: ArrayBuffer };
+}
+const idle = new Map<number, Instance[]>();
+let idleCount = 0;
 
 function wasmPath(): string {
   const candidates: string[] = [];
@@ -81,21 +89,28 @@ function compile(): Promise<WasmModule> {
 
 const quiet = { print: () => {}, printErr: () => {} };
 
-async function instance(memoryMb: number): Promise<QuickJSWASMModule> {
+async function instance(memoryMb: number): Promise<Instance> {
   const pooled = idle.get(memoryMb)?.pop();
-  if (pooled) return pooled;
+  if (pooled) {
+    idleCount--;
+    return pooled;
+  }
   const wasmModule = await compile();
   const pages = ((BASE_MEMORY_MB + memoryMb) * 1024 * 1024) / PAGE;
-  const wasmMemory = new Wasm.Memory({ initial: (BASE_MEMORY_MB * 1024 * 1024) / PAGE, maximum: pages });
-  return newQuickJSWASMModuleFromVariant(
-    newVariant(variant, { wasmModule, wasmMemory, emscriptenModule: quiet } as VariantOptions),
+  const memory = new Wasm.Memory({ initial: (BASE_MEMORY_MB * 1024 * 1024) / PAGE, maximum: pages });
+  const qjs = await newQuickJSWASMModuleFromVariant(
+    newVariant(variant, { wasmModule, wasmMemory: memory, emscriptenModule: quiet } as VariantOptions),
   );
+  return { qjs, memory };
 }
 
-function release(memoryMb: number, qjs: QuickJSWASMModule): void {
+function release(memoryMb: number, inst: Instance): void {
+  if (idleCount >= IDLE_INSTANCES_TOTAL || inst.memory.buffer.byteLength > IDLE_MAX_MEMORY_BYTES) return;
   const list = idle.get(memoryMb) ?? [];
-  if (list.length < IDLE_INSTANCES_PER_LIMIT) list.push(qjs);
+  if (list.length >= IDLE_INSTANCES_PER_LIMIT) return;
+  list.push(inst);
   idle.set(memoryMb, list);
+  idleCount++;
 }
 
 /** Loads (compiles) the sandbox ahead of the first code node; returns the time it took in ms. */
@@ -188,7 +203,8 @@ export async function runCode(opts: SandboxInput): Promise<SandboxResult> {
   } catch (e) {
     return { ok: false, error: `cannot pass data to the code node: ${(e as Error).message}`, logs };
   }
-  const qjs = await instance(memoryMb);
+  const inst = await instance(memoryMb);
+  const qjs = inst.qjs;
   // From here on everything is synchronous: one sandbox executes at a time on this thread.
   let clean = true;
   const fail = (raw: unknown, timedOut: boolean): SandboxResult => {
@@ -278,7 +294,7 @@ export async function runCode(opts: SandboxInput): Promise<SandboxResult> {
       try {
         ctx?.dispose();
         runtime?.dispose();
-        release(memoryMb, qjs);
+        release(memoryMb, inst);
       } catch {
         // Not reusable; dropped with its memory.
       }

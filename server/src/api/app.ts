@@ -169,7 +169,8 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     const resolved = resolveKey(keys, token, now);
     const authed = (r: AuthKey | ApiError): void | Promise<void> => {
       if (r instanceof ApiError)
-        return failAuth(r, ip, now, path).then((e) => {
+        // The route's template, never the request path (which could carry anything a client put there).
+        return failAuth(r, ip, now, `${route.method} ${route.path}`).then((e) => {
           throw e;
         });
       keys.markUsed(r.record.id, now);
@@ -211,7 +212,8 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     if (err instanceof ApiError) sendProblem(res, err, req.method === 'HEAD');
     else {
       // Never a stack trace or a value in the body; the message goes to stderr without request data.
-      process.stderr.write(`flero: internal error on ${req.method} ${req.url?.split('?')[0]}: ${String(err)}\n`);
+      // The request path stays out (a client may put anything there); the store never holds a plaintext secret.
+      process.stderr.write(`flero: internal error on a ${req.method} request: ${String(err).slice(0, 500)}\n`);
       sendProblem(res, new ApiError(500, 'internal_error', 'the server failed to handle this request'));
     }
   }

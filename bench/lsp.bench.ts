@@ -1,13 +1,12 @@
 // Language-server diagnostics speed: our service (parse + every check, incl. the log-leak analysis) against
 // vscode-json-languageservice validating the same text against `flero schema`'s JSON Schema, in one process, side
 // by side; plus edit-to-diagnostics latency over real stdio against the built server.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
 import { workflowJsonSchema } from '../server/src/core/workflow';
-import { clearCodeCache, computeDiagnostics } from '../server/src/lsp/service/diagnostics';
-import { parseDocument } from '../server/src/lsp/service/document';
 import { generateWorkflow } from '../test/fixtures/lsp/generate';
 import { LspClient } from '../test/helpers/lspClient';
 import { guarded } from './lib/guard';
@@ -26,6 +25,40 @@ export const description = [
   'dist/languageServer.mjs, median round trip.',
 ].join(' ');
 
+type Service = typeof import('../server/src/lsp/service/diagnostics') &
+  typeof import('../server/src/lsp/service/document');
+let service: Service | undefined;
+
+/**
+ * The service as it ships: bundled by esbuild (as in dist/languageServer.mjs), not through tsx's on-the-fly
+ * transform (which adds helpers to every function); the baseline runs as the plain JavaScript npm installed.
+ */
+async function loadService(): Promise<Service> {
+  if (service) return service;
+  const dir = join(REPO_ROOT, 'bench/.tmp');
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, 'lsp-service-entry.ts');
+  writeFileSync(
+    entry,
+    [
+      `export { computeDiagnostics, clearCodeCache } from ${JSON.stringify(join(REPO_ROOT, 'server/src/lsp/service/diagnostics'))};`,
+      `export { parseDocument } from ${JSON.stringify(join(REPO_ROOT, 'server/src/lsp/service/document'))};`,
+    ].join('\n'),
+  );
+  const outfile = join(dir, 'lsp-service.mjs');
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+  });
+  service = (await import(outfile)) as Service;
+  return service;
+}
+
 const credentials = [
   { id: 'cred_github', name: 'GitHub', service: 'github', authType: 'bearer' as const },
   { id: 'cred_slack', name: 'Slack', service: 'slack', authType: 'bearer' as const },
@@ -36,6 +69,7 @@ async function inProcess(
   reps: number,
   cold = true,
 ): Promise<{ ours: number; baseline: number; bytes: number; problems: number }> {
+  const { computeDiagnostics, clearCodeCache, parseDocument } = await loadService();
   const text = generateWorkflow(nodes);
   const ls = getLanguageService({});
   ls.configure({

@@ -182,7 +182,7 @@ test('positions: CRLF and LF line starts', () => {
 });
 
 test('the fast tree builder gives jsonc-parser’s tree for well-formed documents, and steps aside for broken ones', async () => {
-  const { parseTree } = await import('../../server/src/lsp/service/jsonc');
+  const { getNodeValue, parseTree } = await import('../../server/src/lsp/service/jsonc');
   const { fastParseTree } = await import('../../server/src/lsp/service/fastTree');
   const { generateWorkflow } = await import('../fixtures/lsp/generate');
   const strip = (n: unknown): unknown => JSON.parse(JSON.stringify(n, (k, v) => (k === 'parent' ? undefined : v)));
@@ -191,11 +191,13 @@ test('the fast tree builder gives jsonc-parser’s tree for well-formed document
     '{"a": [1, -2.5e3, true, false, null, "x\\u0041\\n\\"", {}, []], "b": {"c": "d"}}',
     '// comment\n{ /* inline */ "a": 1 // trailing\n}',
     '\ufeff{"bom": true}',
+    '{"__proto__": {"polluted": 1}, "dup": 1, "dup": 2}',
   ];
   for (const text of samples) {
     const fast = fastParseTree(text);
     assert.ok(fast, 'well-formed: fast path');
     assert.deepEqual(strip(fast.root), strip(parseTree(text)));
+    assert.deepEqual(fast.value, JSON.parse(JSON.stringify(getNodeValue(parseTree(text)!))), 'value = getNodeValue');
   }
   for (const broken of ['{"a": 1,}', '{"a" 1}', '[1 2]', '{"a": "unterminated}', '{"a": tru}', '{} extra', '{"a": 01}'])
     assert.equal(fastParseTree(broken), undefined, broken);

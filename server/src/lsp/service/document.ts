@@ -40,8 +40,7 @@ export function parseDocument(uri: string, text: string, version = 0): FleroDocu
   // Fast path for a well-formed document; jsonc-parser (error recovery, messages) for a broken one.
   const fast = fastParseTree(text);
   if (fast) {
-    const value: unknown = fast.comments ? getNodeValue(fast.root) : JSON.parse(text);
-    return new ParsedDocument(uri, version, text, fast.root, [], value);
+    return new ParsedDocument(uri, version, text, fast.root, [], fast.value);
   }
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: false });

@@ -36,8 +36,16 @@ const EXACT = new Set([
 
 const SUFFIXES = ['token', 'apikey', 'secret', 'password', 'secretkey', 'privatekey', 'authorization', 'cookie'];
 
+const normalised = new Map<string, string>();
+
 export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[-_]/g, '');
+  let n = normalised.get(name);
+  if (n === undefined) {
+    n = name.toLowerCase().replace(/[-_]/g, '');
+    if (normalised.size > 10_000) normalised.clear();
+    normalised.set(name, n);
+  }
+  return n;
 }
 
 /** A header or identifier whose value is a credential (Authorization, X-API-Key, Cookie, token, apiKey, …). */

@@ -11,14 +11,19 @@ export interface SecretHit {
   severity: 'error' | 'info';
 }
 
-const WELL_KNOWN: { re: RegExp; what: string }[] = [
-  { re: /(?<![A-Za-z0-9_])ghp_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, what: 'a GitHub personal access token' },
-  { re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}/g, what: 'a GitHub fine-grained token' },
-  { re: /(?<![A-Za-z0-9_])(?:gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, what: 'a GitHub token' },
-  { re: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,247}/g, what: 'a Stripe live key' },
-  { re: /(?<![A-Za-z0-9_])xox[abposr]-[A-Za-z0-9-]{10,250}/g, what: 'a Slack token' },
-  { re: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}/g, what: 'an OpenAI API key' },
-  { re: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/g, what: 'an AWS access key id' },
+/** `hint`: a literal every match contains, checked before running the expression. */
+const WELL_KNOWN: { re: RegExp; what: string; hint: string }[] = [
+  { re: /(?<![A-Za-z0-9_])ghp_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, what: 'a GitHub personal access token', hint: 'ghp_' },
+  { re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}/g, what: 'a GitHub fine-grained token', hint: 'github_pat_' },
+  { re: /(?<![A-Za-z0-9_])(?:gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, what: 'a GitHub token', hint: 'gh' },
+  { re: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,247}/g, what: 'a Stripe live key', hint: '_live_' },
+  { re: /(?<![A-Za-z0-9_])xox[abposr]-[A-Za-z0-9-]{10,250}/g, what: 'a Slack token', hint: 'xox' },
+  {
+    re: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}/g,
+    what: 'an OpenAI API key',
+    hint: 'sk-',
+  },
+  { re: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/g, what: 'an AWS access key id', hint: 'IA' },
 ];
 
 /** Text spans of a template that are not inside `{{ … }}`. */
@@ -34,7 +39,8 @@ export function scanString(value: string): SecretHit[] {
   if (value.length < 20) return [];
   const hits: SecretHit[] = [];
   for (const part of literalParts(value)) {
-    for (const { re, what } of WELL_KNOWN) {
+    for (const { re, what, hint } of WELL_KNOWN) {
+      if (!part.text.includes(hint)) continue;
       re.lastIndex = 0;
       for (let m = re.exec(part.text); m; m = re.exec(part.text)) {
         const start = part.start + m.index;
@@ -42,6 +48,8 @@ export function scanString(value: string): SecretHit[] {
         hits.push({ start, end: start + m[0].length, what, severity: 'error' });
       }
     }
+    // A Flero key is at least 38 characters: a prefix of two or more ending in `_`, then 36 base62 characters.
+    if (part.text.length < 38 || !part.text.includes('_')) continue;
     for (const c of findKeyCandidates(part.text)) {
       if (hits.some((h) => h.start < part.start + c.end && part.start + c.start < h.end)) continue;
       hits.push({

@@ -69,6 +69,20 @@ test('hover on $node.<id> inside {{ }} shows that node; the range is the express
   assert.equal(doc.text.slice(h.start, h.end), '{{ $node.fetch.body.login }}');
 });
 
+test('hover and completion of $node.<id> inside a Code node’s source', () => {
+  let { doc, offset } = at(wf('{ "id": "c", "type": "code", "code": "const b = $node.fet|ch.body;\\nreturn b;" }'));
+  const h = hover(doc, {}, offset)!;
+  assert.match(h.markdown, /`\$node\.fetch` — http node/);
+  assert.equal(doc.text.slice(h.start, h.end), '$node.fetch');
+  ({ doc, offset } = at(wf('{ "id": "c", "type": "code", "code": "const b = $node.f|" }')));
+  assert.deepEqual(
+    completion(doc, {}, offset).map((c) => c.label),
+    ['$node.fetch'],
+  );
+  ({ doc, offset } = at(wf('{ "id": "c", "type": "code", "code": "const b = no|" }')));
+  assert.deepEqual(completion(doc, {}, offset), []);
+});
+
 test('hover on the workflow id shows the connected key scopes and whether it may run it', () => {
   const { doc, offset } = at('{ "id": "wf_|a", "name": "A", "nodes": [ { "id": "start", "type": "trigger" } ] }');
   const ctx: ServiceContext = {

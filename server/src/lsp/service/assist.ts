@@ -107,30 +107,42 @@ export function hover(doc: FleroDocument, ctx: ServiceContext, offset: number): 
       ].join('\n'),
     };
   }
-  // `{{ $node.x… }}` inside any string value.
   const idx = decodedIndexAt(doc, node, offset);
+  // `$node.x` in a Code node's source.
+  if (path[0] === 'nodes' && path.length === 3 && field === 'code') {
+    const re = /\$node\.([A-Za-z_][A-Za-z0-9_]*)/g;
+    for (let m = re.exec(value); m; m = re.exec(value)) {
+      if (idx < m.index || idx > m.index + m[0].length) continue;
+      const range = { start: stringOffset(doc, node, m.index), end: stringOffset(doc, node, m.index + m[0].length) };
+      return { ...range, markdown: describeNodeRef(doc, m[1]!) };
+    }
+    return undefined;
+  }
+  // `{{ $node.x… }}` inside any string value.
   for (const part of parseTemplate(value)) {
     if (part.kind !== 'expr' || idx < part.start || idx > part.end) continue;
     const p = parsePath(part.value);
     const range = { start: stringOffset(doc, node, part.start), end: stringOffset(doc, node, part.end) };
     if ('error' in p) return { ...range, markdown: p.error };
     if (p.root === '$input') return { ...range, markdown: '`$input` — the run input (the trigger node’s output).' };
-    const target = nodeValues(doc).find((n) => n.id === p.nodeId);
-    if (!target) return { ...range, markdown: `No node \`${p.nodeId}\` in this workflow.` };
-    const outputs: Record<string, string> = {
-      http: 'output `{ status, headers, body }`',
-      code: 'output: what its code returns',
-      trigger: 'output: the run input',
-    };
-    return {
-      ...range,
-      markdown: [
-        `\`$node.${target.id}\` — ${target.type} node${target.name ? ` "${target.name}"` : ''}`,
-        outputs[target.type] ?? describeType(target.type) ?? '',
-      ].join('\n\n'),
-    };
+    return { ...range, markdown: describeNodeRef(doc, p.nodeId!) };
   }
   return undefined;
+}
+
+const OUTPUTS: Record<string, string> = {
+  http: 'output `{ status, headers, body }`',
+  code: 'output: what its code returns',
+  trigger: 'output: the run input',
+};
+
+function describeNodeRef(doc: FleroDocument, id: string): string {
+  const target = nodeValues(doc).find((n) => n.id === id);
+  if (!target) return `No node \`${id}\` in this workflow.`;
+  return [
+    `\`$node.${target.id}\` — ${target.type} node${target.name ? ` "${target.name}"` : ''}`,
+    OUTPUTS[target.type] ?? describeType(target.type) ?? '',
+  ].join('\n\n');
 }
 
 export interface ServiceCompletion {
@@ -184,12 +196,13 @@ export function completion(doc: FleroDocument, ctx: ServiceContext, offset: numb
       'node',
       nodeValues(doc).map((n) => ({ label: n.id, detail: n.type })),
     );
-  // Inside an open `{{ … ` before the cursor: `$input`, `$node.<id>`.
+  // Inside an open `{{ … ` before the cursor, or in a Code node's source at a `$…` word: `$input`, `$node.<id>`.
   const value = String(node.value);
   const idx = decodedIndexAt(doc, node, offset);
   const before = value.slice(0, idx);
+  const inCode = path[0] === 'nodes' && path.length === 3 && field === 'code';
   const open = before.lastIndexOf('{{');
-  if (open < 0 || before.lastIndexOf('}}') > open) return [];
+  if (inCode ? !/\$[\w.]*$/.test(before) : open < 0 || before.lastIndexOf('}}') > open) return [];
   const typed = /[$\w.]*$/.exec(before)![0];
   const start = stringOffset(doc, node, idx - typed.length);
   const end = offset;

@@ -3,7 +3,7 @@
 // bodies (valid-looking documents per route, random JSON, malformed JSON, oversized bodies).
 import fc from 'fast-check';
 import { SCOPES } from '../../../server/src/core/scopes';
-import { ROUTES } from '../../../server/src/core/routes';
+import { ROUTES, type RouteSpec } from '../../../server/src/core/routes';
 
 export type AuthChoice =
   | { kind: 'none' }
@@ -86,6 +86,8 @@ function authArb(world: FuzzWorld): fc.Arbitrary<AuthChoice> {
   const index = fc.nat({ max: world.keyCount - 1 });
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant({ kind: 'none' as const }) },
+    // the owner key (all scopes, all workflows), so that writes succeed and the state keeps changing
+    { weight: 5, arbitrary: fc.constant({ kind: 'key' as const, index: 0, scheme: 'Bearer' }) },
     {
       weight: 8,
       arbitrary: fc.record({
@@ -118,7 +120,32 @@ function authArb(world: FuzzWorld): fc.Arbitrary<AuthChoice> {
   );
 }
 
+function validWorkflowArb(world: FuzzWorld): fc.Arbitrary<unknown> {
+  return fc
+    .record({
+      id: fc.oneof(fc.constantFrom(...world.ids.slice(0, 2)), fc.stringMatching(/^wf_[a-z0-9]{1,10}$/)),
+      code: fc.constantFrom('return 1;', 'return $input;', 'console.log("hi"); return { a: 1 };', 'while (true) {}'),
+      http: fc.boolean(),
+    })
+    .map(({ id, code, http }) => ({
+      id,
+      name: `fuzz ${id}`,
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'calc', type: 'code', code, timeoutMs: 50 },
+        ...(http
+          ? [{ id: 'call', type: 'http', method: 'GET', url: `http://${world.upstreamHost}/ok`, timeoutMs: 2000 }]
+          : []),
+      ],
+      connections: [{ from: 'start', to: 'calc' }, ...(http ? [{ from: 'calc', to: 'call' }] : [])],
+    }));
+}
+
 function workflowArb(world: FuzzWorld): fc.Arbitrary<unknown> {
+  return fc.oneof(validWorkflowArb(world), anyWorkflowArb(world));
+}
+
+function anyWorkflowArb(world: FuzzWorld): fc.Arbitrary<unknown> {
   const node = fc.oneof(
     fc.record({ id: nodeId, type: fc.constant('trigger') }),
     fc.record({
@@ -176,6 +203,16 @@ function workflowArb(world: FuzzWorld): fc.Arbitrary<unknown> {
 }
 
 function apiKeyBodyArb(world: FuzzWorld): fc.Arbitrary<unknown> {
+  const valid = fc.record({
+    name: fc.stringMatching(/^[a-z][a-z0-9 ]{0,20}$/),
+    scopes: fc.subarray([...SCOPES], { minLength: 1 }),
+    workflows: fc.oneof(fc.constant('all'), fc.subarray(world.ids.slice(0, 2), { minLength: 1 })),
+    expiresAt: fc.constantFrom('2099-01-01T00:00:00Z', undefined),
+  });
+  return fc.oneof(valid, apiKeyJunkArb(world));
+}
+
+function apiKeyJunkArb(world: FuzzWorld): fc.Arbitrary<unknown> {
   return fc.record(
     {
       name: fc.oneof(text(30), fc.constant('')),
@@ -195,6 +232,19 @@ function apiKeyBodyArb(world: FuzzWorld): fc.Arbitrary<unknown> {
 }
 
 function credentialBodyArb(world: FuzzWorld): fc.Arbitrary<unknown> {
+  const valid = fc.record({
+    id: fc.stringMatching(/^cred_[a-z0-9]{1,12}$/),
+    name: fc.constant('fuzz credential'),
+    service: fc.constant('custom'),
+    authType: fc.constantFrom('bearer', 'apiKey'),
+    value: fc.constant(world.credentialCanary),
+    header: fc.constant({ name: 'X-API-Key', prefix: '' }),
+    hosts: fc.constant([world.upstreamHost]),
+  });
+  return fc.oneof(valid, credentialJunkArb(world));
+}
+
+function credentialJunkArb(world: FuzzWorld): fc.Arbitrary<unknown> {
   return fc.record(
     {
       id: fc.oneof(fc.constantFrom(...world.ids), idish),
@@ -242,23 +292,36 @@ function bodyArb(world: FuzzWorld): fc.Arbitrary<BodyChoice> {
 export function requestArb(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
   const headerName = fc.stringMatching(/^x-[a-z0-9-]{1,16}$/);
   const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,40}$/).map((s) => s.trim());
-  // Mostly a route's own method (so requests reach auth, scopes and handlers), sometimes any method.
+  // Mostly a route's own method, an existing id and a body meant for that route (so requests reach auth, scopes,
+  // validation and the handlers and change state), sometimes anything.
+  const json = (a: fc.Arbitrary<unknown>) => a.map((value): BodyChoice => ({ kind: 'json', value }));
+  const bodyFor = (route: RouteSpec): fc.Arbitrary<BodyChoice> => {
+    const key = `${route.method} ${route.path}`;
+    if (key === 'POST /api/workflows' || key === 'PUT /api/workflows/{id}') return json(workflowArb(world));
+    if (key === 'POST /api/api-keys') return json(apiKeyBodyArb(world));
+    if (key === 'POST /api/credentials') return json(credentialBodyArb(world));
+    if (key === 'PATCH /api/credentials/{id}')
+      return json(fc.record({ value: fc.constant(world.credentialCanary), name: text(10) }, { requiredKeys: [] }));
+    if (key === 'POST /api/workflows/{id}/run') return json(fc.record({ input: fc.jsonValue({ maxDepth: 2 }) }));
+    return fc.constant({ kind: 'none' });
+  };
+  // Every arbitrary is built once (building fc.stringMatching & co. per generated value is slow).
+  const anyPath = pathArb(world);
+  const anyBody = bodyArb(world);
+  const knownId = fc.constantFrom(...world.ids);
+  const perRoute = ROUTES.map((route) =>
+    fc.tuple(
+      fc.constant(route.method),
+      fc.oneof(
+        { weight: 3, arbitrary: knownId.map((id) => route.path.replace('{id}', id)) },
+        { weight: 1, arbitrary: anyPath },
+      ),
+      fc.oneof({ weight: 2, arbitrary: bodyFor(route) }, { weight: 1, arbitrary: anyBody }),
+    ),
+  );
   const methodAndPath = fc.oneof(
-    {
-      weight: 3,
-      arbitrary: fc
-        .constantFrom(...ROUTES)
-        .chain((route) =>
-          fc.tuple(
-            fc.constant(route.method),
-            fc.oneof(
-              { weight: 3, arbitrary: fc.constantFrom(...world.ids).map((id) => route.path.replace('{id}', id)) },
-              { weight: 1, arbitrary: pathArb(world) },
-            ),
-          ),
-        ),
-    },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...METHODS), pathArb(world)) },
+    { weight: 3, arbitrary: fc.oneof(...perRoute) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...METHODS), anyPath, anyBody) },
   );
   return fc
     .record({
@@ -277,7 +340,6 @@ export function requestArb(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
         undefined,
       ),
       headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 3 }),
-      body: bodyArb(world),
     })
-    .map(({ methodAndPath: [method, path], ...rest }) => ({ method, path, ...rest }));
+    .map(({ methodAndPath: [method, path, body], ...rest }) => ({ method, path, body, ...rest }));
 }

@@ -102,7 +102,7 @@ async function extSuite(paths, build, flero, upstream) {
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   sweepRoots.push(base);
   writeSettings(dirs.userDataDir);
-  writeSettings(join(dirs.serverDataDir, 'data'));
+  writeSettings(join(dirs.serverDataDir, 'data'), 'Machine');
   writeFileSync(join(dirs.workspace, WORKFLOW_FILE), workflowFile(upstream.url));
   const configFile = join(tmp, 'ext-config.json');
   const revealedKeysFile = join(tmp, 'ext-revealed-keys.txt');
@@ -228,10 +228,10 @@ async function uiSuite(paths, build, upstream) {
   await codeServer.proc.stop();
 }
 
-function writeSettings(userDataDir) {
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+function writeSettings(userDataDir, scope = 'User') {
+  mkdirSync(join(userDataDir, scope), { recursive: true });
   writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
+    join(userDataDir, scope, 'settings.json'),
     JSON.stringify(
       {
         'workbench.startupEditor': 'none',
@@ -246,6 +246,8 @@ function writeSettings(userDataDir) {
         'git.enabled': false,
         'chat.disableAIFeatures': true,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        // The full LSP trace goes to the Flero log, so the sweep checks that no secret crosses the wire in clear.
+        'flero.trace.server': 'verbose',
       },
       null,
       2,

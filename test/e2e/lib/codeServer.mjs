@@ -72,7 +72,7 @@ export async function startCodeServer(paths, tmp, { userDataDir, extDir, workspa
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--log',
-      'debug',
+      process.env.FLERO_E2E_LOG_LEVEL ?? 'trace',
       workspace,
     ],
     { env: vscodeEnv(paths, tmp), cwd: tmp, logFile },
@@ -122,7 +122,7 @@ export async function startVsCodeServer(
       '--extensions-dir',
       extDir,
       '--log',
-      'debug',
+      process.env.FLERO_E2E_LOG_LEVEL ?? 'trace',
     ],
     { env: { ...vscodeEnv(paths, tmp), ...env }, cwd: tmp, logFile },
   );

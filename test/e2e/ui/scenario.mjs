@@ -488,6 +488,10 @@ steps.push(
       if (text.includes(canary)) throw new Error('the execution document contains the credential value');
       if (!text.includes('***')) throw new Error('the execution shows no masked (***) value');
       if (!text.includes('[redacted]')) throw new Error('the execution does not show the quick-fixed log line');
+      // The verbose LSP trace of this run is in the Flero log, so the sweep checks what crossed the wire too.
+      const trace = fleroLogText(ctx.userDataDir);
+      if (!/Sending request 'flero\/runWorkflow/.test(trace))
+        throw new Error('no LSP trace of the run in the Flero log: the sweep could not check the language-server wire');
       const logLine = text.split('\n').find((l) => l.includes('service said'));
       // Bring the masked log line into view for the screenshot (Find moves the editor to it).
       await page.keyboard.press('Control+F');

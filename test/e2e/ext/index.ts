@@ -257,6 +257,15 @@ test('Run Workflow runs in the language server with the credential injected; log
   assert((await authorizedCalls('/forecast')) > before, 'the run never called the upstream with the credential');
 });
 
+test('Sign Out removes the key from SecretStorage: a reconnect finds no key', async () => {
+  const a = testApi();
+  if (a.connection().state !== 'connected') pending('needs the signed-in connection');
+  await vscode.commands.executeCommand('flero.signOut');
+  await a.refresh();
+  const c = await poll('signed out', () => (a.connection().state === 'signedOut' ? a.connection() : undefined));
+  assert(!c.me, 'key metadata is still there after sign-out');
+});
+
 export async function run(): Promise<void> {
   cfg = config();
   const redact = (s: string) =>

@@ -107,10 +107,11 @@ async function httpNode(): Promise<BenchResult[]> {
           ? `${failures} engine runs failed (first: ${firstFailure}); ${samples}`
           : ratio >= 0.9
             ? samples
-            : `${samples}. Per run the engine validates the workflow with zod, renders expressions, checks the ` +
-              'credential’s hosts, masks every output (plain, base64, URL and JSON forms of the secret) and builds ' +
-              'the execution record; with client and upstream on 2 shared cores that overhead shows. Caching the ' +
-              'parsed workflow per document version and masking only strings that can contain the secret would close it.',
+            : `${samples}. Per run the engine validates the workflow, resolves the credential, renders ` +
+              'expressions, checks the credential’s hosts, masks every output and builds the execution record; ' +
+              'with the client loops and the upstream on 2 shared cores that overhead shows directly. Rerun on an ' +
+              'idle machine with `FLERO_BENCH_SCALE=4`; if it still misses, profile `runWorkflow` under this loop ' +
+              '(`node --cpu-prof`) and trim the top frames.',
       },
     ];
   } finally {

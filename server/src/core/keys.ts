@@ -1,7 +1,7 @@
 // Flero API keys: `<prefix><30 random base62 chars><6-char checksum>`.
 // Checksum = CRC-32 (IEEE, as zlib) of the UTF-8 bytes of prefix + random part, base62 big-endian, left-padded to 6.
 // Pure: no I/O beyond the CSPRNG, safe to use from the language server, the CLI and the API server alike.
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, hash as oneShotHash, randomInt } from 'node:crypto';
 
 export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const DEFAULT_KEY_PREFIX = 'flero_sk_';
@@ -87,6 +87,8 @@ export function hasValidChecksum(candidate: string): boolean {
 
 /** What the server stores: SHA-256 (hex) of the whole key. */
 export function hashKey(key: string): string {
+  // One-shot `crypto.hash` (Node ≥ 20.12) is several times cheaper than a Hash object: this runs on every request.
+  if (typeof oneShotHash === 'function') return oneShotHash('sha256', key, 'hex');
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 

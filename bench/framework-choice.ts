@@ -7,7 +7,9 @@
 //   node esbuild.mjs && node --import tsx bench/framework-choice.ts [seconds=4] [rounds=3]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { api, startServer } from '../test/helpers/server';
 import { load } from './lib/load';
@@ -88,8 +90,21 @@ async function start(kind: string, env: Record<string, string> = {}): Promise<{ 
   return { child, url: `http://127.0.0.1:${port}/api/workflows/wf_bench` };
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+}
+
 /** Ours: the real built server with a workflow and a narrow key. */
-async function startFlero(): Promise<{ stop(): Promise<unknown>; url: string; key: string; bytes: Buffer }> {
+async function startFlero(): Promise<{
+  stop(): Promise<unknown>;
+  url: string;
+  key: string;
+  bytes: Buffer;
+  pid: number;
+}> {
   const srv = await startServer();
   const owner = srv.ownerKey!;
   const wf = { id: 'wf_bench', name: 'Bench', nodes: [{ id: 'start', type: 'trigger' }], connections: [] };
@@ -100,43 +115,69 @@ async function startFlero(): Promise<{ stop(): Promise<unknown>; url: string; ke
   });
   const url = `${srv.url}/api/workflows/wf_bench`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${made.body.key}` } });
-  return { stop: () => srv.stop(), url, key: made.body.key, bytes: Buffer.from(await res.arrayBuffer()) };
+  return {
+    stop: () => srv.stop(),
+    url,
+    key: made.body.key,
+    bytes: Buffer.from(await res.arrayBuffer()),
+    pid: srv.child.pid!,
+  };
 }
 
 async function main() {
   const seconds = Number(process.argv[2] ?? 4);
   const rounds = Number(process.argv[3] ?? 3);
   const flero = await startFlero();
-  const servers: Record<string, { url: string; headers: Record<string, string> }> = {
-    flero: { url: flero.url, headers: { authorization: `Bearer ${flero.key}` } },
+  const servers: Record<string, { url: string; headers: Record<string, string>; pid: number }> = {
+    flero: { url: flero.url, headers: { authorization: `Bearer ${flero.key}` }, pid: flero.pid },
   };
   const children: ChildProcess[] = [];
   for (const kind of KINDS.filter((k) => k !== 'flero')) {
     const env: Record<string, string> = kind === 'static' ? { STATIC_BODY: flero.bytes.toString('base64') } : {};
     const s = await start(kind, env);
     children.push(s.child);
-    servers[kind] = { url: s.url, headers: { authorization: `Bearer ${KEY}` } };
+    servers[kind] = { url: s.url, headers: { authorization: `Bearer ${KEY}` }, pid: s.child.pid! };
   }
   try {
     const runs: Record<string, number[]> = {};
+    // CPU per request of the server process: robust against a busy machine, where req/s mostly measures the noise.
+    const cpu: Record<string, { ms: number; requests: number }> = {};
     for (const kind of KINDS) {
       runs[kind] = [];
+      cpu[kind] = { ms: 0, requests: 0 };
       await load({ url: servers[kind]!.url, seconds: 1, connections: 50, headers: servers[kind]!.headers });
     }
     for (let r = 0; r < rounds; r++)
       for (const kind of KINDS) {
-        const res = await load({ url: servers[kind]!.url, seconds, connections: 50, headers: servers[kind]!.headers });
+        const s = servers[kind]!;
+        const cpu0 = cpuMs(s.pid);
+        const res = await load({ url: s.url, seconds, connections: 50, headers: s.headers });
+        cpu[kind]!.ms += cpuMs(s.pid) - cpu0;
+        cpu[kind]!.requests += res.total;
         if (res.non2xx || res.errors) throw new Error(`${kind}: ${res.non2xx} non-2xx, ${res.errors} errors`);
         runs[kind]!.push(res.rps);
       }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const base = median(runs.static!);
+    const perReq = (k: string) => (cpu[k]!.ms * 1000) / Math.max(1, cpu[k]!.requests);
+    console.log(
+      `load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} on ${cpus().length} cores`,
+    );
+    console.log('kind     median req/s   ratio   server CPU µs/req   CPU ratio   rounds');
     for (const kind of KINDS) {
       const m = median(runs[kind]!);
       const all = runs[kind]!.map((x) => Math.round(x)).join(', ');
-      console.log(
-        `${kind.padEnd(8)} ${Math.round(m).toString().padStart(7)} req/s  ${(m / base).toFixed(2)}× static  [${all}]`,
-      );
+      const row = [
+        kind.padEnd(8),
+        Math.round(m).toString().padStart(12),
+        `${(m / base).toFixed(2)}×`.padStart(7),
+        perReq(kind).toFixed(1).padStart(19),
+        `${(perReq('static') / perReq(kind)).toFixed(2)}×`.padStart(11),
+        `  [${all}]`,
+      ];
+      console.log(row.join(' '));
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -3,7 +3,7 @@
 // and RFC 6750 challenges are ours anyway. The hot path (GET /api/workflows/{id}) does no I/O on the embedded store.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ROUTES } from '../core/routes';
+import { ROUTES, type RouteSpec } from '../core/routes';
 import type { CredentialResolver } from '../engine/types';
 import { authorize, bearerToken, resolveKey } from './auth';
 import { readJson, validate } from './body';
@@ -38,6 +38,27 @@ export interface ApiServer {
 }
 
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+
+/** The per-request context; `query` is parsed only if a handler reads it. */
+class RequestCtx implements Ctx {
+  key: AuthKey | undefined = undefined;
+  body: unknown = undefined;
+  private parsedQuery: URLSearchParams | undefined;
+  constructor(
+    readonly app: App,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly route: RouteSpec,
+    readonly params: Record<string, string>,
+    private readonly url: string,
+    private readonly q: number,
+    readonly ip: string,
+  ) {}
+  get query(): URLSearchParams {
+    this.parsedQuery ??= new URLSearchParams(this.q < 0 ? '' : this.url.slice(this.q + 1));
+    return this.parsedQuery;
+  }
+}
 
 function send(res: ServerResponse, reply: Reply, head: boolean) {
   const headers: Record<string, string | number> = reply.headers
@@ -141,21 +162,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
       );
     const { route, params } = match;
     const ip = req.socket.remoteAddress ?? 'unknown';
-    let query: URLSearchParams | undefined;
-    const ctx: Ctx = {
-      app,
-      req,
-      res,
-      route,
-      params,
-      get query() {
-        query ??= new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-        return query;
-      },
-      key: undefined,
-      body: undefined,
-      ip,
-    };
+    const ctx = new RequestCtx(app, req, res, route, params, url, q, ip);
     if (route.scope === 'none') return afterAuth(ctx);
 
     const now = Date.now();
@@ -167,19 +174,22 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     const token = bearerToken(req);
     if (token instanceof ApiError) throw token;
     const resolved = resolveKey(keys, token, now);
-    const authed = (r: AuthKey | ApiError): void | Promise<void> => {
-      if (r instanceof ApiError)
-        // The route's template, never the request path (which could carry anything a client put there).
-        return failAuth(r, ip, now, `${route.method} ${route.path}`).then((e) => {
-          throw e;
-        });
-      keys.markUsed(r.record.id, now);
-      const denied = authorize(route, r, route.workflowScoped === 'param' ? params.id : undefined);
-      if (denied) throw denied;
-      ctx.key = r;
-      return afterAuth(ctx);
-    };
-    return resolved instanceof Promise ? resolved.then(authed) : authed(resolved);
+    if (resolved instanceof Promise) return resolved.then((r) => authed(ctx, r, now));
+    return authed(ctx, resolved, now);
+  }
+
+  function authed(ctx: Ctx, r: AuthKey | ApiError, now: number): void | Promise<void> {
+    const { route } = ctx;
+    if (r instanceof ApiError)
+      // The route's template, never the request path (which could carry anything a client put there).
+      return failAuth(r, ctx.ip, now, `${route.method} ${route.path}`).then((e) => {
+        throw e;
+      });
+    keys.markUsed(r.record.id, now);
+    const denied = authorize(route, r, route.workflowScoped === 'param' ? ctx.params.id : undefined);
+    if (denied) throw denied;
+    ctx.key = r;
+    return afterAuth(ctx);
   }
 
   function afterAuth(ctx: Ctx): void | Promise<void> {

@@ -24,6 +24,8 @@ export interface StartServerOptions {
   /** Where the owner key is written on first start (default: a file in a fresh temp dir outside the data dir). */
   ownerKeyFile?: string;
   keyPrefix?: string;
+  /** Omit --owner-key-file: the server prints the owner key once on stdout (ownerKey is read from there). */
+  printOwnerKey?: boolean;
   /** Extra `serve` arguments. */
   args?: string[];
   /** Extra environment. By default the failed-auth limit is raised so suites do not trip 429 by accident. */
@@ -104,7 +106,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     owned.push(d);
     ownerKeyFile = join(d.path, 'owner-key');
   }
-  const args = [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--owner-key-file', ownerKeyFile];
+  const args = [CLI, 'serve', '--host', '127.0.0.1', '--port', '0'];
+  if (!options.printOwnerKey) args.push('--owner-key-file', ownerKeyFile);
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
   else args.push('--data', dataDir!);
   if (options.keyPrefix) args.push('--key-prefix', options.keyPrefix);
@@ -145,7 +148,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw err;
   });
 
-  const ownerKey = existsSync(ownerKeyFile) ? readFileSync(ownerKeyFile, 'utf8').trim() || undefined : undefined;
+  const printed = /shown only this once[^\n]*\n\s*(\S+)/.exec(out)?.[1];
+  const ownerKey = options.printOwnerKey
+    ? printed
+    : existsSync(ownerKeyFile)
+      ? readFileSync(ownerKeyFile, 'utf8').trim() || undefined
+      : undefined;
   let stopped: Promise<number | null> | undefined;
   return {
     url,

@@ -137,7 +137,8 @@ export class Workbench {
   }
 
   async clickDialogButton(label) {
-    await this.dialog().locator('.monaco-button', { hasText: label }).first().click();
+    const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    await this.dialog().locator('.monaco-button', { hasText: exact }).first().click();
   }
 
   notifications() {

@@ -247,6 +247,8 @@ steps.push(
       await ctx.shot('4-shown-once');
       await wb.clickDialogButton('Copy');
       await dialog.waitFor({ state: 'hidden' });
+      const copiedNote = await wb.waitNotification(/copied to the clipboard/);
+      if (/kept/i.test(copiedNote)) throw new Error(`"Copy" also kept the key: ${copiedNote}`);
       await waitFor(ctx, '"Copy" to put the key on the clipboard', async () => (await clipboard(page)) === key, {
         timeoutMs: 10_000,
       });

@@ -70,7 +70,7 @@ export function renderReport(machine: MachineInfo, runs: ModuleRun[], scale: num
       );
       if (verdict === 'miss') {
         notes.push(
-          `- **${run.module} — ${r.name}** (${fmt(r.ratio)} vs goal \`${r.goal}\`): ${r.note ?? 'the bench gave no explanation; investigate before release.'}`,
+          `- **${run.module} — ${r.name}** (${/^\s*ours/.test(r.goal) ? `${fmt(r.ours)} ${r.unit}` : `ratio ${fmt(r.ratio)}`} vs goal \`${r.goal}\`): ${r.note ?? 'the bench gave no explanation; investigate before release.'}`,
         );
       }
     }

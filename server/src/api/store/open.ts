@@ -29,8 +29,14 @@ export async function openStore(opts: { dataDir?: string; databaseUrl?: string }
   const lock: DataDirLock = lockDataDir(dataDir); // throws DataDirLockedError before touching anything
   let db: Db | undefined;
   try {
+    const t0 = performance.now();
     db = await openPglite(dataDir);
+    const t1 = performance.now();
     await migrate(db);
+    if (process.env.FLERO_LOG_TIMING)
+      process.stderr.write(
+        `flero: PGlite open ${Math.round(t1 - t0)} ms, migrations ${Math.round(performance.now() - t1)} ms\n`,
+      );
   } catch (err) {
     await db?.close().catch(() => {});
     lock.release();

@@ -87,7 +87,14 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const runWaitMs = Number(process.env.FLERO_RUN_WAIT_MS) || undefined; // tests shorten the 30 s wait
-  const api = await createApiServer({ db: store.db, dataDir: store.dataDir, keyPrefix, runWaitMs });
+  let api: Awaited<ReturnType<typeof createApiServer>>;
+  try {
+    api = await createApiServer({ db: store.db, dataDir: store.dataDir, keyPrefix, runWaitMs });
+  } catch (e) {
+    err(`cannot start: ${(e as Error).message}`);
+    await store.close().catch(() => {});
+    return 1;
+  }
   const storeMs = performance.now() - t0;
 
   const shutdown = async () => {

@@ -217,6 +217,13 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
   }
   // Nodes (code nodes included) see the input masked too: a secret never enters the sandbox.
   state.scope.$input = masker.maskDeep(input);
+  if (options.onStart) {
+    try {
+      await options.onStart(structuredClone({ ...execution, input: state.scope.$input }));
+    } catch (err) {
+      return finish(state, 'failed', `the run could not start: ${(err as Error).message}`);
+    }
+  }
 
   let last: unknown;
   for (const record of execution.nodes) {

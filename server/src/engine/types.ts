@@ -69,4 +69,9 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Execution id to use (the API allocates it before the run starts). */
   executionId?: string;
+  /**
+   * Called (and awaited) once the run has resolved its credentials and masked its input, before the first node
+   * runs, with a copy of the record: the first thing a caller may persist or show (nothing unmasked in it).
+   */
+  onStart?: (execution: Execution) => void | Promise<void>;
 }

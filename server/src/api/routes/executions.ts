@@ -35,18 +35,23 @@ export const executionsModule: ApiModule = {
         const startedAt = new Date().toISOString();
         const input = body?.input ?? {};
         const keyId = key!.record.id;
-        const initial: Execution = { id, workflowId: found.id, status: 'running', startedAt, input, nodes: [] };
-        await saveExecution(app.db, initial, keyId);
+        // The first record is saved once the engine has masked the input (onStart): nothing unmasked is stored.
+        let started: Execution | undefined;
         await app.audit({ event: 'workflow.run', keyId, ip, target: found.id, detail: { executionId: id } });
         const run = runWorkflow(found.document, {
           input,
           executionId: id,
           credentials: app.credentials,
           serviceBaseUrls: app.serviceBaseUrls,
+          onStart: async (ex) => {
+            started = ex;
+            await saveExecution(app.db, ex, keyId);
+          },
         })
-          .catch((err: unknown): Execution => {
+          .catch((): Execution => {
             const finishedAt = new Date().toISOString();
-            return { ...initial, status: 'failed', finishedAt, error: `the engine failed: ${String(err)}` };
+            const base = started ?? { id, workflowId: found.id, startedAt, input: {}, nodes: [] };
+            return { ...base, status: 'failed', finishedAt, error: 'the engine failed unexpectedly' };
           })
           .then(async (done) => {
             await saveExecution(app.db, done, keyId);
@@ -63,7 +68,15 @@ export const executionsModule: ApiModule = {
         ]);
         clearTimeout(timer);
         if (waited) return { status: 200, body: waited };
-        return { status: 202, body: initial, headers: { location: `/api/executions/${id}` } };
+        const sofar: Execution = started ?? {
+          id,
+          workflowId: found.id,
+          status: 'running',
+          startedAt,
+          input: {},
+          nodes: [],
+        };
+        return { status: 202, body: sofar, headers: { location: `/api/executions/${id}` } };
       },
     }),
     listExecutions: defineRoute({

@@ -64,6 +64,9 @@ function send(res: ServerResponse, reply: Reply, head: boolean) {
   const headers: Record<string, string | number> = reply.headers
     ? { ...SECURITY_HEADERS, ...reply.headers }
     : { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+  // Answered before the request body was read (an error, or a body the route ignores): `settle` ends this connection
+  // so the rest of the body is never parsed as a request — say so, so the client does not reuse it and get a reset.
+  if (hasUnreadBody(res.req)) headers.connection = 'close';
   if (reply.status === 204 || (reply.raw === undefined && reply.body === undefined)) {
     res.writeHead(reply.status, headers).end();
     return;
@@ -73,6 +76,12 @@ function send(res: ServerResponse, reply: Reply, head: boolean) {
   headers['content-length'] = Buffer.byteLength(data);
   res.writeHead(reply.status, headers);
   res.end(head ? undefined : data);
+}
+
+function hasUnreadBody(req: IncomingMessage): boolean {
+  return (
+    !req.complete && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined)
+  );
 }
 
 function sendProblem(res: ServerResponse, err: ApiError, head = false) {
@@ -230,8 +239,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
 
   function settle(req: IncomingMessage, res: ServerResponse) {
     // A request body we did not read (e.g. after a 413) must not be parsed as the next request.
-    if (req.complete || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined))
-      return;
+    if (!hasUnreadBody(req)) return;
     const socket = req.socket;
     if (res.writableFinished) socket?.destroy();
     else res.once('finish', () => socket?.destroy());

@@ -27,7 +27,7 @@ const SLICE = 128;
 function* diagnosticSteps(doc: FleroDocument, ctx: ServiceContext): Generator<void, FleroDiagnostic[]> {
   const out = schemaDiagnostics(doc);
   const root = doc.root;
-  if (!root || root.type !== 'object') return out;
+  if (!root || root.type !== 'object') return finish(doc, out);
   const nodes = child(root, 'nodes');
   const nodeList = nodes?.type === 'array' ? (nodes.children ?? []) : [];
   out.push(...graphDiagnostics(nodeList, child(root, 'connections')));
@@ -41,6 +41,23 @@ function* diagnosticSteps(doc: FleroDocument, ctx: ServiceContext): Generator<vo
     if (type === 'http') out.push(...transportDiagnostics(doc, n));
     if (type === 'code') out.push(...codeDiagnostics(doc, n, i));
     out.push(...secretDiagnostics(doc, n, i, type));
+  }
+  return finish(doc, out);
+}
+
+/**
+ * Every span inside the document (a parser error at the end of a truncated file points one past it), then sorted.
+ * One place for all checks, so no client is ever sent a range outside the text.
+ */
+function finish(doc: FleroDocument, out: FleroDiagnostic[]): FleroDiagnostic[] {
+  const len = doc.text.length;
+  const clamp = (s: { start: number; end: number }) => {
+    s.start = Math.min(Math.max(0, s.start), len);
+    s.end = Math.min(Math.max(s.start, s.end), len);
+  };
+  for (const d of out) {
+    clamp(d);
+    d.related?.forEach(clamp);
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }

@@ -157,7 +157,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     try {
       match = router.match(method, path);
     } catch {
-      throw new ApiError(400, 'bad_path', 'the request path has invalid percent-encoding');
+      throw new ApiError(400, 'bad_path', 'the request path has invalid percent-encoding or a control character');
     }
     if (match.kind === 'none') throw new ApiError(404, 'not_found', `no route ${method} ${path.slice(0, 200)}`);
     if (match.kind === 'method')

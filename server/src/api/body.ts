@@ -62,7 +62,29 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
   return out;
 }
 
+/** Paths of strings (values or keys) holding U+0000, which no store text column can hold. */
+function nulPaths(value: unknown, path: string, out: string[]): string[] {
+  if (out.length >= 20) return out;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out.push(path || '(body)');
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) nulPaths(value[i], `${path}[${i}]`, out);
+  } else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      const p = path ? `${path}.${k}` : k;
+      if (k.includes('\u0000')) out.push(p);
+      nulPaths(v, p, out);
+    }
+  return out;
+}
+
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
+  const nul = nulPaths(value, '', []);
+  if (nul.length)
+    throw validationError(
+      nul.map((field) => ({ field, message: 'must not contain the NUL character (\\u0000)' })),
+      what,
+    );
   const r = schema.safeParse(value);
   if (!r.success) throw validationError(zodFieldErrors(r.error), what);
   return r.data;

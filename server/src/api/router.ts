@@ -37,7 +37,7 @@ export class Router {
     }
   }
 
-  /** `path` without the query string, still percent-encoded. Throws URIError on bad percent-encoding in a param. */
+  /** `path` without the query string, still percent-encoded. Throws URIError on bad percent-encoding or a control character in a param. */
   match(method: string, path: string): Match {
     const m = method === 'HEAD' ? 'GET' : method;
     const hit = this.exact.get(`${m} ${path}`);
@@ -48,7 +48,10 @@ export class Router {
       if (!r) continue;
       const params: Record<string, string> = {};
       c.names.forEach((n, i) => {
-        params[n] = decodeURIComponent(r[i + 1]!);
+        const v = decodeURIComponent(r[i + 1]!);
+        // No id holds a control character; the stores cannot even compare one (U+0000).
+        if (/[\u0000-\u001f\u007f]/.test(v)) throw new URIError('control character in a path parameter');
+        params[n] = v;
       });
       return { kind: 'route', route: c.route, params };
     }

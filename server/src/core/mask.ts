@@ -52,7 +52,7 @@ function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
 /** Every form of `value` (and of `prefix + value` for each prefix) the masker replaces. */
 export function secretForms(value: string, prefixes: readonly string[] = []): string[] {
   if (value.length < MIN_SECRET_LENGTH) return [];
-  return remember(formsCache, `${value}\u0000${prefixes.join('\u0000')}`, () => computeForms(value, prefixes));
+  return remember(formsCache, JSON.stringify([value, ...prefixes]), () => computeForms(value, prefixes));
 }
 
 function computeForms(value: string, prefixes: readonly string[]): string[] {
@@ -96,10 +96,31 @@ function compile(forms: Iterable<string>): RegExp | undefined {
   return remember(regexCache, sorted.join('\u0000'), () => new RegExp(sorted.map(escapeRegExp).join('|'), 'g'));
 }
 
+// A masker's regex and form count depend only on its (value, prefixes) set: a new masker per run with the same
+// credentials reuses them without recomputing forms, sorting or joining.
+interface Compiled {
+  re: RegExp | undefined;
+  size: number;
+  /** The shortest form's length: a shorter string cannot contain any form. */
+  minLength: number;
+}
+const compiledCache = new Map<string, Compiled>();
+
+function compileValues(keys: readonly string[], entries: readonly (readonly [string, readonly string[]])[]): Compiled {
+  return remember(compiledCache, keys.join(','), () => {
+    const forms = new Set<string>();
+    for (const [value, prefixes] of entries) for (const f of secretForms(value, prefixes)) forms.add(f);
+    let minLength = Number.POSITIVE_INFINITY;
+    for (const f of forms) if (f.length < minLength) minLength = f.length;
+    return { re: compile(forms), size: forms.size, minLength };
+  });
+}
+
 export class Masker {
-  readonly #forms = new Set<string>();
   readonly #values = new Set<string>();
-  #re: RegExp | undefined;
+  readonly #keys: string[] = [];
+  readonly #entries: (readonly [string, readonly string[]])[] = [];
+  #compiled: Compiled = { re: undefined, size: 0, minLength: Number.POSITIVE_INFINITY };
   #dirty = false;
 
   constructor(values: Iterable<{ value: string; prefixes?: readonly string[] } | string> = []) {
@@ -108,33 +129,35 @@ export class Masker {
 
   /** Adds a secret (and the prefixes it is sent with, e.g. `Bearer `, `Basic `). */
   add(value: string, prefixes: readonly string[] = []): void {
-    const key = `${value}\u0000${prefixes.join('\u0000')}`;
+    const key = JSON.stringify([value, ...prefixes]);
     if (this.#values.has(key)) return;
     this.#values.add(key);
-    for (const f of secretForms(value, prefixes)) {
-      if (!this.#forms.has(f)) {
-        this.#forms.add(f);
-        this.#dirty = true;
-      }
-    }
+    if (value.length < MIN_SECRET_LENGTH) return;
+    this.#keys.push(key);
+    this.#entries.push([value, [...prefixes]]);
+    this.#dirty = true;
   }
 
   /** How many distinct forms are masked (for tests and diagnostics). */
   get size(): number {
-    return this.#forms.size;
+    this.#regex();
+    return this.#compiled.size;
   }
 
   #regex(): RegExp | undefined {
     if (this.#dirty) {
-      this.#re = compile(this.#forms);
+      this.#compiled = compileValues(this.#keys, this.#entries);
       this.#dirty = false;
     }
-    return this.#re;
+    return this.#compiled.re;
   }
 
   mask(s: string): string {
     const re = this.#regex();
-    if (!re || s.length < MIN_SECRET_LENGTH) return s;
+    if (!re || s.length < MIN_SECRET_LENGTH || s.length < this.#compiled.minLength) return s;
+    // Most strings hold no secret: a test is cheaper than a replace that finds nothing.
+    re.lastIndex = 0;
+    if (!re.test(s)) return s;
     re.lastIndex = 0;
     return s.replace(re, MASK);
   }
@@ -151,7 +174,8 @@ export class Masker {
     if (depth > 200) return this.mask(JSON.stringify(value) ?? '');
     if (Array.isArray(value)) return value.map((v) => this.#deep(v, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[this.mask(k)] = this.#deep(v, depth + 1);
+    const obj = value as Record<string, unknown>;
+    for (const k in obj) if (Object.hasOwn(obj, k)) out[this.mask(k)] = this.#deep(obj[k], depth + 1);
     return out;
   }
 }

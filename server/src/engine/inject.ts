@@ -30,6 +30,19 @@ export function allowedHostsOf(cred: CredentialForRun, serviceBaseUrls?: Record<
   return extra ? [...own, extra] : own;
 }
 
+// hostAllowed depends only on the allowed list and the URL's host: its answers are remembered (bounded).
+const allowedCache = new Map<string, boolean>();
+function hostAllowedCached(allowed: readonly string[], url: URL): boolean {
+  const key = JSON.stringify([url.protocol, url.host, ...allowed]);
+  let ok = allowedCache.get(key);
+  if (ok === undefined) {
+    ok = hostAllowed(allowed, url.href);
+    if (allowedCache.size >= 256) allowedCache.delete(allowedCache.keys().next().value as string);
+    allowedCache.set(key, ok);
+  }
+  return ok;
+}
+
 export interface Injected {
   url: URL;
   headers: Record<string, string>;
@@ -56,15 +69,16 @@ export function injectCredential(
       ok: false,
       error: `credential "${cred.id}" has no allowed hosts (give it "hosts"); nothing was sent`,
     };
-  if (!hostAllowed(allowed, url.href))
+  if (!hostAllowedCached(allowed, url))
     return {
       ok: false,
       error: `credential "${cred.id}" may only be sent to ${allowed.join(', ')}, not to ${url.host}; nothing was sent`,
     };
   const placement = placementOf(cred);
-  const out = new URL(url.href);
   const outHeaders = { ...headers };
+  let out = url;
   if (placement.query) {
+    out = new URL(url.href);
     out.searchParams.set(placement.query.param, cred.value);
   } else {
     const h = placement.header ?? { name: 'X-API-Key', prefix: '' };

@@ -26,7 +26,9 @@ import { runCode } from './sandbox';
 import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
 
 export function newExecutionId(): string {
-  return `exe_${randomUUID().replace(/-/g, '')}`;
+  // The UUID's 32 hex digits without its dashes (8-4-4-4-12).
+  const u = randomUUID();
+  return `exe_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
 }
 
 /** Problems that stop a workflow from running at all (schema, graph, unknown node types); empty when runnable. */
@@ -36,9 +38,17 @@ export function workflowProblems(workflow: unknown): string[] {
 
 // The API hands the engine the same (immutable) document object for every run of a workflow version: its parse and
 // checks are remembered per object. Callers must not mutate a workflow object after running it.
-const checked = new WeakMap<object, { problems: string[]; workflow?: Workflow }>();
+interface Checked {
+  problems: string[];
+  workflow?: Workflow;
+  /** Derived once per checked workflow (runnable ones only): nodes by id, run order, referenced credentials. */
+  byId?: Map<string, WorkflowNode>;
+  order?: string[];
+  credentialIds?: string[];
+}
+const checked = new WeakMap<object, Checked>();
 
-function checkWorkflow(workflow: unknown): { problems: string[]; workflow?: Workflow } {
+function checkWorkflow(workflow: unknown): Checked {
   if (workflow === null || typeof workflow !== 'object') return checkUncached(workflow);
   let result = checked.get(workflow);
   if (!result) {
@@ -48,7 +58,7 @@ function checkWorkflow(workflow: unknown): { problems: string[]; workflow?: Work
   return result;
 }
 
-function checkUncached(workflow: unknown): { problems: string[]; workflow?: Workflow } {
+function checkUncached(workflow: unknown): Checked {
   const parsed = WorkflowSchema.safeParse(workflow);
   if (!parsed.success)
     return {
@@ -58,7 +68,15 @@ function checkUncached(workflow: unknown): { problems: string[]; workflow?: Work
   for (const n of parsed.data.nodes)
     if (isConnectorNode(n) && !findOperation(n.type))
       problems.push(`node "${n.id}": unknown node type "${n.type}" (not in the service catalog)`);
-  return { problems, workflow: parsed.data };
+  const wf = parsed.data;
+  if (problems.length) return { problems, workflow: wf };
+  return {
+    problems,
+    workflow: wf,
+    byId: new Map(wf.nodes.map((n) => [n.id, n])),
+    order: topologicalOrder(wf),
+    credentialIds: credentialIds(wf),
+  };
 }
 
 type NodeOutcome = { ok: true; output: unknown } | { ok: false; error: string; output?: unknown };
@@ -69,10 +87,21 @@ interface RunState {
   masker: Masker;
   credentials: Map<string, CredentialForRun>;
   options: RunOptions;
+  startedMs: number;
 }
 
+// ISO time stamps: one Date and string per millisecond, however many runs start or end in it.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoAt(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
 function now(): string {
-  return new Date().toISOString();
+  return isoAt(Date.now());
 }
 
 function credentialIds(wf: Workflow): string[] {
@@ -85,19 +114,58 @@ function credentialFor(state: RunState, id: string | undefined): CredentialForRu
   return id === undefined ? undefined : state.credentials.get(id);
 }
 
-async function runHttp(node: HttpNode, state: RunState): Promise<NodeOutcome> {
+interface HttpParts {
+  url: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+function toStrings(m: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
+  );
+}
+
+function renderHttp(node: HttpNode, scope: ExpressionScope): HttpParts {
   const rendered = renderDeep(
     { url: node.url, headers: node.headers ?? {}, query: node.query ?? {}, body: node.body },
-    state.scope,
+    scope,
   ) as { url: unknown; headers: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
-  const toStrings = (m: Record<string, unknown>): Record<string, string> =>
-    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]));
-  return send({
-    method: node.method,
+  return {
     url: typeof rendered.url === 'string' ? rendered.url : String(rendered.url),
     headers: toStrings(rendered.headers),
     query: toStrings(rendered.query),
     body: rendered.body,
+  };
+}
+
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{');
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k.includes('{{') || hasTemplate(v)) return true;
+  }
+  return false;
+}
+
+// An http node without any `{{` renders to the same request every run: rendered once per (checked, immutable) node.
+// `send` only reads these objects.
+const staticHttp = new WeakMap<HttpNode, HttpParts | null>();
+
+async function runHttp(node: HttpNode, state: RunState): Promise<NodeOutcome> {
+  let parts = staticHttp.get(node);
+  if (parts === undefined) {
+    parts = hasTemplate([node.url, node.headers, node.query, node.body]) ? null : renderHttp(node, state.scope);
+    staticHttp.set(node, parts);
+  }
+  if (parts === null) parts = renderHttp(node, state.scope);
+  return send({
+    method: node.method,
+    url: parts.url,
+    headers: parts.headers,
+    query: parts.query,
+    body: parts.body,
     credential: credentialFor(state, node.credential),
     timeoutMs: node.timeoutMs,
     signal: state.options.signal,
@@ -172,8 +240,9 @@ function emit(state: RunState, record: NodeRecord, logsFrom = 0): void {
 function finish(state: RunState, status: Execution['status'], error?: string): Execution {
   const ex = state.execution;
   ex.status = status;
-  ex.finishedAt = now();
-  ex.durationMs = Date.parse(ex.finishedAt) - Date.parse(ex.startedAt);
+  const end = Date.now();
+  ex.finishedAt = isoAt(end);
+  ex.durationMs = end - state.startedMs;
   if (error !== undefined) ex.error = state.masker.mask(error);
   for (const n of ex.nodes) if (n.status === 'pending') n.status = status === 'cancelled' ? 'cancelled' : 'skipped';
   // Every other field was masked as it entered the record (node outputs, errors, log lines), with the masker
@@ -185,26 +254,32 @@ function finish(state: RunState, status: Execution['status'], error?: string): E
 export async function runWorkflow(workflow: Workflow, options: RunOptions): Promise<Execution> {
   const masker = new Masker();
   const input = options.input ?? {};
+  const startedMs = Date.now();
   const execution: Execution = {
     id: options.executionId ?? newExecutionId(),
     workflowId: typeof workflow?.id === 'string' ? workflow.id : '',
     status: 'running',
-    startedAt: now(),
+    startedAt: isoAt(startedMs),
     input,
     nodes: [],
   };
-  const state: RunState = { execution, scope: { $input: input, $node: {} }, masker, credentials: new Map(), options };
+  const state: RunState = {
+    execution,
+    scope: { $input: input, $node: {} },
+    masker,
+    credentials: new Map(),
+    options,
+    startedMs,
+  };
 
   const checked = checkWorkflow(workflow);
-  if (checked.problems.length || !checked.workflow)
+  if (checked.problems.length || !checked.workflow || !checked.byId || !checked.order || !checked.credentialIds)
     return finish(state, 'failed', `the workflow cannot run: ${checked.problems.join('; ')}`);
-  const wf = checked.workflow;
-  const byId = new Map(wf.nodes.map((n) => [n.id, n]));
-  const order = topologicalOrder(wf);
-  execution.nodes = order.map((id) => ({ id, type: byId.get(id)!.type, status: 'pending', logs: [] }));
+  const byId = checked.byId;
+  execution.nodes = checked.order.map((id) => ({ id, type: byId.get(id)!.type, status: 'pending', logs: [] }));
 
   // Resolve every credential the workflow references, once: the run uses these values to the end.
-  for (const id of credentialIds(wf)) {
+  for (const id of checked.credentialIds) {
     let cred: CredentialForRun | undefined;
     try {
       cred = await options.credentials(id);

@@ -143,7 +143,10 @@ async function install(p, cacheDir, log) {
   const tmpDir = join(cacheDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true });
   // A private npm cache would re-download everything every cold run; the user's npm cache is fine to share.
-  const baseEnv = { ...process.env, TMPDIR: tmpDir, npm_config_audit: 'false', npm_config_fund: 'false' };
+  // Under `npm run test:e2e` the outer npm (on Node 20) exports its config as npm_* variables — among them
+  // npm_config_user_agent "… node/v20 …", which code-server's postinstall reads as the Node version. Start clean.
+  const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
+  const baseEnv = { ...outer, TMPDIR: tmpDir, npm_config_audit: 'false', npm_config_fund: 'false' };
 
   if (!existsSync(p.node)) {
     log(`install: ${wanted.node} -> ${dirname(dirname(p.nodeDir))}`);

@@ -87,16 +87,31 @@ class RequestAbort extends EventEmitter {
   }
 }
 
-export async function send(req: OutgoingRequest): Promise<HttpResult> {
-  let url: URL;
-  try {
-    url = new URL(req.url);
-  } catch {
-    return { ok: false, error: `"${req.url}" is not a valid URL` };
+// Parsed request URLs by string (bounded): the same node sends to the same URL every run. A cached URL is only
+// read (undici, describe, host checks); a request that adds query parameters works on its own copy.
+const parsedUrls = new Map<string, URL>();
+function parseUrl(s: string): URL | undefined {
+  let u = parsedUrls.get(s);
+  if (u === undefined) {
+    try {
+      u = new URL(s);
+    } catch {
+      return undefined;
+    }
+    if (parsedUrls.size >= 256) parsedUrls.delete(parsedUrls.keys().next().value as string);
+    parsedUrls.set(s, u);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { ok: false, error: `only http and https URLs are supported (got ${url.protocol})` };
-  for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.append(k, v);
+  return u;
+}
+
+export async function send(req: OutgoingRequest): Promise<HttpResult> {
+  const parsed = parseUrl(req.url);
+  if (!parsed) return { ok: false, error: `"${req.url}" is not a valid URL` };
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return { ok: false, error: `only http and https URLs are supported (got ${parsed.protocol})` };
+  const query = req.query ? Object.entries(req.query) : [];
+  const url = query.length ? new URL(parsed.href) : parsed;
+  for (const [k, v] of query) url.searchParams.append(k, v);
 
   const headers: Record<string, string> = { 'user-agent': 'flero-engine', ...(req.headers ?? {}) };
   let body: string | undefined;

@@ -39,10 +39,15 @@ export async function buildAndPackage(root, tmp, log) {
   const vsix = join(tmp, 'flero.vsix');
   const t1 = Date.now();
   const vsce = join(stageDir, 'node_modules', '.bin', 'vsce');
-  const out = await must('vsce package', vsce, ['package', '--no-dependencies', '-o', vsix], {
-    cwd: stageDir,
-    env: { ...process.env, npm_config_yes: 'true' },
-  });
+  const out = await must(
+    'vsce package',
+    vsce,
+    ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix],
+    {
+      cwd: stageDir,
+      env: { ...process.env, npm_config_yes: 'true' },
+    },
+  );
   log(`build: vsce package in ${Date.now() - t1} ms: ${out.trim().split('\n').pop()}`);
   // Extension-host tests: one CommonJS bundle, `vscode` left to the extension host.
   const testsIndex = join(tmp, 'ext-tests', 'index.js');

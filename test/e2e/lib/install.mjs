@@ -147,6 +147,10 @@ async function install(p, cacheDir, log) {
   // npm_config_user_agent "… node/v20 …", which code-server's postinstall reads as the Node version. Start clean.
   const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
   const baseEnv = { ...outer, TMPDIR: tmpDir, npm_config_audit: 'false', npm_config_fund: 'false' };
+  // The registry's CA file comes from the system npm's global config (<prefix>/etc/npmrc); under Node 24 npm's prefix
+  // is another folder and that file is not read, so hand the setting on explicitly.
+  const cafile = spawnSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8', env: outer }).stdout?.trim();
+  if (cafile && cafile !== 'null' && cafile !== 'undefined' && existsSync(cafile)) baseEnv.npm_config_cafile = cafile;
 
   if (!existsSync(p.node)) {
     log(`install: ${wanted.node} -> ${dirname(dirname(p.nodeDir))}`);

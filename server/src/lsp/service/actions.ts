@@ -134,15 +134,18 @@ function moveSecret(doc: FleroDocument, ctx: ServiceContext, d: FleroDiagnostic)
   const host = span ? url.slice(span.start, span.end).toLowerCase() : undefined;
   const service = SERVICES.find((s) => host && s.hosts.includes(host))?.id ?? 'custom';
   const taken = new Set((ctx.credentials ?? []).map((c) => c.id));
-  let id = `cred_${value.id ?? 'node'}`;
-  for (let n = 2; taken.has(id); n++) id = `cred_${value.id ?? 'node'}_${n}`;
+  // The node's id may be anything while the user types (an object, a number): name the credential after it only when
+  // it is an identifier.
+  const nodeName = typeof value.id === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(value.id) ? value.id : 'node';
+  let id = `cred_${nodeName}`;
+  for (let n = 2; taken.has(id); n++) id = `cred_${nodeName}_${n}`;
 
   const fmt = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
   let text = doc.text;
   const path = ['nodes', index];
   const credential: MoveSecretArgs['credential'] = {
     id,
-    name: `${value.id ?? 'node'} credential`,
+    name: `${nodeName} credential`,
     service,
     authType: 'apiKey',
   };

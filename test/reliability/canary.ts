@@ -58,6 +58,16 @@ export function canaryForms(value: string): { form: string; text: string }[] {
   forms.push({ form: 'url-encoded', text: encodeURIComponent(value) });
   forms.push({ form: 'form-encoded', text: new URLSearchParams({ v: value }).toString().slice(2) });
   forms.push({ form: 'json-escaped', text: JSON.stringify(value).slice(1, -1) });
+  // Valid JSON that escapes every character (some serialisers write ASCII-only JSON this way), and a URL-encoded
+  // value URL-encoded again (a query built from an already-encoded string).
+  const uAll = [...value].map((c) => {
+    const code = c.codePointAt(0)!;
+    const units = code > 0xffff ? [0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff)] : [code];
+    return units.map((u) => `\\u${u.toString(16).padStart(4, '0')}`).join('');
+  });
+  forms.push({ form: 'json-\\u-escaped', text: uAll.join('') });
+  forms.push({ form: 'json-\\U-escaped', text: uAll.join('').replace(/[0-9a-f]{4}/g, (h) => h.toUpperCase()) });
+  forms.push({ form: 'url-encoded-twice', text: encodeURIComponent(encodeURIComponent(value)) });
   forms.push({ form: 'hex', text: raw.toString('hex') });
   forms.push({ form: 'HEX', text: raw.toString('hex').toUpperCase() });
   const seen = new Set<string>();

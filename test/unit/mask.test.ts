@@ -95,3 +95,28 @@ describe('Masker', () => {
     assert.ok(ms < 1_000, `took ${ms} ms`);
   });
 });
+
+describe('Masker.maskCut', () => {
+  const secret = 'canaryStraddle_7Hk2Zx9qLmN4pQ8w';
+  const m = new Masker([secret]);
+
+  it('masks before it cuts: a secret straddling the cut leaves no head behind', () => {
+    for (let before = 9_980; before < 10_001; before++) {
+      const line = `${'x'.repeat(before)}${secret} tail`;
+      const out = m.maskCut(line, 10_000);
+      assert.ok(out.endsWith('… (truncated)') || out.endsWith(' tail'), out.slice(-40));
+      for (let n = 4; n <= secret.length; n++)
+        assert.ok(!out.includes(secret.slice(0, n)), `head of ${n} chars survived at offset ${before}`);
+    }
+  });
+
+  it('drops a possible partial secret at the end of a text cut upstream (without masking)', () => {
+    for (let keep = 1; keep < secret.length; keep++) {
+      const raw = `${'y'.repeat(1000)}${secret.slice(0, keep)}`; // what a raw cap left behind
+      const out = m.maskCut(raw, 10_000, true);
+      assert.ok(!out.includes(`y${secret.slice(0, Math.min(keep, 2))}`), out.slice(-40));
+      assert.ok(out.startsWith('yyyy') && out.endsWith('… (truncated)'));
+    }
+    assert.equal(m.maskCut('short line', 10_000), 'short line');
+  });
+});

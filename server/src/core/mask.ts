@@ -83,7 +83,25 @@ function computeForms(value: string, prefixes: readonly string[]): string[] {
   forms.add(JSON.stringify(jsonOnce).slice(1, -1));
   // Non-ASCII values: JSON.stringify keeps them; some serialisers write \uXXXX escapes.
   forms.add(jsonOnce.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  // Every character as \uXXXX (valid JSON; ASCII-only serialisers and obfuscation), lower and upper hex, once and
+  // JSON-escaped again.
+  const uAll = unicodeEscapeAll(value);
+  const uAllUpper = uAll.replace(/[0-9a-f]{4}/g, (h) => h.toUpperCase());
+  for (const u of [uAll, uAllUpper]) {
+    forms.add(u);
+    forms.add(u.replace(/\\/g, '\\\\'));
+  }
+  // URL-encoded twice (a query built from an already-encoded string).
+  const twice = encodeURIComponent(encodeURIComponent(value));
+  forms.add(twice);
+  forms.add(twice.replace(/%25([0-9A-F]{2})/g, (_m, h: string) => `%25${h.toLowerCase()}`));
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+function unicodeEscapeAll(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) out += `\\u${value.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
 }
 
 function escapeRegExp(s: string): string {
@@ -103,6 +121,8 @@ interface Compiled {
   size: number;
   /** The shortest form's length: a shorter string cannot contain any form. */
   minLength: number;
+  /** The longest form's length: a partial occurrence at the end of a cut text is shorter. */
+  maxLength: number;
 }
 const compiledCache = new Map<string, Compiled>();
 
@@ -111,8 +131,12 @@ function compileValues(keys: readonly string[], entries: readonly (readonly [str
     const forms = new Set<string>();
     for (const [value, prefixes] of entries) for (const f of secretForms(value, prefixes)) forms.add(f);
     let minLength = Number.POSITIVE_INFINITY;
-    for (const f of forms) if (f.length < minLength) minLength = f.length;
-    return { re: compile(forms), size: forms.size, minLength };
+    let maxLength = 0;
+    for (const f of forms) {
+      if (f.length < minLength) minLength = f.length;
+      if (f.length > maxLength) maxLength = f.length;
+    }
+    return { re: compile(forms), size: forms.size, minLength, maxLength };
   });
 }
 
@@ -120,7 +144,7 @@ export class Masker {
   readonly #values = new Set<string>();
   readonly #keys: string[] = [];
   readonly #entries: (readonly [string, readonly string[]])[] = [];
-  #compiled: Compiled = { re: undefined, size: 0, minLength: Number.POSITIVE_INFINITY };
+  #compiled: Compiled = { re: undefined, size: 0, minLength: Number.POSITIVE_INFINITY, maxLength: 0 };
   #dirty = false;
 
   constructor(values: Iterable<{ value: string; prefixes?: readonly string[] } | string> = []) {
@@ -160,6 +184,27 @@ export class Masker {
     if (!re.test(s)) return s;
     re.lastIndex = 0;
     return s.replace(re, MASK);
+  }
+
+  /**
+   * Masks `s`, then cuts it to `max` characters (marking the cut) — never the other way round, so a secret that
+   * straddles the cut cannot leave its head behind. `cutUpstream`: `s` was already cut by something that could not
+   * mask (the code sandbox caps raw log lines), so it may end in a partial secret: the characters that could be one
+   * (the longest form's length − 1) are dropped as well.
+   */
+  maskCut(s: string, max: number, cutUpstream = false): string {
+    let out = this.mask(s);
+    let cut = cutUpstream;
+    if (cutUpstream) {
+      this.#regex();
+      const drop = Math.max(0, this.#compiled.maxLength - 1);
+      out = out.slice(0, Math.max(0, out.length - drop));
+    }
+    if (out.length > max) {
+      out = out.slice(0, max);
+      cut = true;
+    }
+    return cut ? `${out}… (truncated)` : out;
   }
 
   /** A masked deep copy of a JSON-like value (strings, keys, arrays, plain objects). */

@@ -19,6 +19,7 @@ import {
   WorkflowSchema,
 } from '../core/workflow';
 import { renderDeep, type ExpressionScope } from '../core/expressions';
+import { boundOutput, boundRecord, MAX_ERROR_CHARS, MAX_LOG_CHARS } from './bound';
 import { buildConnectorRequest } from './connector';
 import { send } from './http';
 import { prefixesOf } from './inject';
@@ -199,7 +200,13 @@ async function runCodeNode(node: CodeNode, state: RunState, record: NodeRecord):
     nodes: state.scope.$node,
     timeoutMs: node.timeoutMs,
     memoryLimitMb: node.memoryLimitMb,
-    onLog: (line: LogLine) => record.logs.push({ ...line, message: state.masker.mask(line.message) }),
+    // Masked first, then cut: a secret straddling the cut never leaves its head behind.
+    onLog: (line: LogLine) =>
+      record.logs.push({
+        level: line.level,
+        message: state.masker.maskCut(line.message, MAX_LOG_CHARS, line.truncated === true),
+        at: line.at,
+      }),
   });
   return result.ok ? { ok: true, output: result.output } : { ok: false, error: result.error };
 }
@@ -243,12 +250,12 @@ function finish(state: RunState, status: Execution['status'], error?: string): E
   const end = Date.now();
   ex.finishedAt = isoAt(end);
   ex.durationMs = end - state.startedMs;
-  if (error !== undefined) ex.error = state.masker.mask(error);
+  if (error !== undefined) ex.error = state.masker.maskCut(error, MAX_ERROR_CHARS);
   for (const n of ex.nodes) if (n.status === 'pending') n.status = status === 'cancelled' ? 'cancelled' : 'skipped';
   // Every other field was masked as it entered the record (node outputs, errors, log lines), with the masker
   // complete: all credentials are resolved before the first node runs. The input is masked here.
   ex.input = state.scope.$input === ex.input ? state.masker.maskDeep(ex.input) : state.scope.$input;
-  return ex;
+  return boundRecord(ex);
 }
 
 export async function runWorkflow(workflow: Workflow, options: RunOptions): Promise<Execution> {
@@ -311,11 +318,13 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
     const outcome = await runNode(node, state, record);
     record.durationMs = Math.round((performance.now() - t0) * 100) / 100;
     record.finishedAt = now();
-    if (outcome.output !== undefined) record.output = masker.maskDeep(outcome.output);
+    const output = outcome.output === undefined ? undefined : masker.maskDeep(outcome.output);
+    // The record keeps a bounded copy; later nodes see the whole (masked) output.
+    if (output !== undefined) record.output = boundOutput(output);
     if (!outcome.ok) {
       const cancelled = options.signal?.aborted === true;
       record.status = cancelled ? 'cancelled' : 'failed';
-      record.error = masker.mask(outcome.error);
+      record.error = masker.maskCut(outcome.error, MAX_ERROR_CHARS);
       emit(state, record, 0);
       return finish(
         state,
@@ -325,8 +334,8 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
     }
     record.status = 'succeeded';
     // Later nodes (and code nodes) see masked data only: a secret echoed by a service never reaches them.
-    state.scope.$node[record.id] = record.output;
-    last = record.output;
+    state.scope.$node[record.id] = output;
+    last = output;
     emit(state, record, 0);
   }
   if (last !== undefined) execution.output = last;

@@ -18,7 +18,8 @@ export const DEFAULT_CODE_TIMEOUT_MS = 5_000;
 export const DEFAULT_CODE_MEMORY_MB = 64;
 const STACK_BYTES = 512 * 1024;
 const MAX_LOG_LINES = 1_000;
-const MAX_LOG_CHARS = 10_000;
+/** Raw lines are capped here only to bound memory; the runner masks, then cuts them to 10,000 characters. */
+const MAX_LOG_CHARS = 100_000;
 const MAX_OUTPUT_CHARS = 10 * 1024 * 1024;
 const PAGE = 64 * 1024;
 /** The QuickJS build's own minimum memory (its stack and static data live here too). */
@@ -170,7 +171,8 @@ function describeError(raw: unknown, timeoutMs: number, memoryMb: number, timedO
     return `code timed out after ${timeoutMs} ms`;
   if (/out of memory/i.test(message) || raw === null) return `code exceeded the memory limit of ${memoryMb} MB`;
   if (/stack overflow|call stack size/i.test(message)) return 'code exceeded the stack limit (too deep recursion)';
-  const notDefined = /'?([A-Za-z_$][\w$]*)'? is not defined/.exec(message);
+  // Only the head: this pattern backtracks quadratically over a long identifier-like message (a 1 MB error text).
+  const notDefined = /'?([A-Za-z_$][\w$]{0,100})'? is not defined/.exec(message.slice(0, 300));
   if (
     name === 'ReferenceError' &&
     notDefined &&
@@ -230,9 +232,11 @@ export async function runCode(opts: SandboxInput): Promise<SandboxResult> {
       if (logs.length >= MAX_LOG_LINES) return;
       const level = vm.getString(levelH) as LogLine['level'];
       let message = vm.getString(textH);
-      if (message.length > MAX_LOG_CHARS) message = `${message.slice(0, MAX_LOG_CHARS)}… (truncated)`;
-      if (logs.length === MAX_LOG_LINES - 1) message = `${message} (log limit of ${MAX_LOG_LINES} lines reached)`;
+      const truncated = message.length > MAX_LOG_CHARS;
+      if (truncated) message = message.slice(0, MAX_LOG_CHARS);
+      if (logs.length === MAX_LOG_LINES - 1) message = `(log limit of ${MAX_LOG_LINES} lines reached) ${message}`;
       const line: LogLine = { level, message, at: new Date().toISOString() };
+      if (truncated) line.truncated = true;
       logs.push(line);
       opts.onLog?.(line);
     });

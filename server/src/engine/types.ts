@@ -6,9 +6,11 @@ export type NodeStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipp
 
 export interface LogLine {
   level: 'log' | 'info' | 'warn' | 'error' | 'debug';
-  /** Already masked. */
+  /** Already masked (in records and events; the sandbox hands the runner raw lines, which it masks). */
   message: string;
   at: string;
+  /** Set by the sandbox on a raw line it capped (the runner then drops a possible partial secret at the end). */
+  truncated?: boolean;
 }
 
 export interface NodeRecord {

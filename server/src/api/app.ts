@@ -27,6 +27,9 @@ export interface AppOptions {
   /** lastUsedAt / key.used flush interval (default 5 s). */
   flushIntervalMs?: number;
   runWaitMs?: number;
+  /** Retention (see App): default 10,000 executions, no age limit. */
+  keepExecutions?: number;
+  executionsMaxAgeMs?: number;
   serviceBaseUrls?: Record<string, string>;
 }
 
@@ -64,9 +67,10 @@ function send(res: ServerResponse, reply: Reply, head: boolean) {
   const headers: Record<string, string | number> = reply.headers
     ? { ...SECURITY_HEADERS, ...reply.headers }
     : { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
-  // Answered before the request body was read (an error, or a body the route ignores): `settle` ends this connection
-  // so the rest of the body is never parsed as a request — say so, so the client does not reuse it and get a reset.
-  if (hasUnreadBody(res.req)) headers.connection = 'close';
+  // Answered before the request body was read (an error, or a body the route ignores): a body of a declared,
+  // bounded length is read and discarded by node:http after the answer, and the connection stays usable; any other
+  // unread body ends the connection (`settle`), so say so and the client does not reuse it and get a reset.
+  if (hasUnreadBody(res.req) && !drainable(res.req)) headers.connection = 'close';
   if (reply.status === 204 || (reply.raw === undefined && reply.body === undefined)) {
     res.writeHead(reply.status, headers).end();
     return;
@@ -76,6 +80,24 @@ function send(res: ServerResponse, reply: Reply, head: boolean) {
   headers['content-length'] = Buffer.byteLength(data);
   res.writeHead(reply.status, headers);
   res.end(head ? undefined : data);
+}
+
+/** Unread bodies up to this declared size are drained (discarded) rather than answered with a closed connection. */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * An unread body node:http discards by itself once the answer is sent: a Content-Length within DRAIN_MAX_BYTES and
+ * not consumed yet. The client finishes sending, reads the answer (a 413 instead of a reset on write), and may reuse
+ * the connection.
+ */
+function drainable(req: IncomingMessage): boolean {
+  const declared = req.headers['content-length'];
+  return (
+    declared !== undefined &&
+    req.headers['transfer-encoding'] === undefined &&
+    Number(declared) <= DRAIN_MAX_BYTES &&
+    !req.readableDidRead
+  );
 }
 
 function hasUnreadBody(req: IncomingMessage): boolean {
@@ -117,6 +139,8 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     audit,
     credentials: noCredentials,
     runWaitMs: opts.runWaitMs ?? 30_000,
+    keepExecutions: opts.keepExecutions ?? 10_000,
+    executionsMaxAgeMs: opts.executionsMaxAgeMs,
     serviceBaseUrls: opts.serviceBaseUrls,
     routes: defs,
     onClose: (fn) => closers.push(fn),
@@ -238,8 +262,9 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
   }
 
   function settle(req: IncomingMessage, res: ServerResponse) {
-    // A request body we did not read (e.g. after a 413) must not be parsed as the next request.
-    if (!hasUnreadBody(req)) return;
+    // A request body we did not read (e.g. after a 413) must not be parsed as the next request: node:http discards a
+    // framed one (drainable); any other ends the connection.
+    if (!hasUnreadBody(req) || drainable(req)) return;
     const socket = req.socket;
     if (res.writableFinished) socket?.destroy();
     else res.once('finish', () => socket?.destroy());

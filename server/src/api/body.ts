@@ -5,11 +5,11 @@ import type { z } from 'zod';
 import { ApiError, type FieldError, validationError } from './problem';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Deeper JSON is refused before it is parsed: no document of ours nests like this, and recursive walks would not cope. */
+export const MAX_JSON_DEPTH = 128;
 
 const tooLarge = () =>
-  new ApiError(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`, {
-    headers: { connection: 'close' },
-  });
+  new ApiError(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`);
 
 function isJsonType(contentType: string | undefined): boolean {
   if (!contentType) return false;
@@ -42,11 +42,38 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
       'unsupported_media_type',
       `send the body as application/json (got ${req.headers['content-type'] ? `"${req.headers['content-type'].slice(0, 100)}"` : 'no Content-Type'})`,
     );
+  const depth = jsonDepthOver(raw, MAX_JSON_DEPTH);
+  if (depth)
+    throw validationError(
+      [{ field: '(body)', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels (at byte ${depth})` }],
+      'the request body',
+    );
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw new ApiError(400, 'malformed_json', `the request body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The byte offset where `raw` JSON first nests deeper than `max` (arrays and objects, outside strings), or 0.
+ * One pass over the bytes; strings are skipped with their escapes.
+ */
+export function jsonDepthOver(raw: Uint8Array, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return 0;
 }
 
 export function zodFieldErrors(error: z.ZodError): FieldError[] {

@@ -26,6 +26,10 @@ export interface App {
   credentials: CredentialResolver;
   /** How long `POST /api/workflows/{id}/run` waits before answering 202 (default 30 s). */
   runWaitMs: number;
+  /** Retention: finished executions kept beyond the newest this many are pruned (default 10,000). */
+  keepExecutions: number;
+  /** Retention: finished executions started longer ago than this are pruned (default: no age limit). */
+  executionsMaxAgeMs: number | undefined;
   /** Service id → base URL overrides handed to the engine (tests point services at a local upstream). */
   serviceBaseUrls: Record<string, string> | undefined;
   /** Every registered route definition by operationId (the OpenAPI document reads it). */

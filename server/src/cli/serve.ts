@@ -1,5 +1,6 @@
 // `flero serve`: the Flero API server on the embedded store (PGlite under --data) or PostgreSQL (--database-url).
 import { chmodSync, writeFileSync } from 'node:fs';
+import { DURATION_FORMAT, parseDuration } from '../core/duration';
 import { DEFAULT_KEY_PREFIX, generateKey, isValidPrefix, KEY_PREFIX_PATTERN } from '../core/keys';
 import { createApiServer } from '../api/app';
 import { parse, STORE_OPTIONS, storeTarget, UsageError } from '../api/cliArgs';
@@ -19,6 +20,10 @@ Options:
                          several servers may share one database (or set FLERO_DATABASE_URL)
   --key-prefix PREFIX    prefix of new API keys (default ${DEFAULT_KEY_PREFIX}; must match ${KEY_PREFIX_PATTERN})
   --owner-key-file PATH  on first start, write the owner key here (mode 0600) instead of printing it
+  --run-wait-ms N        how long POST /api/workflows/{id}/run waits for the run before answering 202 + Location
+                         (default 30000; or FLERO_RUN_WAIT_MS)
+  --keep-executions N    keep the newest N finished executions, prune older ones (default 10000)
+  --executions-max-age D prune finished executions started longer ago than D (${DURATION_FORMAT}; default: none)
   -h, --help             show this help
 
 On first start with an empty store the server creates an owner key (all scopes, all workflows).
@@ -33,6 +38,9 @@ const OPTIONS = {
   port: { type: 'string', default: '8787' },
   'key-prefix': { type: 'string', default: DEFAULT_KEY_PREFIX },
   'owner-key-file': { type: 'string' },
+  'run-wait-ms': { type: 'string' },
+  'keep-executions': { type: 'string', default: '10000' },
+  'executions-max-age': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +69,29 @@ export async function run(argv: string[]): Promise<number> {
     err(`--key-prefix "${keyPrefix}" is invalid: it must match ${KEY_PREFIX_PATTERN} (e.g. acme_sk_)`);
     return 2;
   }
+  const runWaitText = values['run-wait-ms'] ?? process.env.FLERO_RUN_WAIT_MS;
+  let runWaitMs: number | undefined;
+  if (runWaitText !== undefined && runWaitText !== '') {
+    runWaitMs = Number(runWaitText);
+    if (!/^\d{1,7}$/.test(runWaitText) || runWaitMs > 3_600_000) {
+      err(`--run-wait-ms must be a whole number of milliseconds from 0 to 3600000 (got "${runWaitText}")`);
+      return 2;
+    }
+  }
+  const keepText = values['keep-executions'];
+  const keepExecutions = Number(keepText);
+  if (!/^\d{1,9}$/.test(keepText) || keepExecutions < 1) {
+    err(`--keep-executions must be a whole number of at least 1 (got "${keepText}")`);
+    return 2;
+  }
+  let executionsMaxAgeMs: number | undefined;
+  if (values['executions-max-age'] !== undefined) {
+    executionsMaxAgeMs = parseDuration(values['executions-max-age']);
+    if (executionsMaxAgeMs === undefined) {
+      err(`--executions-max-age must be a duration (${DURATION_FORMAT}); got "${values['executions-max-age']}"`);
+      return 2;
+    }
+  }
   const host = values.host;
   if (!host) {
     err('--host must not be empty');
@@ -86,10 +117,16 @@ export async function run(argv: string[]): Promise<number> {
       );
     return 1;
   }
-  const runWaitMs = Number(process.env.FLERO_RUN_WAIT_MS) || undefined; // tests shorten the 30 s wait
   let api: Awaited<ReturnType<typeof createApiServer>>;
   try {
-    api = await createApiServer({ db: store.db, dataDir: store.dataDir, keyPrefix, runWaitMs });
+    api = await createApiServer({
+      db: store.db,
+      dataDir: store.dataDir,
+      keyPrefix,
+      runWaitMs,
+      keepExecutions,
+      executionsMaxAgeMs,
+    });
   } catch (e) {
     err(`cannot start: ${(e as Error).message}`);
     await store.close().catch(() => {});

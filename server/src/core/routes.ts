@@ -98,6 +98,22 @@ export const ROUTES: readonly RouteSpec[] = [
     workflowScoped: 'execution',
   },
   {
+    operationId: 'deleteExecution',
+    method: 'DELETE',
+    path: '/api/executions/{id}',
+    scope: 'executions:write',
+    summary: 'Delete a finished execution',
+    workflowScoped: 'execution',
+  },
+  {
+    operationId: 'cancelExecution',
+    method: 'POST',
+    path: '/api/executions/{id}/cancel',
+    scope: 'executions:write',
+    summary: 'Cancel a running execution',
+    workflowScoped: 'execution',
+  },
+  {
     operationId: 'listCredentials',
     method: 'GET',
     path: '/api/credentials',

@@ -1,22 +1,87 @@
 // Executions: run a workflow (200 with the finished execution if it ends within the wait, else 202 + Location), list
-// and read them. The allow-list applies by the execution's workflow.
+// them (cursor pages with a `Link` header), read, cancel and delete them; retention prunes old ones. The allow-list
+// applies by the execution's workflow.
 import { z } from 'zod';
 import { newExecutionId, runWorkflow } from '../../engine/runner';
 import type { Execution } from '../../engine/types';
 import { allows, workflowNotAllowed } from '../auth';
 import { validate } from '../body';
-import { type ApiModule, defineRoute } from '../context';
-import { notFound } from '../problem';
+import { type ApiModule, type App, defineRoute } from '../context';
+import { ApiError, notFound, validationError } from '../problem';
 import { ExecutionSchema, limitParam, RunBodySchema } from '../schemas';
-import { cancelInterrupted, getExecution, listExecutions, saveExecution } from '../store/executions';
+import {
+  cancelInterrupted,
+  cancelStored,
+  decodeCursor,
+  deleteExecution,
+  executionMeta,
+  getExecution,
+  listExecutions,
+  pruneExecutions,
+  saveExecution,
+} from '../store/executions';
 
-const ListQuery = z.object({ limit: limitParam(500, 50), workflowId: z.string().max(64).optional() });
+const ListQuery = z.strictObject({
+  limit: limitParam(500, 50),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Where the page starts: the `cursor` of the previous page’s `Link: rel="next"`'),
+  workflowId: z.string().max(64).optional().describe('Only executions of this workflow'),
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']).optional().describe('Only executions in this state'),
+});
+const EXECUTION_ID = /^exe_[0-9a-f]{32}$/;
+/** How long a cancel waits for a run of this server to stop by itself before marking it cancelled in the store. */
+const CANCEL_WAIT_MS = 5_000;
+const PRUNE_EVERY_MS = 60_000;
+
+/** Runs of this server still going: their abort handle and their end (the saved record). */
+const live = new Map<string, { controller: AbortController; done: Promise<Execution> }>();
 const running = new Set<Promise<unknown>>();
+
+const executionNotFound = (id: string) =>
+  notFound(EXECUTION_ID.test(id) ? `execution "${id}"` : 'the execution (ids look like exe_ + 32 hex digits)');
+
+/** Prunes by the retention settings, one pass at a time; a request while one runs asks for one more pass. */
+function pruner(app: App): () => void {
+  let active: Promise<void> | undefined;
+  let again = false;
+  const pass = async () => {
+    do {
+      again = false;
+      try {
+        await pruneExecutions(app.db, { keep: app.keepExecutions, maxAgeMs: app.executionsMaxAgeMs });
+      } catch (err) {
+        process.stderr.write(`flero: pruning old executions failed: ${(err as Error).message}\n`);
+      }
+    } while (again);
+  };
+  return () => {
+    if (active) {
+      again = true;
+      return;
+    }
+    active = pass().finally(() => {
+      active = undefined;
+    });
+    running.add(active);
+    void active.finally(() => running.delete(active!));
+  };
+}
+
+let prune: () => void = () => {};
 
 export const executionsModule: ApiModule = {
   async init(app) {
     if (app.db.kind === 'embedded') await cancelInterrupted(app.db);
+    prune = pruner(app);
+    prune();
+    const timer = setInterval(prune, PRUNE_EVERY_MS);
+    timer.unref();
     app.onClose(async () => {
+      clearInterval(timer);
+      for (const r of live.values()) r.controller.abort();
       await Promise.allSettled([...running]);
     });
   },
@@ -38,9 +103,11 @@ export const executionsModule: ApiModule = {
         // The first record is saved once the engine has masked the input (onStart): nothing unmasked is stored.
         let started: Execution | undefined;
         await app.audit({ event: 'workflow.run', keyId, ip, target: found.id, detail: { executionId: id } });
+        const controller = new AbortController();
         const run = runWorkflow(found.document, {
           input,
           executionId: id,
+          signal: controller.signal,
           credentials: app.credentials,
           serviceBaseUrls: app.serviceBaseUrls,
           onStart: async (ex) => {
@@ -57,8 +124,13 @@ export const executionsModule: ApiModule = {
             await saveExecution(app.db, done, keyId);
             return done;
           });
+        live.set(id, { controller, done: run });
         running.add(run);
-        void run.finally(() => running.delete(run));
+        void run.finally(() => {
+          running.delete(run);
+          live.delete(id);
+          prune();
+        });
         let timer: NodeJS.Timeout | undefined;
         const waited = await Promise.race([
           run,
@@ -81,15 +153,38 @@ export const executionsModule: ApiModule = {
     }),
     listExecutions: defineRoute({
       query: ListQuery,
-      responses: { 200: { description: 'Newest first', schema: z.array(ExecutionSchema) } },
+      responses: {
+        200: {
+          description:
+            'Newest first, one page (`limit` records, or fewer when they are large); a `Link: <…>; rel="next"` header points at the next page',
+          schema: z.array(ExecutionSchema),
+        },
+      },
       async handler({ app, key, query }) {
         const q = validate(ListQuery, Object.fromEntries(query), 'the query');
-        const list = await listExecutions(app.db, {
+        const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+        if (q.cursor !== undefined && !cursor)
+          throw validationError(
+            [{ field: 'cursor', message: 'not a cursor of this listing (take it from the Link header)' }],
+            'the query',
+          );
+        const page = await listExecutions(app.db, {
           limit: q.limit,
           workflowId: q.workflowId,
+          status: q.status,
+          cursor,
           workflows: key!.workflows ? [...key!.workflows] : undefined,
         });
-        return { status: 200, body: list };
+        const headers: Record<string, string> = {};
+        if (page.next) {
+          const next = new URLSearchParams();
+          next.set('limit', String(q.limit));
+          if (q.workflowId) next.set('workflowId', q.workflowId);
+          if (q.status) next.set('status', q.status);
+          next.set('cursor', page.next);
+          headers.link = `</api/executions?${next}>; rel="next"`;
+        }
+        return { status: 200, raw: `[${page.records.join(',')}]`, headers };
       },
     }),
     getExecution: defineRoute({
@@ -98,10 +193,80 @@ export const executionsModule: ApiModule = {
         403: { description: '`insufficient_scope`, or `workflow_not_allowed` (the execution’s workflow)' },
       },
       async handler({ app, key, params }) {
-        const e = await getExecution(app.db, params.id!);
-        if (!e) throw notFound(`execution "${params.id}"`);
+        const e = EXECUTION_ID.test(params.id!) ? await getExecution(app.db, params.id!) : undefined;
+        if (!e) throw executionNotFound(params.id!);
         if (!allows(key!, e.workflowId)) throw workflowNotAllowed(e.workflowId);
         return { status: 200, body: e };
+      },
+    }),
+    cancelExecution: defineRoute({
+      responses: {
+        200: { description: 'Cancelled: the execution as it stopped', schema: ExecutionSchema },
+        403: { description: '`insufficient_scope`, or `workflow_not_allowed` (the execution’s workflow)' },
+        409: { description: '`execution_finished`: it is no longer running (its status says how it ended)' },
+      },
+      async handler({ app, key, params, ip }) {
+        const id = params.id!;
+        const meta = EXECUTION_ID.test(id) ? await executionMeta(app.db, id) : undefined;
+        if (!meta) throw executionNotFound(id);
+        if (!allows(key!, meta.workflowId)) throw workflowNotAllowed(meta.workflowId);
+        const finished = (status: string) =>
+          new ApiError(409, 'execution_finished', `execution "${id}" is not running: it ${status}`);
+        if (meta.status !== 'running') throw finished(meta.status);
+        let result: Execution | undefined;
+        const mine = live.get(id);
+        if (mine) {
+          mine.controller.abort();
+          let timer: NodeJS.Timeout | undefined;
+          result = await Promise.race([
+            mine.done,
+            new Promise<undefined>((resolve) => {
+              timer = setTimeout(() => resolve(undefined), CANCEL_WAIT_MS);
+            }),
+          ]);
+          clearTimeout(timer);
+          if (result && result.status !== 'cancelled') throw finished(result.status);
+        }
+        // Not this server's run (another server on the same PostgreSQL, or one that did not stop in time).
+        result ??= await cancelStored(app.db, id, 'the run was cancelled');
+        if (!result) throw finished((await executionMeta(app.db, id))?.status ?? 'was deleted');
+        await app.audit({
+          event: 'execution.cancelled',
+          keyId: key!.record.id,
+          ip,
+          target: meta.workflowId,
+          detail: { executionId: id },
+        });
+        return { status: 200, body: result };
+      },
+    }),
+    deleteExecution: defineRoute({
+      responses: {
+        204: { description: 'Deleted' },
+        403: { description: '`insufficient_scope`, or `workflow_not_allowed` (the execution’s workflow)' },
+        409: { description: '`execution_running`: cancel it first' },
+      },
+      async handler({ app, key, params, ip }) {
+        const id = params.id!;
+        const meta = EXECUTION_ID.test(id) ? await executionMeta(app.db, id) : undefined;
+        if (!meta) throw executionNotFound(id);
+        if (!allows(key!, meta.workflowId)) throw workflowNotAllowed(meta.workflowId);
+        const r = await deleteExecution(app.db, id);
+        if (r === 'missing') throw executionNotFound(id);
+        if (r === 'running')
+          throw new ApiError(
+            409,
+            'execution_running',
+            `execution "${id}" is still running: cancel it first (POST /api/executions/${id}/cancel)`,
+          );
+        await app.audit({
+          event: 'execution.deleted',
+          keyId: key!.record.id,
+          ip,
+          target: meta.workflowId,
+          detail: { executionId: id },
+        });
+        return { status: 204 };
       },
     }),
   },

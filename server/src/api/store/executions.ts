@@ -1,7 +1,9 @@
 // Execution rows: the engine's Execution record as JSON text, plus the columns we filter on.
+import { boundRecord, MAX_RECORD_BYTES } from '../../engine/bound';
 import type { Execution } from '../../engine/types';
 import type { Queryable } from './db';
 import { toPgArray } from './keys';
+import { iso } from './records';
 
 export async function saveExecution(db: Queryable, e: Execution, keyId: string | null): Promise<void> {
   await db.query(
@@ -15,14 +17,55 @@ export async function saveExecution(db: Queryable, e: Execution, keyId: string |
 
 export async function getExecution(db: Queryable, id: string): Promise<Execution | undefined> {
   const rows = await db.query<{ record: string }>('SELECT record FROM executions WHERE id = $1', [id]);
-  return rows[0] ? (JSON.parse(rows[0].record) as Execution) : undefined;
+  return rows[0] ? (JSON.parse(boundedText(rows[0].record)) as Execution) : undefined;
 }
 
-/** Newest first; `workflows` = allow-list filter (undefined = all). */
+/**
+ * A stored record's JSON, bounded: records written before records were bounded (or by an older server) may be
+ * larger than MAX_RECORD_BYTES; they are cut on the way out (the row is left as it is; deleting it removes it).
+ */
+function boundedText(record: string): string {
+  if (record.length <= MAX_RECORD_BYTES) return record;
+  return JSON.stringify(boundRecord(JSON.parse(record) as Execution));
+}
+
+/** One page of a listing: the records' JSON texts and the cursor of the next page (if any). */
+export interface ExecutionPage {
+  records: string[];
+  next: string | undefined;
+}
+
+/** A page holds at most `limit` records and (past its first record) about this many bytes. */
+export const PAGE_BYTES = 8 * 1024 * 1024;
+
+export function encodeCursor(startedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([startedAt, id])).toString('base64url');
+}
+
+/** The (startedAt, id) a cursor names, or undefined when it is not one of ours. */
+export function decodeCursor(cursor: string): [string, string] | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      !Number.isNaN(Date.parse(v[0])) &&
+      /^exe_[0-9a-f]{32}$/.test(v[1])
+    )
+      return [v[0], v[1]];
+  } catch {
+    // not base64url JSON
+  }
+  return undefined;
+}
+
+/** Newest first; `workflows` = allow-list filter (undefined = all); `cursor` = the page after that record. */
 export async function listExecutions(
   db: Queryable,
-  opts: { workflows?: string[]; workflowId?: string; limit: number },
-): Promise<Execution[]> {
+  opts: { workflows?: string[]; workflowId?: string; status?: string; limit: number; cursor?: [string, string] },
+): Promise<ExecutionPage> {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (opts.workflows) {
@@ -33,13 +76,69 @@ export async function listExecutions(
     params.push(opts.workflowId);
     where.push(`workflow_id = $${params.length}`);
   }
-  params.push(opts.limit);
-  const rows = await db.query<{ record: string }>(
-    `SELECT record FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  if (opts.status) {
+    params.push(opts.status);
+    where.push(`status = $${params.length}`);
+  }
+  if (opts.cursor) {
+    params.push(opts.cursor[0], opts.cursor[1]);
+    where.push(`(started_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
+  params.push(opts.limit + 1);
+  const rows = await db.query<{ id: string; started_at: unknown; record: string }>(
+    `SELECT id, started_at, record FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
     params,
   );
-  return rows.map((r) => JSON.parse(r.record) as Execution);
+  const records: string[] = [];
+  let bytes = 0;
+  let next: string | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (i === opts.limit || (records.length > 0 && bytes + row.record.length > PAGE_BYTES)) {
+      const prev = rows[i - 1]!;
+      next = encodeCursor(iso(prev.started_at)!, prev.id);
+      break;
+    }
+    const text = boundedText(row.record);
+    bytes += text.length;
+    records.push(text);
+  }
+  return { records, next };
+}
+
+/** Deletes a finished execution: 'deleted', 'running' (refused) or 'missing'. */
+export async function deleteExecution(db: Queryable, id: string): Promise<'deleted' | 'running' | 'missing'> {
+  const rows = await db.query<{ id: string }>(
+    "DELETE FROM executions WHERE id = $1 AND status <> 'running' RETURNING id",
+    [id],
+  );
+  if (rows.length) return 'deleted';
+  const left = await db.query<{ status: string }>('SELECT status FROM executions WHERE id = $1', [id]);
+  return left.length ? 'running' : 'missing';
+}
+
+/**
+ * Retention: deletes finished executions beyond the newest `keep` and (with `maxAgeMs`) those started longer ago.
+ * Running ones are never pruned. Returns how many were deleted.
+ */
+export async function pruneExecutions(db: Queryable, opts: { keep: number; maxAgeMs?: number }): Promise<number> {
+  let deleted = 0;
+  if (opts.maxAgeMs !== undefined) {
+    const cutoff = new Date(Date.now() - opts.maxAgeMs).toISOString();
+    const rows = await db.query<{ id: string }>(
+      "DELETE FROM executions WHERE status <> 'running' AND started_at < $1::timestamptz RETURNING id",
+      [cutoff],
+    );
+    deleted += rows.length;
+  }
+  const rows = await db.query<{ id: string }>(
+    `DELETE FROM executions WHERE id IN (
+       SELECT id FROM executions WHERE status <> 'running' ORDER BY started_at DESC, id DESC OFFSET $1
+     ) RETURNING id`,
+    [opts.keep],
+  );
+  return deleted + rows.length;
 }
 
 /** Runs interrupted by a shutdown or crash are marked cancelled on the next start (embedded store only). */
@@ -54,4 +153,48 @@ export async function cancelInterrupted(db: Queryable): Promise<number> {
     await saveExecution(db, updated, null);
   }
   return rows.length;
+}
+
+/** The columns the API checks before acting on an execution (no record parse). */
+export async function executionMeta(
+  db: Queryable,
+  id: string,
+): Promise<{ workflowId: string; status: string } | undefined> {
+  const rows = await db.query<{ workflow_id: string; status: string }>(
+    'SELECT workflow_id, status FROM executions WHERE id = $1',
+    [id],
+  );
+  return rows[0] ? { workflowId: rows[0].workflow_id, status: rows[0].status } : undefined;
+}
+
+/**
+ * Marks a running execution cancelled in the store (a run this server does not hold, or one that did not stop in
+ * time): the node that was running and those that never ran say so. Only a row still `running` changes, so a run
+ * that finished meanwhile keeps its outcome. Returns the cancelled record, or undefined when it was not running.
+ */
+export async function cancelStored(db: Queryable, id: string, reason: string): Promise<Execution | undefined> {
+  const rows = await db.query<{ record: string }>(
+    "SELECT record FROM executions WHERE id = $1 AND status = 'running'",
+    [id],
+  );
+  if (!rows[0]) return undefined;
+  const e = JSON.parse(rows[0].record) as Execution;
+  const finishedAt = new Date().toISOString();
+  e.status = 'cancelled';
+  e.finishedAt = finishedAt;
+  e.durationMs = Date.parse(finishedAt) - Date.parse(e.startedAt);
+  e.error = reason;
+  for (const n of e.nodes) {
+    if (n.status === 'running') {
+      n.status = 'cancelled';
+      n.finishedAt = finishedAt;
+      n.error = reason;
+    } else if (n.status === 'pending') n.status = 'cancelled';
+  }
+  const updated = await db.query<{ id: string }>(
+    `UPDATE executions SET status = 'cancelled', finished_at = $2, record = $3
+     WHERE id = $1 AND status = 'running' RETURNING id`,
+    [id, finishedAt, JSON.stringify(e)],
+  );
+  return updated.length ? e : undefined;
 }

@@ -177,7 +177,9 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     } catch {
       throw new ApiError(400, 'bad_path', 'the request path has invalid percent-encoding or a control character');
     }
-    if (match.kind === 'none') throw new ApiError(404, 'not_found', `no route ${method} ${path.slice(0, 200)}`);
+    // Never the path itself: a client may paste anything there (a key, a secret). The method is one of Node's.
+    if (match.kind === 'none')
+      throw new ApiError(404, 'not_found', `no route matches ${method} on this path (see /api-docs)`);
     if (match.kind === 'method')
       throw new ApiError(
         405,

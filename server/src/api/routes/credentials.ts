@@ -186,7 +186,7 @@ export const credentialsModule: ApiModule = {
         };
         const vault = await vaultOf(app).forWrite();
         const created = await insertCredential(app.db, meta, vault.encrypt(meta.id, body.value), last4Of(body.value));
-        if (!created) throw new ApiError(409, 'conflict', `credential "${meta.id}" already exists; PATCH changes it`);
+        if (!created) throw new ApiError(409, 'conflict', 'a credential with this id already exists; PATCH changes it');
         await app.audit({
           event: 'credential.created',
           keyId: key!.record.id,

@@ -30,7 +30,7 @@ export const executionsModule: ApiModule = {
       },
       async handler({ app, key, params, body, ip }) {
         const found = await app.workflows.get(params.id!);
-        if (!found) throw notFound(`workflow "${params.id}"`);
+        if (!found) throw notFound('the workflow');
         const id = newExecutionId();
         const startedAt = new Date().toISOString();
         const input = body?.input ?? {};
@@ -99,8 +99,8 @@ export const executionsModule: ApiModule = {
       },
       async handler({ app, key, params }) {
         const e = await getExecution(app.db, params.id!);
-        if (!e) throw notFound(`execution "${params.id}"`);
-        if (!allows(key!, e.workflowId)) throw workflowNotAllowed(e.workflowId);
+        if (!e) throw notFound('the execution');
+        if (!allows(key!, e.workflowId)) throw workflowNotAllowed();
         return { status: 200, body: e };
       },
     }),

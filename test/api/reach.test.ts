@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../server/src/core/keys';
-import { api, type RunningServer, startServer } from '../helpers/server';
+import { postgresUnavailable, startPostgres } from '../helpers/postgres';
+import { api, type RunningServer, rawRequest, startServer } from '../helpers/server';
 
 let srv: RunningServer;
 let owner: string;
@@ -197,5 +198,68 @@ describe('the audit log is bounded by reach', () => {
     const reach = await reachOf(reader.id);
     for (const e of entries.filter((x) => x.event.startsWith('key.')))
       assert.ok(reach.has(e.target ?? ''), `key event outside reach: ${JSON.stringify(e)}`);
+  });
+});
+
+describe('on PostgreSQL (the same SQL; the async key lookup)', { skip: postgresUnavailable() }, () => {
+  test('reach, the audit filter and the failed-auth limit hold on a real PostgreSQL', async () => {
+    const pg = await startPostgres();
+    const s = await startServer({ databaseUrl: pg.url, env: { FLERO_AUTH_FAILURE_LIMIT: '5' } });
+    try {
+      const own = s.ownerKey!;
+      const me = (await api(s.url, 'GET', '/api/me', { key: own })).body.id as string;
+      const w = { id: 'wfA', name: 'A', nodes: [{ id: 'start', type: 'trigger' }] };
+      assert.equal((await api(s.url, 'POST', '/api/workflows', { key: own, body: w })).status, 201);
+      assert.equal((await api(s.url, 'POST', '/api/workflows', { key: own, body: { ...w, id: 'wfB' } })).status, 201);
+      const made = await api(s.url, 'POST', '/api/api-keys', {
+        key: own,
+        body: {
+          name: 'n',
+          scopes: ['api-keys:write', 'api-keys:read', 'audit:read'],
+          workflows: ['wfA'],
+          expiresAt: inHour(),
+        },
+      });
+      assert.equal(made.status, 201, made.text);
+      const narrowKey = made.body.key as string;
+      const del = await api(s.url, 'DELETE', `/api/api-keys/${me}`, { key: narrowKey });
+      assert.equal(del.status, 403, del.text);
+      assert.equal(del.body.code, 'privilege_escalation');
+      const listed = await api(s.url, 'GET', '/api/api-keys', { key: narrowKey });
+      assert.deepEqual(
+        listed.body.map((k: { id: string }) => k.id),
+        [made.body.id],
+      );
+      const audit = await api(s.url, 'GET', '/api/audit?limit=1000', { key: narrowKey });
+      assert.equal(audit.status, 200, audit.text);
+      const shown = [...new Set(audit.body.map((e: { event: string; target: string }) => `${e.event}:${e.target}`))];
+      assert.deepEqual(shown.sort(), [
+        `key.created:${made.body.id}`,
+        `key.used:${made.body.id}`,
+        'workflow.created:wfA',
+      ]);
+      // Blocked address, async lookup: failing attempts get 429, a valid key passes.
+      for (let i = 0; i < 5; i++)
+        await rawRequest(s.url, {
+          path: '/api/me',
+          localAddress: '127.0.0.4',
+          headers: { authorization: `Bearer ${generateKey()}` },
+        });
+      const blocked = await rawRequest(s.url, {
+        path: '/api/me',
+        localAddress: '127.0.0.4',
+        headers: { authorization: `Bearer ${generateKey()}` },
+      });
+      assert.equal(blocked.status, 429);
+      const valid = await rawRequest(s.url, {
+        path: '/api/me',
+        localAddress: '127.0.0.4',
+        headers: { authorization: `Bearer ${own}` },
+      });
+      assert.equal(valid.status, 200, valid.text);
+    } finally {
+      await s.stop();
+      await pg.stop();
+    }
   });
 });

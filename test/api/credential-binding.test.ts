@@ -31,7 +31,10 @@ async function run(id: string, node: Record<string, unknown>) {
   const put = await call('PUT', `/api/workflows/${id}`, {
     id,
     name: id,
-    nodes: [{ id: 'start', type: 'trigger' }, { id: 'call', ...node }],
+    nodes: [
+      { id: 'start', type: 'trigger' },
+      { id: 'call', ...node },
+    ],
     connections: [{ from: 'start', to: 'call' }],
   });
   assert.ok(put.status === 200 || put.status === 201, put.text);

@@ -62,9 +62,11 @@ function testBase(
   }
   const base = override ?? service.baseUrl;
   if (!own || hostAllowed(own, base)) return { base };
-  const where = override ? `the overridden base URL of ${service.id} (${hostOf(override)?.host})` : hostOf(base)?.host;
+  const why = override
+    ? ` (the overridden base URL of ${service.id}; a credential with its own hosts does not follow it)`
+    : '';
   return {
-    refused: `the test call would go to ${where}, outside the credential's hosts (${own.join(', ')}); nothing was sent`,
+    refused: `credential "${meta.id}" may only be sent to ${own.join(', ')}, not to ${hostOf(base)?.host}${why}; nothing was sent`,
   };
 }
 

@@ -118,6 +118,22 @@ function probesFor(r: RouteSpec, c: string, key: string, who: string): Probe[] {
     connections: [{ from: 'start', to: c }],
   };
   out.push({ what: `${at} graph`, method: r.method, path: pathOf(r, id), key, body: JSON.stringify(graph) });
+  // Bodies that pass the schema and fail a later check: minting on workflows beyond the caller's allow-list, an
+  // unknown service, a run input.
+  const semantic: Record<string, unknown> = {
+    // Only the allow-listed key is refused this (the owner would mint it: then the id is data, not an echo).
+    ...(who === 'allow-listed' ? { createApiKey: { name: 'x', scopes: ['workflows:read'], workflows: [c] } } : {}),
+    createCredential: { name: 'x', service: c, authType: 'bearer', value: 'abcdefgh1234' },
+    runWorkflow: { input: { [c]: c } },
+  };
+  if (semantic[r.operationId])
+    out.push({
+      what: `${at} semantic`,
+      method: r.method,
+      path: pathOf(r, id),
+      key,
+      body: JSON.stringify(semantic[r.operationId]),
+    });
   // Malformed JSON (V8's parse error quotes a snippet of the text), and a Content-Type naming the canary.
   for (const [n, body] of [
     ['unterminated', `{"name": "${c}", `],

@@ -32,7 +32,8 @@ export function escalation(
       return 'the caller is limited to an allow-list, so the new key may not have "all" workflows';
     const outside = want.workflows.filter((w) => !caller.workflows!.has(w));
     if (outside.length)
-      return `the new key may not have workflows outside the caller's allow-list: ${outside.join(', ')}`;
+      // Not named: the ids are the client's text (and may name workflows this key may not know of).
+      return `the new key may not have workflows outside the caller's allow-list (${outside.length} of those asked for are not on it)`;
   }
   if (Number.isFinite(caller.expiresMs)) {
     if (!want.expiresAt)

@@ -73,7 +73,7 @@ function probesFor(r: RouteSpec, c: string, key: string, who: string): Probe[] {
     out.push({ what: `${at} path`, method: r.method, path: pathOf(r, c), key, body: hasBody(r) ? '{}' : undefined });
   out.push({ what: `${at} sub-path`, method: r.method, path: `${pathOf(r, id)}/${encodeURIComponent(c)}`, key });
   // In the query, as names and as values of every known parameter.
-  const q = new URLSearchParams({ [c]: c, limit: c, before: c, event: c, cursor: c, id: c }).toString();
+  const q = new URLSearchParams({ [c]: c, limit: c, before: c, event: c, cursor: c, id: c, workflowId: c }).toString();
   out.push({ what: `${at} query`, method: r.method, path: `${pathOf(r, id)}?${q}`, key });
   // As the Authorization header (an unknown key / a non-key token).
   out.push({

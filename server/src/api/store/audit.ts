@@ -64,7 +64,7 @@ export interface AuditViewer {
  * The visibility rule as SQL over `audit_log` (so that LIMIT and `before` page over visible entries only):
  *  - `key.*` events: only about a key within the viewer's reach (the keys it could have minted, itself included);
  *  - `workflow.*` events: only about a workflow the viewer may see, whoever caused them;
- *  - `execution.*` events: only about an execution of such a workflow;
+ *  - `execution.*` events: only about an execution of such a workflow (its row, or `detail.workflowId`);
  *  - everything else — credential events and key-less events such as `auth.failed` / `auth.blocked` (an address and
  *    a route, no key) — concerns the whole workspace: only viewers with `"all"` workflows see it. An allow-listed key
  *    is confined to its workflows and sees none of it.
@@ -82,7 +82,8 @@ function visibility(v: AuditViewer, params: (string | number)[]): string {
     reach.push(`jsonb_typeof(k.workflows::jsonb) = 'array' AND k.workflows::jsonb <@ ${list}::jsonb`);
     const allowed = `(SELECT jsonb_array_elements_text(${list}::jsonb))`;
     workflowOk = `target IN ${allowed}`;
-    executionOk = `target IN (SELECT x.id FROM executions x WHERE x.workflow_id IN ${allowed})`;
+    // By the execution's row, or by `detail.workflowId` (an execution.* entry outlives a deleted execution).
+    executionOk = `(target IN (SELECT x.id FROM executions x WHERE x.workflow_id IN ${allowed}) OR (detail IS NOT NULL AND detail::jsonb->>'workflowId' IN ${allowed}))`;
   }
   if (v.expiresAt !== null) reach.push(`k.expires_at IS NOT NULL AND k.expires_at <= ${p(v.expiresAt)}::timestamptz`);
   return `CASE

@@ -121,7 +121,11 @@ describe('minting never escalates (privilege_escalation)', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['a scope the caller lacks', { scopes: ['workflows:write'], workflows: ['wf1'] }, /workflows:write/],
     ['"all" workflows from an allow-listed caller', { scopes: ['workflows:read'], workflows: 'all' }, /all/],
-    ['a workflow outside the allow-list', { scopes: ['workflows:read'], workflows: ['wf1', 'wf3'] }, /wf3/],
+    [
+      'a workflow outside the allow-list',
+      { scopes: ['workflows:read'], workflows: ['wf1', 'wf3'] },
+      /allow-list \(1 of/,
+    ],
     ['no expiry from an expiring caller', { scopes: ['workflows:read'], workflows: ['wf1'] }, /expir/],
   ];
   for (const [what, body, detail] of cases)
@@ -236,22 +240,37 @@ describe('junk Authorization headers → a specific problem each', () => {
   });
 });
 
-test('repeated failed auth from one address → 429 with Retry-After; other addresses unaffected', async () => {
+test('repeated failed auth from one address → 429 with Retry-After for failing attempts only; a valid key always passes', async () => {
   const attacker = from('127.0.0.2');
   try {
     for (let i = 0; i < LIMIT; i++) {
       const r = await attacker.get('/api/workflows', `Bearer ${generateKey()}`);
       assert.equal(r.status, 401);
     }
-    const blocked = await attacker.get('/api/workflows', `Bearer ${owner}`);
+    const blocked = await attacker.get('/api/workflows', `Bearer ${generateKey()}`);
     assert.equal(blocked.status, 429);
     assert.equal(blocked.body.code, 'too_many_failed_auth');
     const retry = Number(blocked.retryAfter);
     assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+    for (const junk of ['Bearer hunter2', `Bearer flero_sk_${'A'.repeat(36)}`]) {
+      const r = await attacker.get('/api/workflows', junk);
+      assert.equal(r.status, 429, `${junk.slice(0, 12)}…: a failing attempt from a blocked address`);
+    }
+    // The issue: any local process could lock the extension out. A valid key from the same address still works.
+    const valid = await attacker.get('/api/workflows', `Bearer ${owner}`);
+    assert.equal(valid.status, 200, 'a valid key is never refused by the failed-auth limit');
+    const narrow = await mint({ scopes: ['workflows:read'] });
+    assert.equal((await attacker.get('/api/workflows/wf1', `Bearer ${narrow.body.key}`)).status, 200);
+    // …and is still checked: a revoked key from the blocked address is a failing attempt.
+    assert.equal((await api(srv.url, 'DELETE', `/api/api-keys/${narrow.body.id}`, { key: owner })).status, 204);
+    assert.equal((await attacker.get('/api/workflows/wf1', `Bearer ${narrow.body.key}`)).status, 429);
     const elsewhere = await api(srv.url, 'GET', '/api/workflows', { key: owner });
     assert.equal(elsewhere.status, 200, 'another address still works');
     const health = await attacker.get('/healthz');
     assert.equal(health.status, 200, 'public routes are not blocked');
+    // Blocked attempts are counted, not written one by one: the audit log has one auth.blocked for the address.
+    const audit = await api(srv.url, 'GET', '/api/audit?event=auth.blocked&limit=1000', { key: owner });
+    assert.equal(audit.body.filter((e: { ip: string }) => e.ip === '127.0.0.2').length, 1, audit.text);
   } finally {
     await attacker.close();
   }

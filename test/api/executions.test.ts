@@ -193,7 +193,11 @@ describe('delete and cancel', () => {
     assert.equal(nf.status, 404);
     assert.ok(!nf.text.includes(junk));
     const audit = await api(srv.url, 'GET', '/api/audit?event=execution.deleted', { key: owner });
-    assert.ok(audit.body.some((e: { detail: { executionId: string } }) => e.detail.executionId === id));
+    assert.ok(
+      audit.body.some(
+        (e: { target: string; detail: { workflowId: string } }) => e.target === id && e.detail.workflowId === 'wf_del',
+      ),
+    );
   });
 
   test('cancel stops a running execution (200 cancelled); DELETE of a running one is 409; cancel again is 409', async () => {

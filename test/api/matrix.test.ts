@@ -53,7 +53,8 @@ async function target(route: RouteSpec): Promise<{ id?: string; body?: unknown; 
   if (route.path === '/api/api-keys/{id}') {
     const r = await api(srv.url, 'POST', '/api/api-keys', {
       key: owner,
-      body: { name: `target ${n}`, scopes: ['workflows:read'] },
+      // Within the reach of a key holding only the route's scope (reach: test/api/reach.test.ts).
+      body: { name: `target ${n}`, scopes: [route.scope] },
     });
     return { id: r.body.id };
   }

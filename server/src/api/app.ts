@@ -157,14 +157,32 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
   const flushTimer = setInterval(() => void keys.flush().catch(() => {}), flushEvery);
   flushTimer.unref();
 
+  /**
+   * 429 when the address is blocked: the failed-auth limit slows failing attempts only. Called on failures only, so
+   * a valid key never reaches the limiter (and the hot path never touches it). A refused attempt is counted, not
+   * audited one by one (the `auth.blocked` entry written when the address crossed the limit covers them).
+   */
+  function blocked(ip: string, now: number): ApiError | undefined {
+    const wait = limiter.retryAfter(ip, now);
+    if (!wait) return undefined;
+    limiter.fail(ip, now);
+    return new ApiError(429, 'too_many_failed_auth', `too many failed authentications from ${ip}; retry later`, {
+      headers: { 'retry-after': String(wait) },
+    });
+  }
+
   async function failAuth(err: ApiError, ip: string, now: number, path: string): Promise<ApiError> {
+    const refused = blocked(ip, now);
+    if (refused) return refused;
     if (err.status === 401 && err.code === 'invalid_token') {
       const crossed = limiter.fail(ip, now);
       await audit({
         event: crossed ? 'auth.blocked' : 'auth.failed',
         ip,
         target: path,
-        detail: { reason: err.message },
+        detail: crossed
+          ? { reason: err.message, failures: limiter.limit, windowSeconds: Math.round(limiter.windowMs / 1000) }
+          : { reason: err.message },
       });
     }
     return err;
@@ -183,7 +201,9 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     } catch {
       throw new ApiError(400, 'bad_path', 'the request path has invalid percent-encoding or a control character');
     }
-    if (match.kind === 'none') throw new ApiError(404, 'not_found', `no route ${method} ${path.slice(0, 200)}`);
+    // Never the path itself: a client may paste anything there (a key, a secret). The method is one of Node's.
+    if (match.kind === 'none')
+      throw new ApiError(404, 'not_found', `no route matches ${method} on this path (see /api-docs)`);
     if (match.kind === 'method')
       throw new ApiError(
         405,
@@ -198,14 +218,10 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     const ctx = new RequestCtx(app, req, res, route, params, url, q, ip);
     if (route.scope === 'none') return afterAuth(ctx);
 
+    // The key is resolved first: a valid key always passes, whatever failed from its address before.
     const now = Date.now();
-    const wait = limiter.retryAfter(ip, now);
-    if (wait)
-      throw new ApiError(429, 'too_many_failed_auth', `too many failed authentications from ${ip}; retry later`, {
-        headers: { 'retry-after': String(wait) },
-      });
     const token = bearerToken(req);
-    if (token instanceof ApiError) throw token;
+    if (token instanceof ApiError) throw blocked(ip, now) ?? token;
     const resolved = resolveKey(keys, token, now);
     if (resolved instanceof Promise) return resolved.then((r) => authed(ctx, r, now));
     return authed(ctx, resolved, now);

@@ -77,12 +77,13 @@ export function authorize(route: RouteSpec, key: AuthKey, workflowId: string | u
       'this request needs a key allowed on all workflows (its allow-list is limited)',
     );
   if (route.workflowScoped === 'param' && key.workflows && workflowId !== undefined && !key.workflows.has(workflowId))
-    return workflowNotAllowed(workflowId);
+    return workflowNotAllowed();
   return undefined;
 }
 
-export const workflowNotAllowed = (id: string) =>
-  new ApiError(403, 'workflow_not_allowed', `this key is not allowed on workflow "${id}"`);
+/** Names no workflow: the id came from the client (or belongs to a workflow this key may not see). */
+export const workflowNotAllowed = () =>
+  new ApiError(403, 'workflow_not_allowed', 'this key is not allowed on this workflow (it is outside its allow-list)');
 
 /** May this key see that workflow? */
 export function allows(key: AuthKey, workflowId: string): boolean {

@@ -1,5 +1,7 @@
 // Reads and parses a JSON request body: 413 over the limit (checked on Content-Length and while streaming), 415 for
 // another media type, 400 `malformed_json` for bad JSON, then zod validation → 400 `validation_failed` with fields.
+// No message here quotes the request: not the Content-Type, not a snippet of the body (V8's JSON.parse messages do),
+// not a field name that could be a pasted secret.
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { ApiError, type FieldError, validationError } from './problem';
@@ -40,7 +42,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     throw new ApiError(
       415,
       'unsupported_media_type',
-      `send the body as application/json (got ${req.headers['content-type'] ? `"${req.headers['content-type'].slice(0, 100)}"` : 'no Content-Type'})`,
+      `send the body as application/json (${req.headers['content-type'] ? 'the Content-Type is another media type' : 'no Content-Type was sent'})`,
     );
   const depth = jsonDepthOver(raw, MAX_JSON_DEPTH);
   if (depth)
@@ -48,10 +50,11 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
       [{ field: '(body)', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels (at byte ${depth})` }],
       'the request body',
     );
+  const text = raw.toString('utf8');
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
-    throw new ApiError(400, 'malformed_json', `the request body is not valid JSON: ${(err as Error).message}`);
+    throw new ApiError(400, 'malformed_json', `the request body is not valid JSON (${whereJsonFails(text, err)})`);
   }
 }
 
@@ -76,12 +79,36 @@ export function jsonDepthOver(raw: Uint8Array, max: number): number {
   return 0;
 }
 
+/**
+ * Where a JSON text fails, in words: V8's message quotes the text ("Unexpected token 'x', "…" is not valid JSON"),
+ * so only its position is used, as line and column.
+ */
+function whereJsonFails(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  if (/Unexpected end of JSON input/.test(message)) return 'it ends too early';
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return 'it does not parse';
+  const pos = Number(at[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `at line ${line}, column ${column}`;
+}
+
+/**
+ * A field name safe to repeat in an error: a short identifier (no Flero key is that short). Anything else may be a
+ * pasted secret, and is named `(a field)`.
+ */
+const SAFE_FIELD = /^[A-Za-z_$][A-Za-z0-9_$-]{0,31}$/;
+const fieldName = (k: PropertyKey) =>
+  typeof k === 'number' ? String(k) : typeof k === 'string' && SAFE_FIELD.test(k) ? k : '(a field)';
+
 export function zodFieldErrors(error: z.ZodError): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
-    const base = issue.path.map(String);
+    const base = issue.path.map(fieldName);
     if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) out.push({ field: [...base, k].join('.'), message: 'unknown field' });
+      for (const k of issue.keys) out.push({ field: [...base, fieldName(k)].join('.'), message: 'unknown field' });
       continue;
     }
     out.push({ field: base.length ? base.join('.') : '(body)', message: issue.message });
@@ -98,7 +125,7 @@ function nulPaths(value: unknown, path: string, out: string[]): string[] {
     for (let i = 0; i < value.length; i++) nulPaths(value[i], `${path}[${i}]`, out);
   } else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) {
-      const p = path ? `${path}.${k}` : k;
+      const p = path ? `${path}.${fieldName(k)}` : fieldName(k);
       if (k.includes('\u0000')) out.push(p);
       nulPaths(v, p, out);
     }

@@ -1,5 +1,6 @@
 // Failed-auth limiter: after `limit` failed authentications from one address within `windowMs`, that address gets
-// 429 + Retry-After for every authenticated request until the window passes. Memory is bounded.
+// 429 + Retry-After for every FAILING authentication until the window passes; a valid key is never refused (the app
+// consults the limiter only after a key failed to resolve). Memory is bounded (`maxTracked` addresses).
 export class FailedAuthLimiter {
   private readonly failures = new Map<string, { count: number; since: number }>();
 

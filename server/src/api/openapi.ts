@@ -57,7 +57,10 @@ function operation(route: RouteSpec, def: RouteDef | undefined): Json {
           .filter(Boolean)
           .join(', or '),
       );
-    add(429, '`too_many_failed_auth`: too many failed authentications from this address (see `Retry-After`)');
+    add(
+      429,
+      '`too_many_failed_auth`: too many failed authentications from this address (see `Retry-After`); a valid key is never refused',
+    );
   }
   if (route.path.includes('{')) add(404, '`not_found`: no such id');
   const op: Json = {

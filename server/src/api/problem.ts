@@ -1,5 +1,7 @@
 // RFC 9457 problem details (`application/problem+json`) with a machine-readable `code`. Every error the API answers
-// is an ApiError turned into one of these bodies.
+// is an ApiError turned into one of these bodies. No detail repeats client input that could be a key or a secret
+// (messages are written not to); as a last line of defence, anything shaped like a Flero API key is redacted.
+import { findKeyCandidates } from '../core/keys';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -47,11 +49,12 @@ export class ApiError extends Error {
       type: `https://flero.ai/problems/${this.code}`,
       title: TITLES[this.status] ?? 'Error',
       status: this.status,
-      detail: this.message,
+      detail: redactKeys(this.message),
       code: this.code,
     };
     if (this.extra.scope) p.scope = this.extra.scope;
-    if (this.extra.errors) p.errors = this.extra.errors;
+    if (this.extra.errors)
+      p.errors = this.extra.errors.map((e) => ({ field: redactKeys(e.field), message: redactKeys(e.message) }));
     return p;
   }
 }
@@ -61,4 +64,22 @@ export function validationError(errors: FieldError[], what = 'the request body')
   return new ApiError(400, 'validation_failed', `${what} is invalid: ${fields.join(', ')}`, { errors });
 }
 
+/** `what` names the resource ("the workflow"), never an id the client sent unless it has the resource's strict id format. */
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} does not exist`);
+
+/** True when the text holds something shaped like a Flero API key (any prefix, checksum valid or not). */
+export function hasKeyShape(text: string): boolean {
+  return text.length >= 38 && findKeyCandidates(text).length > 0;
+}
+
+/** Replaces everything shaped like a Flero API key (any prefix, checksum valid or not). */
+export function redactKeys(text: string): string {
+  if (!hasKeyShape(text)) return text;
+  let out = '';
+  let last = 0;
+  for (const c of findKeyCandidates(text)) {
+    out += `${text.slice(last, c.start)}[a Flero API key]`;
+    last = c.end;
+  }
+  return out + text.slice(last);
+}

@@ -19,12 +19,15 @@ export function prefixesOf(cred: CredentialForRun): string[] {
 }
 
 /**
- * Hosts the credential may be sent to: its own `hosts`, else its service's. When the service's base URL is
- * overridden (`serviceBaseUrls`, set by whoever runs the engine, e.g. tests pointing at a local upstream), that
- * URL's host is allowed too.
+ * Hosts the credential may be sent to: its own `hosts`, else its service's. A base-URL override (`serviceBaseUrls`,
+ * set by whoever runs the engine — the operator's FLERO_SERVICE_BASE_URLS, tests pointing a service at a local
+ * upstream) remaps the catalog service, so only a credential on the service's default hosts follows it: that URL's
+ * host is allowed too. A credential with hosts of its own (every `custom` credential) never follows an override
+ * outside them.
  */
 export function allowedHostsOf(cred: CredentialForRun, serviceBaseUrls?: Record<string, string>): string[] {
-  const own = cred.hosts?.length ? cred.hosts : (findService(cred.service)?.hosts ?? []);
+  if (cred.hosts?.length) return cred.hosts;
+  const own = findService(cred.service)?.hosts ?? [];
   const override = serviceBaseUrls?.[cred.service];
   const extra = override ? hostOf(override)?.host : undefined;
   return extra ? [...own, extra] : own;

@@ -1,6 +1,6 @@
 // "Test connection": the service's no-op call with the credential injected, through the same code path as a run
 // (host binding included). Never throws; the detail explains the outcome and never contains the value.
-import type { CredentialMeta } from '../core/credentials';
+import { type CredentialMeta, hostAllowed, hostOf } from '../core/credentials';
 import { Masker } from '../core/mask';
 import { findService } from '../core/services';
 import { baseUrlFor } from './connector';
@@ -35,8 +35,44 @@ function verdict(status: number, body: unknown): TestResult {
   return { ok: false, status, detail: `the service answered HTTP ${status}` };
 }
 
+/** `https://host` for a `hosts` entry (which may carry its own `http://` or `https://`); undefined for `*.domain`. */
+function baseOfHost(entry: string): string | undefined {
+  if (/^https?:\/\//i.test(entry)) return entry.replace(/\/+$/, '');
+  if (entry.startsWith('*.')) return undefined;
+  return `https://${entry}`;
+}
+
 /**
- * @param baseUrlOverride the service's base URL to use instead of the catalog's (tests: a local upstream)
+ * Where the test call goes, or why none is made. A `custom` credential is tested on its own first concrete host (its
+ * scheme and port as given, default https), never on an override. A catalog credential goes to the service's base
+ * URL or the operator's override of it: with the service's default hosts it follows the override; with hosts of its
+ * own, a target outside them is refused before anything is sent.
+ */
+function testBase(
+  meta: CredentialMeta,
+  service: { id: string; baseUrl: string },
+  override: string | undefined,
+): { base: string } | { refused: string } {
+  const own = meta.hosts?.length ? meta.hosts : undefined;
+  if (service.id === 'custom' || !service.baseUrl) {
+    const base = own?.map(baseOfHost).find((b) => b !== undefined);
+    if (!base)
+      return { refused: 'a custom credential needs a concrete host in "hosts" to test against; nothing was sent' };
+    return { base };
+  }
+  const base = override ?? service.baseUrl;
+  if (!own || hostAllowed(own, base)) return { base };
+  const why = override
+    ? ` (the overridden base URL of ${service.id}; a credential with its own hosts does not follow it)`
+    : '';
+  return {
+    refused: `credential "${meta.id}" may only be sent to ${own.join(', ')}, not to ${hostOf(base)?.host}${why}; nothing was sent`,
+  };
+}
+
+/**
+ * @param baseUrlOverride the service's base URL to use instead of the catalog's (tests: a local upstream); followed
+ *   only by credentials on the service's default hosts (see `testBase`)
  */
 export async function testCredential(
   meta: CredentialMeta,
@@ -49,19 +85,11 @@ export async function testCredential(
   try {
     const service = findService(meta.service);
     if (!service) return { ok: false, status: 0, detail: `unknown service "${meta.service}"` };
-    let base = baseUrlOverride ?? service.baseUrl;
-    if (!base) {
-      const host = meta.hosts?.find((h) => !h.startsWith('*.'));
-      if (!host)
-        return {
-          ok: false,
-          status: 0,
-          detail: 'a custom credential needs a concrete host in "hosts" to test against; nothing was sent',
-        };
-      base = `https://${host}`;
-    }
+    const target = testBase(meta, service, baseUrlOverride);
+    if ('refused' in target) return { ok: false, status: 0, detail: target.refused };
     const overrides = baseUrlOverride ? { [meta.service]: baseUrlOverride } : undefined;
-    const url = `${baseUrlFor(service.id, base)}${service.test.path}`;
+    const url = `${baseUrlFor(service.id, target.base)}${service.test.path}`;
+    // `send` checks the host binding again (allowedHostsOf): nothing reaches a host outside it.
     const res = await send({
       method: service.test.method,
       url,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { generateKey } from '../../core/keys';
 import type { AuthKey } from '../keyDirectory';
 import { type ApiModule, defineRoute } from '../context';
-import { ApiError, notFound } from '../problem';
+import { ApiError } from '../problem';
 import { ApiKeySchema, CreatedApiKeySchema, CreateApiKeySchema } from '../schemas';
 import { getKey, listKeys } from '../store/keys';
 import type { ApiKeyRecord, WorkflowAccess } from '../store/records';
@@ -32,7 +32,8 @@ export function escalation(
       return 'the caller is limited to an allow-list, so the new key may not have "all" workflows';
     const outside = want.workflows.filter((w) => !caller.workflows!.has(w));
     if (outside.length)
-      return `the new key may not have workflows outside the caller's allow-list: ${outside.join(', ')}`;
+      // Not named: the ids are the client's text (and may name workflows this key may not know of).
+      return `the new key may not have workflows outside the caller's allow-list (${outside.length} of those asked for are not on it)`;
   }
   if (Number.isFinite(caller.expiresMs)) {
     if (!want.expiresAt)
@@ -43,7 +44,36 @@ export function escalation(
   return undefined;
 }
 
+/**
+ * Is `target` within the caller's reach — a key the caller could have minted (the same rule as `escalation`)?
+ * Scopes ⊆ the caller's, workflows ⊆ the caller's (`"all"` only if the caller has `"all"`), and an expiry no later
+ * than the caller's (a key without expiry only within the reach of a key without one). A key is within its own reach.
+ * Key management (read, revoke, roll) and the audit log are bounded by it.
+ */
+export function withinReach(caller: AuthKey, target: ApiKeyRecord): boolean {
+  for (const s of target.scopes) if (!caller.scopes.has(s)) return false;
+  if (caller.workflows) {
+    if (target.workflows === 'all') return false;
+    for (const w of target.workflows) if (!caller.workflows.has(w)) return false;
+  }
+  if (Number.isFinite(caller.expiresMs))
+    return target.expiresAt !== null && Date.parse(target.expiresAt) <= caller.expiresMs;
+  return true;
+}
+
+/** 403 for a key outside the caller's reach (its wider rights are why, not its existence). */
+export const outsideReach = () =>
+  new ApiError(
+    403,
+    'privilege_escalation',
+    'that API key is outside this key’s reach (it has scopes, workflows or a lifetime beyond this key’s own)',
+  );
+
 const KEY_ID = /^key_[0-9A-Za-z]{16}$/;
+const NO_SUCH_KEY = 'the API key does not exist';
+const reachDoc = (scope: string) => ({
+  description: `\`insufficient_scope\` (needs \`${scope}\`), or \`privilege_escalation\`: the key is outside the caller’s reach (scopes, workflows or expiry beyond the caller’s own)`,
+});
 
 export const apiKeysModule: ApiModule = {
   routes: {
@@ -56,19 +86,25 @@ export const apiKeysModule: ApiModule = {
     }),
     listApiKeys: defineRoute({
       responses: {
-        200: { description: 'All keys, revoked ones included (never their values)', schema: z.array(ApiKeySchema) },
+        200: {
+          description:
+            'The keys within the caller’s reach (the keys it could have minted, itself included), revoked ones included (never their values)',
+          schema: z.array(ApiKeySchema),
+        },
       },
-      async handler({ app }) {
+      async handler({ app, key }) {
         await app.keys.flush(); // lastUsedAt is batched: make the listing current
-        return { status: 200, body: (await listKeys(app.db)).map(keyView) };
+        const within = (await listKeys(app.db)).filter((r) => withinReach(key!, r));
+        return { status: 200, body: within.map(keyView) };
       },
     }),
     getApiKey: defineRoute({
-      responses: { 200: { description: 'The key’s metadata', schema: ApiKeySchema } },
-      async handler({ app, params }) {
+      responses: { 200: { description: 'The key’s metadata', schema: ApiKeySchema }, 403: reachDoc('api-keys:read') },
+      async handler({ app, key, params }) {
         await app.keys.flush();
         const r = KEY_ID.test(params.id!) ? await getKey(app.db, params.id!) : undefined;
-        if (!r) throw notFound(`API key "${params.id}"`);
+        if (!r) throw new ApiError(404, 'not_found', NO_SUCH_KEY);
+        if (!withinReach(key!, r)) throw outsideReach();
         return { status: 200, body: keyView(r) };
       },
     }),
@@ -104,10 +140,17 @@ export const apiKeysModule: ApiModule = {
       },
     }),
     revokeApiKey: defineRoute({
-      responses: { 204: { description: 'Revoked (the hash is removed; the row stays for audit)' } },
+      responses: {
+        204: { description: 'Revoked (the hash is removed; the row stays for audit)' },
+        403: reachDoc('api-keys:write'),
+      },
       async handler({ app, key, params, ip }) {
-        const r = KEY_ID.test(params.id!) ? await app.keys.revoke(params.id!) : undefined;
-        if (!r) throw notFound(`API key "${params.id}"`);
+        const found = KEY_ID.test(params.id!) ? await getKey(app.db, params.id!) : undefined;
+        if (!found) throw new ApiError(404, 'not_found', NO_SUCH_KEY);
+        // Scopes, workflows and expiry of a key never widen, so the check holds for the revoke that follows.
+        if (!withinReach(key!, found)) throw outsideReach();
+        const r = await app.keys.revoke(found.id);
+        if (!r) throw new ApiError(404, 'not_found', NO_SUCH_KEY);
         await app.audit({ event: 'key.revoked', keyId: key!.record.id, ip, target: r.id, detail: { name: r.name } });
         return { status: 204 };
       },

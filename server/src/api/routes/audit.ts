@@ -3,7 +3,20 @@ import { z } from 'zod';
 import { validate } from '../body';
 import { type ApiModule, defineRoute } from '../context';
 import { AuditEntrySchema, limitParam } from '../schemas';
-import { listAudit } from '../store/audit';
+import { SCOPES } from '../../core/scopes';
+import type { AuthKey } from '../keyDirectory';
+import { type AuditViewer, listAudit } from '../store/audit';
+
+/** undefined when the key sees every entry (every scope, all workflows, no expiry): its reach is everything. */
+function viewerOf(key: AuthKey): AuditViewer | undefined {
+  if (!key.workflows && key.expiresMs === Number.POSITIVE_INFINITY && SCOPES.every((s) => key.scopes.has(s)))
+    return undefined;
+  return {
+    scopes: key.record.scopes,
+    workflows: key.record.workflows === 'all' ? undefined : key.record.workflows,
+    expiresAt: key.record.expiresAt,
+  };
+}
 
 const AuditQuery = z.object({
   limit: limitParam(1000, 100),
@@ -15,11 +28,17 @@ export const auditModule: ApiModule = {
   routes: {
     listAudit: defineRoute({
       query: AuditQuery,
-      responses: { 200: { description: 'Audit entries, newest first', schema: z.array(AuditEntrySchema) } },
-      async handler({ app, query }) {
+      responses: {
+        200: {
+          description:
+            'Audit entries, newest first. A key that lacks a scope, is allow-listed or expires sees only events about the workflows it may see and about keys within its reach; credential and key-less events (e.g. `auth.failed`) only with `"all"` workflows',
+          schema: z.array(AuditEntrySchema),
+        },
+      },
+      async handler({ app, key, query }) {
         const q = validate(AuditQuery, Object.fromEntries(query), 'the query');
         await app.keys.flush(); // pending key.used entries first
-        return { status: 200, body: await listAudit(app.db, q) };
+        return { status: 200, body: await listAudit(app.db, { ...q, viewer: viewerOf(key!) }) };
       },
     }),
   },

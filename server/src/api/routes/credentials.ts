@@ -120,6 +120,23 @@ function checkPlacement(
   return errors;
 }
 
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The binding fields (where and how the value is sent) a PATCH would change. */
+function rebindingOf(
+  current: CredentialRecord,
+  next: Pick<CredentialMeta, 'header' | 'query' | 'hosts'>,
+  body: { service?: unknown; authType?: unknown },
+): string[] {
+  const out: string[] = [];
+  if (!same(current.hosts, next.hosts)) out.push('hosts');
+  if (body.service !== undefined && body.service !== current.service) out.push('service');
+  if (body.authType !== undefined && body.authType !== current.authType) out.push('authType');
+  if (!same(current.header, next.header)) out.push('header');
+  if (!same(current.query, next.query)) out.push('query');
+  return out;
+}
+
 function newId(): string {
   return `cred_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
@@ -169,7 +186,7 @@ export const credentialsModule: ApiModule = {
         };
         const vault = await vaultOf(app).forWrite();
         const created = await insertCredential(app.db, meta, vault.encrypt(meta.id, body.value), last4Of(body.value));
-        if (!created) throw new ApiError(409, 'conflict', `credential "${meta.id}" already exists; PATCH changes it`);
+        if (!created) throw new ApiError(409, 'conflict', 'a credential with this id already exists; PATCH changes it');
         await app.audit({
           event: 'credential.created',
           keyId: key!.record.id,
@@ -189,7 +206,7 @@ export const credentialsModule: ApiModule = {
       responses: { 200: { description: 'Metadata (never the value)', schema: CredentialViewSchema } },
       async handler({ app, params }) {
         const rec = await getCredential(app.db, params.id!);
-        if (!rec) throw notFound(`credential "${params.id}"`);
+        if (!rec) throw notFound('the credential');
         return { status: 200, body: view(rec) };
       },
     }),
@@ -200,13 +217,11 @@ export const credentialsModule: ApiModule = {
         503: { description: 'No master key is available' },
       },
       async handler({ app, key, params, body, ip }) {
-        const fixed = (['id', 'service', 'authType'] as const).filter((f) => body[f] !== undefined);
-        if (fixed.length)
-          throw validationError(
-            fixed.map((f) => ({ field: f, message: `${f} cannot change; create a new credential instead` })),
-          );
         const current = await getCredential(app.db, params.id!);
-        if (!current) throw notFound(`credential "${params.id}"`);
+        if (!current) throw notFound('the credential');
+        const errors: FieldError[] = (['id', 'service', 'authType'] as const)
+          .filter((f) => body[f] !== undefined)
+          .map((f) => ({ field: f, message: `${f} cannot change; create a new credential instead` }));
         const next = {
           service: current.service,
           authType: current.authType,
@@ -217,7 +232,18 @@ export const credentialsModule: ApiModule = {
         // Switching placement: giving one of header/query clears the other.
         if (body.header) next.query = undefined;
         if (body.query) next.header = undefined;
-        const errors = checkPlacement(next);
+        // Re-binding a secret (where it may be sent, or how) is re-entering it: without the value in the same PATCH,
+        // whoever holds credentials:write could point a stored secret at a host of their choosing.
+        if (body.value === undefined) {
+          const rebinding = rebindingOf(current, next, body);
+          if (rebinding.length)
+            errors.push({
+              field: 'value',
+              message: `changing ${rebinding.join(', ')} changes where the credential may be sent: give its value in the same request`,
+            });
+        }
+        if (errors.length) throw validationError(errors);
+        errors.push(...checkPlacement(next));
         if (errors.length) throw validationError(errors);
         let sealed: { value: string; last4: string | null } | undefined;
         if (body.value !== undefined) {
@@ -232,7 +258,7 @@ export const credentialsModule: ApiModule = {
           ...(body.hosts !== undefined ? { hosts: body.hosts } : {}),
           ...(sealed ? { sealed } : {}),
         });
-        if (!updated) throw notFound(`credential "${params.id}"`);
+        if (!updated) throw notFound('the credential');
         const changed = Object.keys(body).filter((k) => k !== 'value' && body[k as keyof typeof body] !== undefined);
         await app.audit({
           event: sealed ? 'credential.rotated' : 'credential.updated',
@@ -248,7 +274,7 @@ export const credentialsModule: ApiModule = {
       responses: { 204: { description: 'Deleted; runs that reference it now fail with a clear error' } },
       async handler({ app, key, params, ip }) {
         const gone = await deleteCredential(app.db, params.id!);
-        if (!gone) throw notFound(`credential "${params.id}"`);
+        if (!gone) throw notFound('the credential');
         await app.audit({ event: 'credential.deleted', keyId: key!.record.id, ip, target: params.id! });
         return { status: 204 };
       },
@@ -268,7 +294,7 @@ export const credentialsModule: ApiModule = {
           if (e instanceof MasterKeyError) throw new ApiError(503, 'master_key_unavailable', e.message);
           throw e;
         }
-        if (!cred) throw notFound(`credential "${params.id}"`);
+        if (!cred) throw notFound('the credential');
         const { value: secret, ...meta } = cred;
         const result = await testCredential(meta, secret, app.serviceBaseUrls?.[meta.service]);
         await app.audit({

@@ -95,7 +95,7 @@ export const executionsModule: ApiModule = {
       },
       async handler({ app, key, params, body, ip }) {
         const found = await app.workflows.get(params.id!);
-        if (!found) throw notFound(`workflow "${params.id}"`);
+        if (!found) throw notFound('the workflow');
         const id = newExecutionId();
         const startedAt = new Date().toISOString();
         const input = body?.input ?? {};
@@ -195,7 +195,7 @@ export const executionsModule: ApiModule = {
       async handler({ app, key, params }) {
         const e = EXECUTION_ID.test(params.id!) ? await getExecution(app.db, params.id!) : undefined;
         if (!e) throw executionNotFound(params.id!);
-        if (!allows(key!, e.workflowId)) throw workflowNotAllowed(e.workflowId);
+        if (!allows(key!, e.workflowId)) throw workflowNotAllowed();
         return { status: 200, body: e };
       },
     }),
@@ -209,7 +209,7 @@ export const executionsModule: ApiModule = {
         const id = params.id!;
         const meta = EXECUTION_ID.test(id) ? await executionMeta(app.db, id) : undefined;
         if (!meta) throw executionNotFound(id);
-        if (!allows(key!, meta.workflowId)) throw workflowNotAllowed(meta.workflowId);
+        if (!allows(key!, meta.workflowId)) throw workflowNotAllowed();
         const finished = (status: string) =>
           new ApiError(409, 'execution_finished', `execution "${id}" is not running: it ${status}`);
         if (meta.status !== 'running') throw finished(meta.status);
@@ -234,8 +234,8 @@ export const executionsModule: ApiModule = {
           event: 'execution.cancelled',
           keyId: key!.record.id,
           ip,
-          target: meta.workflowId,
-          detail: { executionId: id },
+          target: id,
+          detail: { workflowId: meta.workflowId },
         });
         return { status: 200, body: result };
       },
@@ -250,7 +250,7 @@ export const executionsModule: ApiModule = {
         const id = params.id!;
         const meta = EXECUTION_ID.test(id) ? await executionMeta(app.db, id) : undefined;
         if (!meta) throw executionNotFound(id);
-        if (!allows(key!, meta.workflowId)) throw workflowNotAllowed(meta.workflowId);
+        if (!allows(key!, meta.workflowId)) throw workflowNotAllowed();
         const r = await deleteExecution(app.db, id);
         if (r === 'missing') throw executionNotFound(id);
         if (r === 'running')
@@ -263,8 +263,8 @@ export const executionsModule: ApiModule = {
           event: 'execution.deleted',
           keyId: key!.record.id,
           ip,
-          target: meta.workflowId,
-          detail: { executionId: id },
+          target: id,
+          detail: { workflowId: meta.workflowId },
         });
         return { status: 204 };
       },

@@ -1,12 +1,19 @@
 // Workflows CRUD. Documents are validated by the workflow zod schema plus the graph checks (duplicate ids, unknown
 // nodes, cycles); saving never judges what only a run can (credentials, hosts).
 import { z } from 'zod';
-import { graphProblems, type Workflow, WorkflowSchema } from '../../core/workflow';
+import { type GraphProblem, graphProblems, type Workflow, WorkflowSchema } from '../../core/workflow';
 import { allows } from '../auth';
 import { type ApiModule, defineRoute } from '../context';
 import { ApiError, type FieldError, notFound, validationError } from '../problem';
 import { WorkflowSummarySchema } from '../schemas';
 import type { WorkflowEntry } from '../workflowDirectory';
+
+// The API's words for graph problems: they point at the field, never repeat a node id (the client's text).
+const API_MESSAGES: Record<GraphProblem['code'], string> = {
+  'duplicate-node-id': 'duplicate node id (another node has the same id)',
+  'unknown-node': 'this connection names a node that does not exist',
+  cycle: 'this connection closes a cycle',
+};
 
 function checkGraph(doc: Workflow): Workflow {
   const problems = graphProblems(doc);
@@ -16,7 +23,7 @@ function checkGraph(doc: Workflow): Workflow {
       p.nodeIndex !== undefined
         ? `nodes.${p.nodeIndex}.id`
         : `connections.${p.connectionIndex}${p.field ? `.${p.field}` : ''}`,
-    message: p.message,
+    message: API_MESSAGES[p.code],
   }));
   throw validationError(errors, 'the workflow');
 }
@@ -52,7 +59,7 @@ export const workflowsModule: ApiModule = {
       async handler({ app, key, body, ip }) {
         const doc = checkGraph(body);
         const entry = await app.workflows.create(doc);
-        if (!entry) throw new ApiError(409, 'conflict', `workflow "${doc.id}" already exists; PUT replaces it`);
+        if (!entry) throw new ApiError(409, 'conflict', 'a workflow with this id already exists; PUT replaces it');
         await app.audit({ event: 'workflow.created', keyId: key!.record.id, ip, target: doc.id });
         return { status: 201, raw: entry.bytes, headers: { location: `/api/workflows/${encodeURIComponent(doc.id)}` } };
       },
@@ -63,10 +70,10 @@ export const workflowsModule: ApiModule = {
         const found = app.workflows.get(params.id!);
         if (found instanceof Promise)
           return found.then((e) => {
-            if (!e) throw notFound(`workflow "${params.id}"`);
+            if (!e) throw notFound('the workflow');
             return { status: 200, raw: e.bytes };
           });
-        if (!found) throw notFound(`workflow "${params.id}"`);
+        if (!found) throw notFound('the workflow');
         return { status: 200, raw: found.bytes };
       },
     }),
@@ -75,10 +82,7 @@ export const workflowsModule: ApiModule = {
       responses: { 200: { ...WorkflowDoc, description: 'Replaced' }, 201: { ...WorkflowDoc, description: 'Created' } },
       async handler({ app, key, body, params, ip }) {
         if (body.id !== params.id)
-          throw validationError(
-            [{ field: 'id', message: `must equal the id in the path ("${params.id}")` }],
-            'the workflow',
-          );
+          throw validationError([{ field: 'id', message: 'must equal the id in the path' }], 'the workflow');
         const doc = checkGraph(body);
         const { entry, created } = await app.workflows.put(doc);
         await app.audit({
@@ -93,7 +97,7 @@ export const workflowsModule: ApiModule = {
     deleteWorkflow: defineRoute({
       responses: { 204: { description: 'Deleted (its executions are kept)' } },
       async handler({ app, key, params, ip }) {
-        if (!(await app.workflows.delete(params.id!))) throw notFound(`workflow "${params.id}"`);
+        if (!(await app.workflows.delete(params.id!))) throw notFound('the workflow');
         await app.audit({ event: 'workflow.deleted', keyId: key!.record.id, ip, target: params.id! });
         return { status: 204 };
       },

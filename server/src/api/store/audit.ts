@@ -50,13 +50,58 @@ interface Row {
   detail: string | null;
 }
 
-/** Newest first; `before` = an entry id for paging. */
+/**
+ * Whose audit log a caller may read (undefined = everything: a key with every scope, all workflows, no expiry).
+ * `scopes` / `workflows` (undefined = all) / `expiresAt` (null = never) are the caller's own: its reach.
+ */
+export interface AuditViewer {
+  scopes: readonly string[];
+  workflows: readonly string[] | undefined;
+  expiresAt: string | null;
+}
+
+/**
+ * The visibility rule as SQL over `audit_log` (so that LIMIT and `before` page over visible entries only):
+ *  - `key.*` events: only about a key within the viewer's reach (the keys it could have minted, itself included);
+ *  - `workflow.*` events: only about a workflow the viewer may see, whoever caused them;
+ *  - `execution.*` events: only about an execution of such a workflow (its row, or `detail.workflowId`);
+ *  - everything else — credential events and key-less events such as `auth.failed` / `auth.blocked` (an address and
+ *    a route, no key) — concerns the whole workspace: only viewers with `"all"` workflows see it. An allow-listed key
+ *    is confined to its workflows and sees none of it.
+ */
+function visibility(v: AuditViewer, params: (string | number)[]): string {
+  const p = (value: string | number) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const reach = [`k.scopes::jsonb <@ ${p(JSON.stringify(v.scopes))}::jsonb`];
+  let workflowOk = 'true';
+  let executionOk = 'true';
+  if (v.workflows) {
+    const list = p(JSON.stringify(v.workflows));
+    reach.push(`jsonb_typeof(k.workflows::jsonb) = 'array' AND k.workflows::jsonb <@ ${list}::jsonb`);
+    const allowed = `(SELECT jsonb_array_elements_text(${list}::jsonb))`;
+    workflowOk = `target IN ${allowed}`;
+    // By the execution's row, or by `detail.workflowId` (an execution.* entry outlives a deleted execution).
+    executionOk = `(target IN (SELECT x.id FROM executions x WHERE x.workflow_id IN ${allowed}) OR (detail IS NOT NULL AND detail::jsonb->>'workflowId' IN ${allowed}))`;
+  }
+  if (v.expiresAt !== null) reach.push(`k.expires_at IS NOT NULL AND k.expires_at <= ${p(v.expiresAt)}::timestamptz`);
+  return `CASE
+      WHEN event LIKE 'key.%' THEN target IN (SELECT k.id FROM api_keys k WHERE ${reach.join(' AND ')})
+      WHEN event LIKE 'workflow.%' THEN ${workflowOk}
+      WHEN event LIKE 'execution.%' THEN ${executionOk}
+      ELSE ${v.workflows ? 'false' : 'true'}
+    END`;
+}
+
+/** Newest first; `before` = an entry id for paging; `viewer` = whose view (undefined: every entry). */
 export async function listAudit(
   db: Queryable,
-  opts: { limit: number; before?: number; event?: string },
+  opts: { limit: number; before?: number; event?: string; viewer?: AuditViewer },
 ): Promise<AuditEntry[]> {
   const where: string[] = [];
   const params: (string | number)[] = [];
+  if (opts.viewer) where.push(`(${visibility(opts.viewer, params)})`);
   if (opts.before !== undefined) {
     params.push(opts.before);
     where.push(`seq < $${params.length}`);

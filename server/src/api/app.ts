@@ -8,6 +8,7 @@ import type { CredentialResolver } from '../engine/types';
 import { authorize, bearerToken, resolveKey } from './auth';
 import { readJson, validate } from './body';
 import type { App, Ctx, Reply, RouteDef } from './context';
+import { LeaseKeeper, type LeaseOptions } from './executionLeases';
 import { type AuthKey, KeyDirectory } from './keyDirectory';
 import { FailedAuthLimiter } from './limiter';
 import { ApiError, validationError } from './problem';
@@ -27,6 +28,8 @@ export interface AppOptions {
   /** lastUsedAt / key.used flush interval (default 5 s). */
   flushIntervalMs?: number;
   runWaitMs?: number;
+  /** Execution leases: ttl, heartbeat and sweep intervals (tests shorten them). */
+  leases?: LeaseOptions;
   serviceBaseUrls?: Record<string, string>;
 }
 
@@ -118,6 +121,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     credentials: noCredentials,
     runWaitMs: opts.runWaitMs ?? 30_000,
     serviceBaseUrls: opts.serviceBaseUrls,
+    leases: new LeaseKeeper(db, opts.leases),
     routes: defs,
     onClose: (fn) => closers.push(fn),
   };

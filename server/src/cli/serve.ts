@@ -87,9 +87,16 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const runWaitMs = Number(process.env.FLERO_RUN_WAIT_MS) || undefined; // tests shorten the 30 s wait
+  const leaseMs = Number(process.env.FLERO_LEASE_MS) || undefined; // and the 15 s execution lease
   let api: Awaited<ReturnType<typeof createApiServer>>;
   try {
-    api = await createApiServer({ db: store.db, dataDir: store.dataDir, keyPrefix, runWaitMs });
+    api = await createApiServer({
+      db: store.db,
+      dataDir: store.dataDir,
+      keyPrefix,
+      runWaitMs,
+      leases: { ttlMs: leaseMs },
+    });
   } catch (e) {
     err(`cannot start: ${(e as Error).message}`);
     await store.close().catch(() => {});

@@ -8,16 +8,17 @@ import { validate } from '../body';
 import { type ApiModule, defineRoute } from '../context';
 import { notFound } from '../problem';
 import { ExecutionSchema, limitParam, RunBodySchema } from '../schemas';
-import { cancelInterrupted, getExecution, listExecutions, saveExecution } from '../store/executions';
+import { getExecution, listExecutions, saveExecution } from '../store/executions';
 
 const ListQuery = z.object({ limit: limitParam(500, 50), workflowId: z.string().max(64).optional() });
 const running = new Set<Promise<unknown>>();
 
 export const executionsModule: ApiModule = {
   async init(app) {
-    if (app.db.kind === 'embedded') await cancelInterrupted(app.db);
+    await app.leases.start(); // finishes runs a dead server left running (api/executionLeases.ts)
     app.onClose(async () => {
       await Promise.allSettled([...running]);
+      await app.leases.stop();
     });
   },
   routes: {
@@ -38,6 +39,7 @@ export const executionsModule: ApiModule = {
         // The first record is saved once the engine has masked the input (onStart): nothing unmasked is stored.
         let started: Execution | undefined;
         await app.audit({ event: 'workflow.run', keyId, ip, target: found.id, detail: { executionId: id } });
+        app.leases.track(id);
         const run = runWorkflow(found.document, {
           input,
           executionId: id,
@@ -45,8 +47,9 @@ export const executionsModule: ApiModule = {
           serviceBaseUrls: app.serviceBaseUrls,
           onStart: async (ex) => {
             started = ex;
-            await saveExecution(app.db, ex, keyId);
+            await saveExecution(app.db, ex, keyId, app.leases.lease);
           },
+          onProgress: (event) => app.leases.progress(event),
         })
           .catch((): Execution => {
             const finishedAt = new Date().toISOString();
@@ -54,9 +57,11 @@ export const executionsModule: ApiModule = {
             return { ...base, status: 'failed', finishedAt, error: 'the engine failed unexpectedly' };
           })
           .then(async (done) => {
-            await saveExecution(app.db, done, keyId);
-            return done;
-          });
+            // Not saved: another server already finished this run as interrupted; its record is the run's outcome.
+            if (await saveExecution(app.db, done, keyId, app.leases.lease)) return done;
+            return (await getExecution(app.db, id)) ?? done;
+          })
+          .finally(() => app.leases.untrack(id));
         running.add(run);
         void run.finally(() => running.delete(run));
         let timer: NodeJS.Timeout | undefined;

@@ -83,7 +83,7 @@ export class LeaseKeeper {
     if (this.db.kind === 'postgres') this.every(this.sweepMs, 'sweep', () => this.sweep());
   }
 
-  /** Stops the timers and waits for a tick in progress. Tracked runs keep their leases until they expire. */
+  /** Stops the timers and waits for ticks and writes in progress. Tracked runs keep their leases until they expire. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
@@ -105,7 +105,9 @@ export class LeaseKeeper {
     if (!t) return;
     const p: RunProgress = { node: event.nodeId, startedAt: new Date().toISOString() };
     t.progress = JSON.stringify(p);
-    void this.writeProgress(event.executionId, t);
+    const w = this.writeProgress(event.executionId, t);
+    this.ticking.add(w);
+    void w.finally(() => this.ticking.delete(w));
   }
 
   /** Renews the leases of all tracked runs (one UPDATE); reports cancel requests. */
@@ -133,14 +135,19 @@ export class LeaseKeeper {
         }
       }
     }
-    for (const id of ids) {
+    // Renewed before, not now: finished by this server just now (fine), or claimed by another one (say so).
+    const missed = ids.filter((id) => this.tracked.get(id)?.renewed && !renewed.has(id));
+    if (!missed.length) return;
+    const lost = await this.db.query<{ id: string }>(
+      'SELECT id FROM executions WHERE id = ANY($2::text[]) AND lease_owner IS DISTINCT FROM $1',
+      [this.owner, toPgArray(missed)],
+    );
+    for (const { id } of lost) {
       const t = this.tracked.get(id);
-      if (t?.renewed && !renewed.has(id)) {
-        t.renewed = false;
-        process.stderr.write(
-          `flero: execution ${id} was finished by another server while this one did not renew its lease\n`,
-        );
-      }
+      if (t) t.renewed = false;
+      process.stderr.write(
+        `flero: execution ${id} was finished as interrupted by another server: this one did not renew its lease in time\n`,
+      );
     }
   }
 
@@ -149,6 +156,9 @@ export class LeaseKeeper {
    * Returns how many it finished.
    */
   async sweep(why = 'its lease expired without renewal', all = false): Promise<number> {
+    // Never one of the runs this server is executing right now (after a stall, the sweep may fire before the
+    // heartbeat has renewed them).
+    const mine = toPgArray([...this.tracked.keys()]);
     let total = 0;
     for (let round = 0; round < 100; round++) {
       const claimed = await this.db.query<{
@@ -161,10 +171,11 @@ export class LeaseKeeper {
         `UPDATE executions SET lease_owner = $1, lease_expires_at = now() + $2::integer * interval '1 millisecond'
          WHERE status = 'running' AND id IN (
            SELECT id FROM executions
-           WHERE status = 'running' ${all ? '' : 'AND (lease_expires_at IS NULL OR lease_expires_at < now())'}
+           WHERE status = 'running' AND NOT (id = ANY($3::text[]))
+             ${all ? '' : 'AND (lease_expires_at IS NULL OR lease_expires_at < now())'}
            ORDER BY started_at LIMIT ${CLAIM_BATCH} FOR UPDATE SKIP LOCKED)
          RETURNING id, workflow_id, started_at, record, progress`,
-        [this.owner, this.lease.ttlMs],
+        [this.owner, this.lease.ttlMs, mine],
       );
       for (const row of claimed) {
         const finishedAt = new Date().toISOString();

@@ -8,6 +8,7 @@ import type { CredentialResolver } from '../engine/types';
 import { authorize, bearerToken, resolveKey } from './auth';
 import { readJson, validate } from './body';
 import type { App, Ctx, Reply, RouteDef } from './context';
+import { LeaseKeeper, type LeaseOptions } from './executionLeases';
 import { type AuthKey, KeyDirectory } from './keyDirectory';
 import { FailedAuthLimiter } from './limiter';
 import { ApiError, validationError } from './problem';
@@ -30,6 +31,8 @@ export interface AppOptions {
   /** Retention (see App): default 10,000 executions, no age limit. */
   keepExecutions?: number;
   executionsMaxAgeMs?: number;
+  /** Execution leases: ttl, heartbeat and sweep intervals (tests shorten them). */
+  leases?: LeaseOptions;
   serviceBaseUrls?: Record<string, string>;
 }
 
@@ -142,6 +145,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     keepExecutions: opts.keepExecutions ?? 10_000,
     executionsMaxAgeMs: opts.executionsMaxAgeMs,
     serviceBaseUrls: opts.serviceBaseUrls,
+    leases: new LeaseKeeper(db, opts.leases),
     routes: defs,
     onClose: (fn) => closers.push(fn),
   };

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { RouteSpec } from '../core/routes';
 import type { CredentialResolver } from '../engine/types';
+import type { LeaseKeeper } from './executionLeases';
 import type { AuthKey, KeyDirectory } from './keyDirectory';
 import type { AuditInput } from './store/audit';
 import type { Db } from './store/db';
@@ -32,6 +33,8 @@ export interface App {
   executionsMaxAgeMs: number | undefined;
   /** Service id → base URL overrides handed to the engine (tests point services at a local upstream). */
   serviceBaseUrls: Record<string, string> | undefined;
+  /** Leases of the runs this server executes (a run whose server died is finished by a live one). */
+  leases: LeaseKeeper;
   /** Every registered route definition by operationId (the OpenAPI document reads it). */
   routes: ReadonlyMap<string, RouteDef>;
   /** Called on shutdown, in reverse order of registration. */

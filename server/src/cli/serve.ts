@@ -117,6 +117,7 @@ export async function run(argv: string[]): Promise<number> {
       );
     return 1;
   }
+  const leaseMs = Number(process.env.FLERO_LEASE_MS) || undefined; // and the 15 s execution lease
   let api: Awaited<ReturnType<typeof createApiServer>>;
   try {
     api = await createApiServer({
@@ -126,6 +127,7 @@ export async function run(argv: string[]): Promise<number> {
       runWaitMs,
       keepExecutions,
       executionsMaxAgeMs,
+      leases: { ttlMs: leaseMs },
     });
   } catch (e) {
     err(`cannot start: ${(e as Error).message}`);

@@ -10,7 +10,6 @@ import { type ApiModule, type App, defineRoute } from '../context';
 import { ApiError, notFound, validationError } from '../problem';
 import { ExecutionSchema, limitParam, RunBodySchema } from '../schemas';
 import {
-  cancelInterrupted,
   cancelStored,
   decodeCursor,
   deleteExecution,
@@ -74,7 +73,9 @@ let prune: () => void = () => {};
 
 export const executionsModule: ApiModule = {
   async init(app) {
-    if (app.db.kind === 'embedded') await cancelInterrupted(app.db);
+    await app.leases.start(); // finishes runs a dead server left running (api/executionLeases.ts)
+    // A cancel asked on another server sharing this store (cancel_requested, seen by the lease heartbeat).
+    app.leases.onCancelRequested = (id) => live.get(id)?.controller.abort();
     prune = pruner(app);
     prune();
     const timer = setInterval(prune, PRUNE_EVERY_MS);
@@ -83,6 +84,7 @@ export const executionsModule: ApiModule = {
       clearInterval(timer);
       for (const r of live.values()) r.controller.abort();
       await Promise.allSettled([...running]);
+      await app.leases.stop();
     });
   },
   routes: {
@@ -104,6 +106,7 @@ export const executionsModule: ApiModule = {
         let started: Execution | undefined;
         await app.audit({ event: 'workflow.run', keyId, ip, target: found.id, detail: { executionId: id } });
         const controller = new AbortController();
+        app.leases.track(id);
         const run = runWorkflow(found.document, {
           input,
           executionId: id,
@@ -112,8 +115,9 @@ export const executionsModule: ApiModule = {
           serviceBaseUrls: app.serviceBaseUrls,
           onStart: async (ex) => {
             started = ex;
-            await saveExecution(app.db, ex, keyId);
+            await saveExecution(app.db, ex, keyId, app.leases.lease);
           },
+          onProgress: (event) => app.leases.progress(event),
         })
           .catch((): Execution => {
             const finishedAt = new Date().toISOString();
@@ -121,9 +125,12 @@ export const executionsModule: ApiModule = {
             return { ...base, status: 'failed', finishedAt, error: 'the engine failed unexpectedly' };
           })
           .then(async (done) => {
-            await saveExecution(app.db, done, keyId);
-            return done;
-          });
+            // Not saved: another server already finished this run (interrupted, or cancelled through the store);
+            // the stored record is the run's outcome.
+            if (await saveExecution(app.db, done, keyId, app.leases.lease)) return done;
+            return (await getExecution(app.db, id)) ?? done;
+          })
+          .finally(() => app.leases.untrack(id));
         live.set(id, { controller, done: run });
         running.add(run);
         void run.finally(() => {

@@ -5,14 +5,46 @@ import type { Queryable } from './db';
 import { toPgArray } from './keys';
 import { iso } from './records';
 
-export async function saveExecution(db: Queryable, e: Execution, keyId: string | null): Promise<void> {
-  await db.query(
-    `INSERT INTO executions (id, workflow_id, status, started_at, finished_at, record, key_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+/** The lease a running execution is saved with: the server running it, and how long until it must renew. */
+export interface ExecutionLease {
+  owner: string;
+  ttlMs: number;
+}
+
+/**
+ * Inserts the execution, or updates it while the stored row is still `running` under the same lease owner: a run
+ * that another server already finished (its lease expired: see api/executionLeases.ts) is never overwritten.
+ * Returns false when the update did not land (the stored record stands). A new `running` row needs a `lease`, or
+ * it counts as expired at once.
+ */
+export async function saveExecution(
+  db: Queryable,
+  e: Execution,
+  keyId: string | null,
+  lease?: ExecutionLease,
+): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO executions (id, workflow_id, status, started_at, finished_at, record, key_id, lease_owner,
+       lease_expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text,
+       CASE WHEN $8::text IS NULL THEN NULL ELSE now() + $9::integer * interval '1 millisecond' END)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at,
-       record = excluded.record`,
-    [e.id, e.workflowId, e.status, e.startedAt, e.finishedAt ?? null, JSON.stringify(e), keyId],
+       record = excluded.record
+     WHERE executions.status = 'running' AND executions.lease_owner IS NOT DISTINCT FROM excluded.lease_owner
+     RETURNING id`,
+    [
+      e.id,
+      e.workflowId,
+      e.status,
+      e.startedAt,
+      e.finishedAt ?? null,
+      JSON.stringify(e),
+      keyId,
+      lease?.owner ?? null,
+      lease?.ttlMs ?? 0,
+    ],
   );
+  return rows.length > 0;
 }
 
 export async function getExecution(db: Queryable, id: string): Promise<Execution | undefined> {
@@ -141,20 +173,6 @@ export async function pruneExecutions(db: Queryable, opts: { keep: number; maxAg
   return deleted + rows.length;
 }
 
-/** Runs interrupted by a shutdown or crash are marked cancelled on the next start (embedded store only). */
-export async function cancelInterrupted(db: Queryable): Promise<number> {
-  const rows = await db.query<{ id: string; record: string }>(
-    "SELECT id, record FROM executions WHERE status = 'running'",
-  );
-  for (const r of rows) {
-    const e = JSON.parse(r.record) as Execution;
-    const now = new Date().toISOString();
-    const updated: Execution = { ...e, status: 'cancelled', finishedAt: now, error: 'interrupted: the server stopped' };
-    await saveExecution(db, updated, null);
-  }
-  return rows.length;
-}
-
 /** The columns the API checks before acting on an execution (no record parse). */
 export async function executionMeta(
   db: Queryable,
@@ -169,7 +187,8 @@ export async function executionMeta(
 
 /**
  * Marks a running execution cancelled in the store (a run this server does not hold, or one that did not stop in
- * time): the node that was running and those that never ran say so. Only a row still `running` changes, so a run
+ * time): the node that was running and those that never ran say so; `cancel_requested` tells the server running it
+ * (its lease heartbeat) to stop, and its own final save no longer lands (the row is not `running` any more). Only a row still `running` changes, so a run
  * that finished meanwhile keeps its outcome. Returns the cancelled record, or undefined when it was not running.
  */
 export async function cancelStored(db: Queryable, id: string, reason: string): Promise<Execution | undefined> {
@@ -192,7 +211,7 @@ export async function cancelStored(db: Queryable, id: string, reason: string): P
     } else if (n.status === 'pending') n.status = 'cancelled';
   }
   const updated = await db.query<{ id: string }>(
-    `UPDATE executions SET status = 'cancelled', finished_at = $2, record = $3
+    `UPDATE executions SET status = 'cancelled', finished_at = $2, record = $3, cancel_requested = true
      WHERE id = $1 AND status = 'running' RETURNING id`,
     [id, finishedAt, JSON.stringify(e)],
   );

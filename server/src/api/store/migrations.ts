@@ -62,6 +62,17 @@ export const MIGRATIONS: Migration[] = [
     name: 'credentials (values sealed under the master key) and the vault check',
     sql: CREDENTIALS_MIGRATION_SQL,
   },
+  {
+    version: 3,
+    name: 'execution leases (a run whose server died is finished by a live one) and cross-server cancel',
+    sql: `
+      ALTER TABLE executions ADD COLUMN lease_owner text;           -- server id running it (api/executionLeases.ts)
+      ALTER TABLE executions ADD COLUMN lease_expires_at timestamptz; -- renewed by its heartbeat; NULL = expired
+      ALTER TABLE executions ADD COLUMN progress text;              -- JSON {node, startedAt}: the node running now
+      ALTER TABLE executions ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false;
+      CREATE INDEX executions_running_leases ON executions (lease_expires_at) WHERE status = 'running';
+    `,
+  },
 ];
 
 const LOCK_ID = 4_711_001; // pg_advisory_xact_lock id for migrations

@@ -9,6 +9,8 @@ export interface LogLine {
   /** Already masked. */
   message: string;
   at: string;
+  /** The code produced a longer line: it was capped (at 100,000 characters, or the run's log budget). */
+  truncated?: boolean;
 }
 
 export interface NodeRecord {

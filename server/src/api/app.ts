@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ROUTES, type RouteSpec } from '../core/routes';
+import { DEFAULT_RUN_TIME_LIMIT_MS } from '../engine/runner';
 import type { CredentialResolver } from '../engine/types';
 import { authorize, bearerToken, resolveKey } from './auth';
 import { readJson, validate } from './body';
@@ -27,6 +28,8 @@ export interface AppOptions {
   /** lastUsedAt / key.used flush interval (default 5 s). */
   flushIntervalMs?: number;
   runWaitMs?: number;
+  /** A run's time limit in ms (default 10 minutes): past it the run ends `failed`, its node in flight stopped. */
+  runTimeLimitMs?: number;
   serviceBaseUrls?: Record<string, string>;
 }
 
@@ -117,6 +120,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     audit,
     credentials: noCredentials,
     runWaitMs: opts.runWaitMs ?? 30_000,
+    runTimeLimitMs: opts.runTimeLimitMs ?? DEFAULT_RUN_TIME_LIMIT_MS,
     serviceBaseUrls: opts.serviceBaseUrls,
     routes: defs,
     onClose: (fn) => closers.push(fn),

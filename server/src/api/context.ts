@@ -26,6 +26,8 @@ export interface App {
   credentials: CredentialResolver;
   /** How long `POST /api/workflows/{id}/run` waits before answering 202 (default 30 s). */
   runWaitMs: number;
+  /** A run's time limit in ms, handed to the engine (`RunOptions.timeLimitMs`). */
+  runTimeLimitMs: number;
   /** Service id → base URL overrides handed to the engine (tests point services at a local upstream). */
   serviceBaseUrls: Record<string, string> | undefined;
   /** Every registered route definition by operationId (the OpenAPI document reads it). */

@@ -56,23 +56,14 @@ export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(availableParallelism() - 1, MAX_WORKERS));
 }
 
-interface Entry {
+export interface Entry {
   /** A path (bundles) or, from source under tsx, a bootstrap to evaluate. */
   filename: string;
   eval: boolean;
 }
 
 /** Finds the worker script: beside the bundle (dist/codeWorker.mjs), or codeWorker.ts from source (tsx). */
-export function codeWorkerEntry(): Entry {
-  const dirs: string[] = [];
-  try {
-    // The ESM bundles (dist/flero.mjs, dist/languageServer.mjs): esbuild.mjs builds dist/codeWorker.mjs beside them.
-    const here = import.meta.url;
-    if (here) dirs.push(dirname(fileURLToPath(here)));
-  } catch {
-    // import.meta is empty when this file runs as CommonJS (tsx, or a CJS bundle).
-  }
-  if (typeof __dirname === 'string') dirs.push(__dirname);
+export function codeWorkerEntry(dirs = bundleDirs()): Entry {
   const looked: string[] = [];
   for (const dir of dirs) {
     const built = join(dir, 'codeWorker.mjs');
@@ -88,6 +79,20 @@ export function codeWorkerEntry(): Entry {
   throw new Error(
     `the code sandbox cannot find its worker script codeWorker.mjs (looked in: ${looked.join(', ') || 'nowhere'}); rebuild with \`node esbuild.mjs\``,
   );
+}
+
+/** The folder of this module: the bundle's (dist/) or engine/ in the source tree. */
+function bundleDirs(): string[] {
+  const dirs: string[] = [];
+  try {
+    // The ESM bundles (dist/flero.mjs, dist/languageServer.mjs): esbuild.mjs builds dist/codeWorker.mjs beside them.
+    const here = import.meta.url;
+    if (here) dirs.push(dirname(fileURLToPath(here)));
+  } catch {
+    // import.meta is empty when this file runs as CommonJS (tsx, or a CJS bundle).
+  }
+  if (typeof __dirname === 'string' && !dirs.includes(__dirname)) dirs.push(__dirname);
+  return dirs;
 }
 
 interface Job {
@@ -121,13 +126,49 @@ export interface PoolStats {
   started: number;
 }
 
-class CodePool {
+/**
+ * The pool. One per process in use (`runCode`); a test may make its own with another worker script, to see how the
+ * pool handles a worker that hangs or dies (the QuickJS worker itself always answers).
+ */
+export class CodePool {
   private readonly slots = new Set<Slot>();
   private queue: Job[] = [];
   private nextId = 1;
   private started = 0;
 
-  constructor(public size: number) {}
+  constructor(
+    public size: number,
+    private readonly entry: () => Entry = codeWorkerEntry,
+  ) {}
+
+  runCode(opts: SandboxInput): Promise<SandboxResult> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_CODE_TIMEOUT_MS;
+    const memoryMb = opts.memoryLimitMb ?? DEFAULT_CODE_MEMORY_MB;
+    let inputJson: string;
+    let nodesJson: string;
+    try {
+      inputJson = JSON.stringify(opts.input ?? null);
+      nodesJson = JSON.stringify(opts.nodes);
+    } catch (e) {
+      return Promise.resolve({
+        ok: false,
+        error: `cannot pass data to the code node: ${(e as Error).message}`,
+        logs: [],
+      });
+    }
+    return new Promise<SandboxResult>((resolve) => {
+      this.run({
+        task: { id: 0, code: opts.code, inputJson, nodesJson, timeoutMs, memoryMb },
+        logs: [],
+        onLog: opts.onLog,
+        signal: opts.signal,
+        onAbort: undefined,
+        slot: undefined,
+        resolve,
+        settled: false,
+      });
+    });
+  }
 
   stats(): PoolStats {
     let busy = 0;
@@ -135,7 +176,7 @@ class CodePool {
     return { size: this.size, workers: this.slots.size, busy, queued: this.queue.length, started: this.started };
   }
 
-  run(job: Job): void {
+  private run(job: Job): void {
     job.task.id = this.nextId++;
     if (job.signal?.aborted) {
       this.settle(job, { ok: false, error: CANCELLED_ERROR });
@@ -184,7 +225,7 @@ class CodePool {
   }
 
   private spawn(): Slot {
-    const entry = codeWorkerEntry();
+    const entry = this.entry();
     const worker = new Worker(entry.filename, {
       eval: entry.eval,
       name: 'flero-code',
@@ -371,31 +412,5 @@ export async function warmUpSandbox(): Promise<number> {
 }
 
 export function runCode(opts: SandboxInput): Promise<SandboxResult> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_CODE_TIMEOUT_MS;
-  const memoryMb = opts.memoryLimitMb ?? DEFAULT_CODE_MEMORY_MB;
-  let inputJson: string;
-  let nodesJson: string;
-  try {
-    inputJson = JSON.stringify(opts.input ?? null);
-    nodesJson = JSON.stringify(opts.nodes);
-  } catch (e) {
-    return Promise.resolve({
-      ok: false,
-      error: `cannot pass data to the code node: ${(e as Error).message}`,
-      logs: [],
-    });
-  }
-  const p = thePool();
-  return new Promise<SandboxResult>((resolve) => {
-    p.run({
-      task: { id: 0, code: opts.code, inputJson, nodesJson, timeoutMs, memoryMb },
-      logs: [],
-      onLog: opts.onLog,
-      signal: opts.signal,
-      onAbort: undefined,
-      slot: undefined,
-      resolve,
-      settled: false,
-    });
-  });
+  return thePool().runCode(opts);
 }

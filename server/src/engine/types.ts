@@ -67,7 +67,13 @@ export interface RunOptions {
   credentials: CredentialResolver;
   /** Override service base URLs (tests point them at a local upstream): service id → base URL. */
   serviceBaseUrls?: Record<string, string>;
+  /** Aborting cancels the run: the node in flight is stopped (a code node's worker is terminated); status `cancelled`. */
   signal?: AbortSignal;
+  /**
+   * The whole run's time limit in ms (default 10 minutes, DEFAULT_RUN_TIME_LIMIT_MS): past it the node in flight is
+   * stopped and the run ends `failed` with "the run exceeded its time limit of N ms".
+   */
+  timeLimitMs?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** Execution id to use (the API allocates it before the run starts). */
   executionId?: string;

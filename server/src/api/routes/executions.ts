@@ -2,6 +2,7 @@
 // and read them. The allow-list applies by the execution's workflow.
 import { z } from 'zod';
 import { newExecutionId, runWorkflow } from '../../engine/runner';
+import { closeSandbox } from '../../engine/sandbox';
 import type { Execution } from '../../engine/types';
 import { allows, workflowNotAllowed } from '../auth';
 import { validate } from '../body';
@@ -18,6 +19,8 @@ export const executionsModule: ApiModule = {
     if (app.db.kind === 'embedded') await cancelInterrupted(app.db);
     app.onClose(async () => {
       await Promise.allSettled([...running]);
+      // The code workers go with the server (idle ones never keep the process alive anyway).
+      await closeSandbox();
     });
   },
   routes: {
@@ -43,6 +46,7 @@ export const executionsModule: ApiModule = {
           executionId: id,
           credentials: app.credentials,
           serviceBaseUrls: app.serviceBaseUrls,
+          timeLimitMs: app.runTimeLimitMs,
           onStart: async (ex) => {
             started = ex;
             await saveExecution(app.db, ex, keyId);

@@ -164,6 +164,21 @@ describe('code nodes in worker threads', () => {
     assert.equal(r.logs.length, 3);
   });
 
+  it("bounds a run's raw console text at 10 MiB", async () => {
+    const r = await runCode({
+      code: 'for (let i = 0; i < 300; i++) console.log("w".repeat(150000)); return "done"',
+      input: {},
+      nodes: {},
+      timeoutMs: 10_000,
+    });
+    assert.ok(r.ok);
+    const total = r.logs.reduce((n, l) => n + l.message.length, 0);
+    assert.equal(r.logs.length, Math.ceil((10 * 1024 * 1024) / 100_000));
+    assert.ok(total <= 10 * 1024 * 1024 + 100, `${total} characters`);
+    assert.ok(r.logs.every((l) => l.truncated === true));
+    assert.match(r.logs.at(-1)!.message, /w \(log limit of 10485760 characters reached\)$/);
+  });
+
   it('keeps the 1,000-line limit', async () => {
     const r = await runCode({
       code: 'for (let i = 0; i < 5000; i++) console.log("l" + i); return 1',

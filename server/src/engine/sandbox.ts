@@ -234,6 +234,8 @@ export class CodePool {
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      // Nothing of this process's environment (API keys, the language server's run key) goes to the worker.
+      env: {},
     });
     const slot: Slot = {
       worker,

@@ -336,10 +336,16 @@ export async function runInQuickJs(task: QuickJsTask): Promise<QuickJsResult> {
       for (;;) {
         const state = vm.getPromiseState(promise);
         if (state.type === 'fulfilled') {
+          // The length first: an oversized output is never copied out of the sandbox.
+          const lengthH = vm.getProp(state.value, 'length');
+          const length = vm.getNumber(lengthH);
+          lengthH.dispose();
+          if (length > MAX_OUTPUT_CHARS) {
+            state.value.dispose();
+            return { ok: false, error: `code output is larger than ${MAX_OUTPUT_CHARS} characters` };
+          }
           const json = vm.getString(state.value);
           state.value.dispose();
-          if (json.length > MAX_OUTPUT_CHARS)
-            return { ok: false, error: `code output is larger than ${MAX_OUTPUT_CHARS} characters` };
           return { ok: true, outputJson: json };
         }
         if (state.type === 'rejected') {

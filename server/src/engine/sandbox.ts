@@ -370,7 +370,11 @@ function toResult(r: { ok: true; outputJson: string } | { ok: false; error: stri
   if (!r.ok) return { ok: false, error: r.error };
   if (r.outputJson.length > MAX_OUTPUT_CHARS)
     return { ok: false, error: `code output is larger than ${MAX_OUTPUT_CHARS} characters` };
-  return { ok: true, output: JSON.parse(r.outputJson) as unknown };
+  try {
+    return { ok: true, output: JSON.parse(r.outputJson) as unknown };
+  } catch {
+    return { ok: false, error: 'code output is not valid JSON' };
+  }
 }
 
 let pool: CodePool | undefined;

@@ -2,6 +2,8 @@
 //   dist/extension.js        the VS Code extension (CJS, `vscode` external)
 //   dist/languageServer.mjs  the language server (ESM, fully bundled)
 //   dist/flero.mjs           the CLI and the bundled Flero API server (ESM, fully bundled)
+//   dist/codeWorker.mjs      the code-node worker thread both server bundles start (engine/sandbox.ts finds it
+//                            beside itself; ESM, fully bundled)
 // Server bundles are ESM so that PGlite's and QuickJS's `new URL('x.wasm', import.meta.url)` resolve to the files we
 // copy beside the bundle (in CJS output esbuild would leave `import.meta.url` empty and they fail at run time).
 import * as esbuild from 'esbuild';
@@ -56,6 +58,14 @@ const programs = [
     banner: { js: esmBanner },
     // pg's optional native binding is never used.
     external: ['pg-native'],
+  },
+  {
+    ...common,
+    entryPoints: { codeWorker: join(root, 'server/src/engine/codeWorker.ts') },
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    banner: { js: esmBanner },
   },
 ];
 

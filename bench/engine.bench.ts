@@ -1,13 +1,17 @@
-// The engine's HTTP node vs a raw undici request to the same local upstream; the Code-node sandbox's start and run.
+// The engine's HTTP node vs a raw undici request to the same local upstream; the Code-node sandbox's start and run
+// (code nodes run in worker threads: engine/sandbox.ts's pool) and the code node's overhead through that pool.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInNewContext, Script } from 'node:vm';
 import { Agent, request } from 'undici';
 import { runWorkflow } from '../server/src/engine/runner';
-import { warmUpSandbox } from '../server/src/engine/sandbox';
+import { CodePool, closeSandbox, warmUpSandbox } from '../server/src/engine/sandbox';
 import type { CredentialForRun } from '../server/src/engine/types';
 import type { Workflow } from '../server/src/core/workflow';
 import { startBareServer } from './lib/bare';
 import { guarded } from './lib/guard';
 import { scaled } from './lib/knobs';
+import { REPO_ROOT } from './lib/paths';
 import { median, msSince, round } from './lib/stats';
 import type { BenchResult } from './lib/types';
 
@@ -23,6 +27,9 @@ export const description = [
   'first `warmUpSandbox()` in a fresh process (compile the QuickJS WASM module and instantiate it) against creating',
   'a fresh `node:vm` context; and a workflow of a trigger and one `code` node run end to end against running the same',
   'code with `vm.runInNewContext` (not a security boundary, only the cheapest way to run code in a fresh context).',
+  'Code nodes run in worker threads: the cold start is the first worker (from source, through tsx) and, apart, a',
+  'worker of the built dist/codeWorker.mjs as the server bundles start it; the overhead is the median run of a',
+  'trigger + `return 1` code node workflow minus the median run of a trigger-only workflow, alternating, warm pool.',
 ].join(' ');
 
 async function loop(seconds: number, op: () => Promise<void>): Promise<number> {
@@ -158,13 +165,13 @@ async function sandbox(coldStartMs: number): Promise<BenchResult[]> {
   const vm = median(vmStart);
   return [
     {
-      name: 'code sandbox cold start (first warmUpSandbox in a fresh process) vs new node:vm context',
+      name: 'code sandbox cold start (first warmUpSandbox in a fresh process: a code worker from source) vs new node:vm context',
       ours: round(coldStartMs, 1),
       baseline: round(vm, 2),
       unit: 'ms',
       ratio: round(coldStartMs / vm),
       goal: 'info',
-      note: 'paid once per process (the compiled module and idle instances are reused afterwards)',
+      note: 'paid once per worker (the compiled module and a ready sandbox are kept while it idles); under tsx the worker also compiles its TypeScript',
     },
     {
       name: 'code node run, end to end through runWorkflow (median) vs vm.runInNewContext',
@@ -176,6 +183,76 @@ async function sandbox(coldStartMs: number): Promise<BenchResult[]> {
       note: wrong
         ? `${wrong} runs returned a wrong result`
         : `${iterations} runs each; QuickJS gives a real isolation boundary (own heap, time and memory limits) that node:vm does not`,
+    },
+  ];
+}
+
+async function codeOverhead(): Promise<BenchResult[]> {
+  const trigger = { id: 'start', type: 'trigger' } as const;
+  const withCode: Workflow = {
+    id: 'wf_code_one',
+    name: 'code one',
+    nodes: [trigger, { id: 'one', type: 'code', code: 'return 1' }],
+    connections: [{ from: 'start', to: 'one' }],
+  };
+  const bare: Workflow = { id: 'wf_trigger_only', name: 'trigger only', nodes: [trigger], connections: [] };
+  const opts = { credentials: async () => undefined };
+  let wrong = 0;
+  for (let i = 0; i < 50; i++) {
+    await runWorkflow(withCode, opts);
+    await runWorkflow(bare, opts);
+  }
+  const iterations = scaled(500, 50);
+  const code: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    let t = process.hrtime.bigint();
+    const ex = await runWorkflow(withCode, opts);
+    code.push(msSince(t));
+    if (ex.output !== 1) wrong++;
+    t = process.hrtime.bigint();
+    await runWorkflow(bare, opts);
+    base.push(msSince(t));
+  }
+  const c = median(code);
+  const b = median(base);
+  const overhead = c - b;
+  return [
+    {
+      name: 'code node overhead through the worker pool: `return 1` workflow minus trigger-only (medians)',
+      ours: round(overhead, 3),
+      baseline: round(b, 3),
+      unit: 'ms',
+      ratio: wrong ? 0 : round(overhead / 1.0),
+      goal: 'ours ≤ 1.0',
+      note: wrong
+        ? `${wrong} runs returned a wrong result`
+        : `${iterations} runs each, alternating; code workflow median ${round(c, 3)} ms, trigger-only ${round(b, 3)} ms (baseline column)`,
+    },
+  ];
+}
+
+/** A worker of the built bundle (dist/codeWorker.mjs), as dist/flero.mjs and dist/languageServer.mjs start it. */
+async function bundledWorkerStart(): Promise<BenchResult[]> {
+  const file = join(REPO_ROOT, 'dist', 'codeWorker.mjs');
+  if (!existsSync(file)) throw new Error('dist/codeWorker.mjs is missing: run `node esbuild.mjs` first');
+  const times: number[] = [];
+  for (let i = 0; i < scaled(5, 3); i++) {
+    const pool = new CodePool(1, () => ({ filename: file, eval: false }));
+    const t = process.hrtime.bigint();
+    await pool.warm();
+    times.push(msSince(t));
+    await pool.close();
+  }
+  return [
+    {
+      name: 'code worker start from dist/codeWorker.mjs (spawn, load, compile WASM, ready a sandbox), median',
+      ours: round(median(times), 1),
+      baseline: Number.NaN,
+      unit: 'ms',
+      ratio: Number.NaN,
+      goal: 'info',
+      note: `paid once per worker (idle workers stay warm); samples ${times.map((x) => round(x, 1)).join(', ')} ms`,
     },
   ];
 }
@@ -193,5 +270,8 @@ export async function run(): Promise<BenchResult[]> {
     ...(await guarded('http node through the engine vs raw undici', 'ratio ≥ 0.9', httpNode)),
     ...coldRows,
     ...(await guarded('code node run', 'info', () => sandbox(cold))),
+    ...(await guarded('code node overhead through the worker pool', 'ours ≤ 1.0', codeOverhead)),
+    ...(await guarded('code worker start from dist/codeWorker.mjs', 'info', bundledWorkerStart)),
+    ...(await closeSandbox().then(() => [])),
   ];
 }

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ROUTES, type RouteSpec } from '../core/routes';
+import { DEFAULT_RUN_TIME_LIMIT_MS } from '../engine/runner';
 import type { CredentialResolver } from '../engine/types';
 import { authorize, bearerToken, resolveKey } from './auth';
 import { readJson, validate } from './body';
@@ -33,6 +34,8 @@ export interface AppOptions {
   executionsMaxAgeMs?: number;
   /** Execution leases: ttl, heartbeat and sweep intervals (tests shorten them). */
   leases?: LeaseOptions;
+  /** A run's time limit in ms (default 10 minutes): past it the run ends `failed`, its node in flight stopped. */
+  runTimeLimitMs?: number;
   serviceBaseUrls?: Record<string, string>;
 }
 
@@ -144,6 +147,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     runWaitMs: opts.runWaitMs ?? 30_000,
     keepExecutions: opts.keepExecutions ?? 10_000,
     executionsMaxAgeMs: opts.executionsMaxAgeMs,
+    runTimeLimitMs: opts.runTimeLimitMs ?? DEFAULT_RUN_TIME_LIMIT_MS,
     serviceBaseUrls: opts.serviceBaseUrls,
     leases: new LeaseKeeper(db, opts.leases),
     routes: defs,

@@ -31,6 +31,8 @@ export interface App {
   keepExecutions: number;
   /** Retention: finished executions started longer ago than this are pruned (default: no age limit). */
   executionsMaxAgeMs: number | undefined;
+  /** A run's time limit in ms, handed to the engine (`RunOptions.timeLimitMs`). */
+  runTimeLimitMs: number;
   /** Service id → base URL overrides handed to the engine (tests point services at a local upstream). */
   serviceBaseUrls: Record<string, string> | undefined;
   /** Leases of the runs this server executes (a run whose server died is finished by a live one). */

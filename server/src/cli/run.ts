@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CredentialMetaSchema } from '../core/credentials';
 import { WORKFLOW_ID_PATTERN, type Workflow } from '../core/workflow';
 import { runWorkflow } from '../engine/runner';
+import { closeSandbox } from '../engine/sandbox';
 import type { CredentialForRun, Execution, ProgressEvent } from '../engine/types';
 
 const HELP = `Usage: flero run <file.flero.json | workflow-id> [options]
@@ -178,6 +179,7 @@ async function runLocal(args: Args, doc: unknown): Promise<number> {
     return printExecution(ex);
   } finally {
     process.off('SIGINT', onSigint);
+    await closeSandbox();
   }
 }
 

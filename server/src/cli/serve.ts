@@ -22,6 +22,7 @@ Options:
   --owner-key-file PATH  on first start, write the owner key here (mode 0600) instead of printing it
   --run-wait-ms N        how long POST /api/workflows/{id}/run waits for the run before answering 202 + Location
                          (default 30000; or FLERO_RUN_WAIT_MS)
+  --run-time-limit D     a run still going after D is stopped and fails (${DURATION_FORMAT}; default 10m)
   --keep-executions N    keep the newest N finished executions, prune older ones (default 10000)
   --executions-max-age D prune finished executions started longer ago than D (${DURATION_FORMAT}; default: none)
   -h, --help             show this help
@@ -39,6 +40,7 @@ const OPTIONS = {
   'key-prefix': { type: 'string', default: DEFAULT_KEY_PREFIX },
   'owner-key-file': { type: 'string' },
   'run-wait-ms': { type: 'string' },
+  'run-time-limit': { type: 'string', default: '10m' },
   'keep-executions': { type: 'string', default: '10000' },
   'executions-max-age': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -77,6 +79,11 @@ export async function run(argv: string[]): Promise<number> {
       err(`--run-wait-ms must be a whole number of milliseconds from 0 to 3600000 (got "${runWaitText}")`);
       return 2;
     }
+  }
+  const runTimeLimitMs = parseDuration(values['run-time-limit']);
+  if (runTimeLimitMs === undefined) {
+    err(`--run-time-limit must be a duration (${DURATION_FORMAT}); got "${values['run-time-limit']}"`);
+    return 2;
   }
   const keepText = values['keep-executions'];
   const keepExecutions = Number(keepText);
@@ -125,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
       dataDir: store.dataDir,
       keyPrefix,
       runWaitMs,
+      runTimeLimitMs,
       keepExecutions,
       executionsMaxAgeMs,
       leases: { ttlMs: leaseMs },

@@ -26,6 +26,15 @@ import { prefixesOf } from './inject';
 import { runCode } from './sandbox';
 import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
 
+/** A run's default time limit (`RunOptions.timeLimitMs`): 10 minutes. */
+export const DEFAULT_RUN_TIME_LIMIT_MS = 10 * 60_000;
+/** setTimeout's largest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function timeLimitError(ms: number): string {
+  return `the run exceeded its time limit of ${ms} ms`;
+}
+
 export function newExecutionId(): string {
   // The UUID's 32 hex digits without its dashes (8-4-4-4-12).
   const u = randomUUID();
@@ -89,6 +98,13 @@ interface RunState {
   credentials: Map<string, CredentialForRun>;
   options: RunOptions;
   startedMs: number;
+  /** Aborted when the caller's signal aborts or the run's time limit passes; nodes get this one. */
+  signal: AbortSignal;
+  /** Set once the time limit has passed (the run then ends `failed`, not `cancelled`). */
+  overTime: boolean;
+  timeLimitMs: number;
+  /** Clears the time limit and the listener on the caller's signal. */
+  release: () => void;
 }
 
 // ISO time stamps: one Date and string per millisecond, however many runs start or end in it.
@@ -169,7 +185,7 @@ async function runHttp(node: HttpNode, state: RunState): Promise<NodeOutcome> {
     body: parts.body,
     credential: credentialFor(state, node.credential),
     timeoutMs: node.timeoutMs,
-    signal: state.options.signal,
+    signal: state.signal,
     serviceBaseUrls: state.options.serviceBaseUrls,
   });
 }
@@ -188,7 +204,7 @@ async function runConnector(node: ConnectorNode, state: RunState): Promise<NodeO
     ...built.request,
     credential: cred,
     timeoutMs: node.timeoutMs,
-    signal: state.options.signal,
+    signal: state.signal,
     serviceBaseUrls: state.options.serviceBaseUrls,
   });
 }
@@ -200,6 +216,7 @@ async function runCodeNode(node: CodeNode, state: RunState, record: NodeRecord):
     nodes: state.scope.$node,
     timeoutMs: node.timeoutMs,
     memoryLimitMb: node.memoryLimitMb,
+    signal: state.signal,
     // Masked first, then cut: a secret straddling the cut never leaves its head behind.
     onLog: (line: LogLine) =>
       record.logs.push({
@@ -244,7 +261,28 @@ function emit(state: RunState, record: NodeRecord, logsFrom = 0): void {
   }
 }
 
+/** The node's outcome, or a failure as soon as the run is stopped (a node that ignores the signal is not waited for). */
+function untilStopped(work: Promise<NodeOutcome>, signal: AbortSignal): Promise<NodeOutcome> {
+  if (signal.aborted) return Promise.resolve({ ok: false, error: 'the run was cancelled' });
+  return new Promise((resolve) => {
+    const onAbort = () => resolve({ ok: false, error: 'the run was cancelled' });
+    signal.addEventListener('abort', onAbort, { once: true });
+    void work.then((outcome) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    });
+  });
+}
+
+/** Ends a run stopped by its signal: `failed` past the time limit, else `cancelled`. */
+function stopped(state: RunState): Execution {
+  return state.overTime
+    ? finish(state, 'failed', timeLimitError(state.timeLimitMs))
+    : finish(state, 'cancelled', 'the run was cancelled');
+}
+
 function finish(state: RunState, status: Execution['status'], error?: string): Execution {
+  state.release();
   const ex = state.execution;
   ex.status = status;
   const end = Date.now();
@@ -270,6 +308,13 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
     input,
     nodes: [],
   };
+  const limit = options.timeLimitMs;
+  const timeLimitMs =
+    typeof limit === 'number' && limit > 0 ? Math.min(Math.floor(limit), MAX_TIMER_MS) : DEFAULT_RUN_TIME_LIMIT_MS;
+  const stop = new AbortController();
+  const onCallerAbort = () => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) stop.abort(options.signal.reason);
+  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   const state: RunState = {
     execution,
     scope: { $input: input, $node: {} },
@@ -277,7 +322,18 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
     credentials: new Map(),
     options,
     startedMs,
+    signal: stop.signal,
+    overTime: false,
+    timeLimitMs,
+    release: () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onCallerAbort);
+    },
   };
+  const timer = setTimeout(() => {
+    state.overTime = true;
+    stop.abort(new Error(timeLimitError(timeLimitMs)));
+  }, timeLimitMs);
 
   const checked = checkWorkflow(workflow);
   if (checked.problems.length || !checked.workflow || !checked.byId || !checked.order || !checked.credentialIds)
@@ -309,28 +365,25 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
 
   let last: unknown;
   for (const record of execution.nodes) {
-    if (options.signal?.aborted) return finish(state, 'cancelled', 'the run was cancelled');
+    if (state.signal.aborted) return stopped(state);
     const node = byId.get(record.id)!;
     record.status = 'running';
     record.startedAt = now();
     const t0 = performance.now();
     emit(state, record);
-    const outcome = await runNode(node, state, record);
+    const outcome = await untilStopped(runNode(node, state, record), state.signal);
     record.durationMs = Math.round((performance.now() - t0) * 100) / 100;
     record.finishedAt = now();
     const output = outcome.output === undefined ? undefined : masker.maskDeep(outcome.output);
     // The record keeps a bounded copy; later nodes see the whole (masked) output.
     if (output !== undefined) record.output = boundOutput(output);
     if (!outcome.ok) {
-      const cancelled = options.signal?.aborted === true;
-      record.status = cancelled ? 'cancelled' : 'failed';
-      record.error = masker.maskCut(outcome.error, MAX_ERROR_CHARS);
+      const halted = state.signal.aborted;
+      record.status = halted && !state.overTime ? 'cancelled' : 'failed';
+      record.error =
+        halted && state.overTime ? timeLimitError(timeLimitMs) : masker.maskCut(outcome.error, MAX_ERROR_CHARS);
       emit(state, record, 0);
-      return finish(
-        state,
-        cancelled ? 'cancelled' : 'failed',
-        cancelled ? 'the run was cancelled' : `node "${record.id}" failed: ${record.error}`,
-      );
+      return halted ? stopped(state) : finish(state, 'failed', `node "${record.id}" failed: ${record.error}`);
     }
     record.status = 'succeeded';
     // Later nodes (and code nodes) see masked data only: a secret echoed by a service never reaches them.

@@ -1,125 +1,36 @@
-// Code nodes run in QuickJS compiled to WASM: a separate JS engine with its own heap, no Node APIs (no process,
-// require, fs, network, timers), a wall-clock deadline enforced by an interrupt handler, a heap limit and a stack
-// limit. The WASM module is loaded once per process; every run gets a fresh runtime + context, disposed afterwards.
-// Data crosses the boundary only as JSON strings (`$input`, `$node` in; the return value and log lines out).
-import { readFileSync } from 'node:fs';
+// Code nodes run in worker threads, never on the thread that answers requests: a small pool of code workers
+// (codeWorker.ts, each running QuickJS in WASM — quickjs.ts) sized to the machine, with a bounded queue beyond it.
+// Each worker keeps its compiled WASM module and a fresh sandbox ready between runs. The limits are enforced twice:
+// inside the worker (the interrupt handler's deadline, the WASM memory maximum) and here, as a backstop: a worker
+// that does not answer within the node's timeout + a grace is terminated and replaced, and a worker that dies fails
+// only its own task. Aborting a run's signal terminates the worker running its code node.
+//
+// Not a pool library: piscina and tinypool load their own worker wrapper from their package folder at run time,
+// which our single-file bundles (and the VSIX, packaged without node_modules) do not have; what we need of a pool —
+// one task per worker, log lines streamed while it runs, terminate-on-abort and a per-task backstop — is this file.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import variant from '@jitl/quickjs-wasmfile-release-sync';
-import {
-  newQuickJSWASMModuleFromVariant,
-  newVariant,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSWASMModule,
-} from 'quickjs-emscripten-core';
+import { Worker } from 'node:worker_threads';
+import type { CodeTask, WorkerMessage } from './codeWorker';
+import { DEFAULT_CODE_MEMORY_MB, DEFAULT_CODE_TIMEOUT_MS, MAX_OUTPUT_CHARS } from './codeLimits';
 import type { LogLine } from './types';
 
-export const DEFAULT_CODE_TIMEOUT_MS = 5_000;
-export const DEFAULT_CODE_MEMORY_MB = 64;
-const STACK_BYTES = 512 * 1024;
-const MAX_LOG_LINES = 1_000;
-/** Raw lines are capped here only to bound memory; the runner masks, then cuts them to 10,000 characters. */
-const MAX_LOG_CHARS = 100_000;
-const MAX_OUTPUT_CHARS = 10 * 1024 * 1024;
-const PAGE = 64 * 1024;
-/** The QuickJS build's own minimum memory (its stack and static data live here too). */
-const BASE_MEMORY_MB = 16;
-const IDLE_INSTANCES_PER_LIMIT = 2;
-const IDLE_INSTANCES_TOTAL = 6;
-/** An instance whose memory grew beyond this is not kept idle (its memory cannot shrink). */
-const IDLE_MAX_MEMORY_BYTES = (BASE_MEMORY_MB + 16) * 1024 * 1024;
+export { DEFAULT_CODE_MEMORY_MB, DEFAULT_CODE_TIMEOUT_MS } from './codeLimits';
 
-// Memory: QuickJS's own `setMemoryLimit` only bounds single allocations in the Emscripten build (its accounting
-// reads malloc_usable_size, which is 0 there), so a loop of small allocations would grow the process without bound.
-// The hard limit is therefore the WASM linear memory itself: every sandbox instance gets its own
-// `WebAssembly.Memory` with `maximum` = base + the node's limit. When it cannot grow, malloc fails inside QuickJS
-// and the code gets "out of memory". The compiled `WebAssembly.Module` is shared; instances are pooled per limit
-// and an instance that hit a limit (or did not shut down cleanly) is thrown away, never reused.
-
-// tsconfig's lib has no DOM/WebAssembly types: the two calls we make, typed here.
-type WasmModule = object;
-interface WasmApi {
-  compile(bytes: Uint8Array): Promise<WasmModule>;
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-type VariantOptions = Parameters<typeof newVariant>[1];
-
-let compiled: Promise<WasmModule> | undefined;
-interface Instance {
-  qjs: QuickJSWASMModule;
-  memory: { buffer: ArrayBuffer };
-}
-const idle = new Map<number, Instance[]>();
-let idleCount = 0;
-
-function wasmPath(): string {
-  const candidates: string[] = [];
-  try {
-    // The ESM bundles (dist/flero.mjs, dist/languageServer.mjs): esbuild.mjs copies the file beside them.
-    const here = import.meta.url;
-    if (here) candidates.push(fileURLToPath(new URL('emscripten-module.wasm', here)));
-  } catch {
-    // import.meta is empty when this file runs as CommonJS (tsx).
-  }
-  try {
-    candidates.push(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
-  } catch {
-    // Not in a checkout with node_modules.
-  }
-  for (const c of candidates) {
-    try {
-      readFileSync(c, { flag: 'r' }).subarray(0, 0);
-      return c;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(`the code sandbox cannot find emscripten-module.wasm (looked in: ${candidates.join(', ')})`);
-}
-
-function compile(): Promise<WasmModule> {
-  if (!compiled) {
-    compiled = Promise.resolve().then(() => Wasm.compile(readFileSync(wasmPath())));
-    compiled.catch(() => {
-      compiled = undefined;
-    });
-  }
-  return compiled;
-}
-
-const quiet = { print: () => {}, printErr: () => {} };
-
-async function instance(memoryMb: number): Promise<Instance> {
-  const pooled = idle.get(memoryMb)?.pop();
-  if (pooled) {
-    idleCount--;
-    return pooled;
-  }
-  const wasmModule = await compile();
-  const pages = ((BASE_MEMORY_MB + memoryMb) * 1024 * 1024) / PAGE;
-  const memory = new Wasm.Memory({ initial: (BASE_MEMORY_MB * 1024 * 1024) / PAGE, maximum: pages });
-  const qjs = await newQuickJSWASMModuleFromVariant(
-    newVariant(variant, { wasmModule, wasmMemory: memory, emscriptenModule: quiet } as VariantOptions),
-  );
-  return { qjs, memory };
-}
-
-function release(memoryMb: number, inst: Instance): void {
-  if (idleCount >= IDLE_INSTANCES_TOTAL || inst.memory.buffer.byteLength > IDLE_MAX_MEMORY_BYTES) return;
-  const list = idle.get(memoryMb) ?? [];
-  if (list.length >= IDLE_INSTANCES_PER_LIMIT) return;
-  list.push(inst);
-  idle.set(memoryMb, list);
-  idleCount++;
-}
-
-/** Loads (compiles) the sandbox ahead of the first code node; returns the time it took in ms. */
-export async function warmUpSandbox(memoryMb = DEFAULT_CODE_MEMORY_MB): Promise<number> {
-  const started = performance.now();
-  release(memoryMb, await instance(memoryMb));
-  return performance.now() - started;
-}
+/** Past the node's own timeout, how long a worker may take to answer before it is terminated. */
+const GRACE_MS = 2_000;
+/** A worker that has not loaded yet gets this much more for its first task (load + WASM compile on a busy machine). */
+const STARTUP_MS = 15_000;
+/** An idle worker beyond the first is stopped after this long. */
+const IDLE_MS = 30_000;
+const MAX_WORKERS = 8;
+/** Code nodes waiting for a worker beyond this are refused (each holds its input until it runs). */
+export const QUEUE_LIMIT = 256;
+/** The worker's own JS heap (strings and JSON crossing the boundary; QuickJS's memory is WASM memory, bounded apart). */
+const WORKER_HEAP_MB = 256;
 
 export interface SandboxInput {
   code: string;
@@ -127,182 +38,385 @@ export interface SandboxInput {
   nodes: Record<string, unknown>;
   timeoutMs?: number;
   memoryLimitMb?: number;
-  /** Each console line, as it is produced (the caller masks it). */
+  /** Each console line, as it is produced (raw, capped at 100,000 characters; the caller masks it). */
   onLog?: (line: LogLine) => void;
+  /** Aborting stops the code at once (its worker is terminated and replaced). */
+  signal?: AbortSignal;
 }
 
-export type SandboxResult =
-  | { ok: true; output: unknown; logs: LogLine[] }
-  | { ok: false; error: string; logs: LogLine[] };
+type Outcome = { ok: true; output: unknown } | { ok: false; error: string };
+export type SandboxResult = Outcome & { logs: LogLine[] };
 
-const LEVELS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+export const CANCELLED_ERROR = 'the code node was stopped (the run was cancelled)';
 
-// Runs before the user's code, in the sandbox. Builds `console` over one host function, then removes that function
-// from the global object so user code cannot reach it by name.
-const PRELUDE = `(function (emit) {
-  "use strict";
-  const fmt = (v) => {
-    if (typeof v === "string") return v;
-    if (v instanceof Error) return v.name + ": " + v.message + (v.stack ? "\\n" + v.stack : "");
-    if (typeof v === "function") return "[Function " + (v.name || "anonymous") + "]";
-    if (typeof v === "undefined") return "undefined";
-    try { const s = JSON.stringify(v); return s === undefined ? String(v) : s; } catch (e) { return String(v); }
-  };
-  const make = (level) => function () { emit(level, Array.prototype.map.call(arguments, fmt).join(" ")); };
-  const c = {};
-  for (const level of ${JSON.stringify(LEVELS)}) c[level] = make(level);
-  Object.freeze(c);
-  Object.defineProperty(globalThis, "console", { value: c, writable: false, configurable: false });
-})(globalThis.__flero_emit); delete globalThis.__flero_emit;`;
-
-/** The user's code is the body of an async function with `$input` and `$node` as parameters. */
-function wrap(code: string, inputJson: string, nodesJson: string): string {
-  return `(async function ($input, $node) {\n${code}\n})(JSON.parse(${JSON.stringify(inputJson)}), JSON.parse(${JSON.stringify(nodesJson)}))
-  .then((v) => { const s = JSON.stringify(v === undefined ? null : v); return s === undefined ? "null" : s; })`;
+/** Worker threads for code nodes: FLERO_CODE_WORKERS, else one per core but one (for the event loop), 1 to 8. */
+export function defaultWorkerCount(): number {
+  const env = Number(process.env.FLERO_CODE_WORKERS);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 64);
+  return Math.max(1, Math.min(availableParallelism() - 1, MAX_WORKERS));
 }
 
-const SANDBOX_HINT = 'code nodes run in a sandbox without process, require, file system, network or credentials';
-
-function describeError(raw: unknown, timeoutMs: number, memoryMb: number, timedOut: boolean): string {
-  const err = raw as { name?: string; message?: string; stack?: string } | string | null | undefined;
-  const name = typeof err === 'object' && err ? (err.name ?? 'Error') : 'Error';
-  const message = typeof err === 'object' && err ? (err.message ?? String(err)) : String(err);
-  if (timedOut || (name === 'InternalError' && /interrupted/.test(message)))
-    return `code timed out after ${timeoutMs} ms`;
-  if (/out of memory/i.test(message) || raw === null) return `code exceeded the memory limit of ${memoryMb} MB`;
-  if (/stack overflow|call stack size/i.test(message)) return 'code exceeded the stack limit (too deep recursion)';
-  // Only the head: this pattern backtracks quadratically over a long identifier-like message (a 1 MB error text).
-  const notDefined = /'?([A-Za-z_$][\w$]{0,100})'? is not defined/.exec(message.slice(0, 300));
-  if (
-    name === 'ReferenceError' &&
-    notDefined &&
-    /^(process|require|module|exports|global|fetch|Buffer)$/.test(notDefined[1]!)
-  )
-    return `ReferenceError: ${notDefined[1]} is not defined (${SANDBOX_HINT})`;
-  // The user's code starts on line 2 of code.js (line 1 is the wrapper).
-  const line = typeof err === 'object' && err?.stack ? /code\.js:(\d+)/.exec(err.stack) : null;
-  const where = line && Number(line[1]) > 1 ? ` (line ${Number(line[1]) - 1})` : '';
-  return `${name}: ${message}${where}`;
+export interface Entry {
+  /** A path (bundles) or, from source under tsx, a bootstrap to evaluate. */
+  filename: string;
+  eval: boolean;
 }
 
-function dumpError(ctx: QuickJSContext, handle: QuickJSHandle): unknown {
+/** Finds the worker script: beside the bundle (dist/codeWorker.mjs), or codeWorker.ts from source (tsx). */
+export function codeWorkerEntry(dirs = bundleDirs()): Entry {
+  const looked: string[] = [];
+  for (const dir of dirs) {
+    const built = join(dir, 'codeWorker.mjs');
+    looked.push(built);
+    if (existsSync(built)) return { filename: built, eval: false };
+    const source = join(dir, 'codeWorker.ts');
+    if (existsSync(source)) {
+      // Running from source (tests, benches): the worker loads the TypeScript through tsx's require hook.
+      const tsx = createRequire(source).resolve('tsx/cjs');
+      return { filename: `require(${JSON.stringify(tsx)});\nrequire(${JSON.stringify(source)});`, eval: true };
+    }
+  }
+  throw new Error(
+    `the code sandbox cannot find its worker script codeWorker.mjs (looked in: ${looked.join(', ') || 'nowhere'}); rebuild with \`node esbuild.mjs\``,
+  );
+}
+
+/** The folder of this module: the bundle's (dist/) or engine/ in the source tree. */
+function bundleDirs(): string[] {
+  const dirs: string[] = [];
   try {
-    return ctx.dump(handle);
+    // The ESM bundles (dist/flero.mjs, dist/languageServer.mjs): esbuild.mjs builds dist/codeWorker.mjs beside them.
+    const here = import.meta.url;
+    if (here) dirs.push(dirname(fileURLToPath(here)));
   } catch {
-    return null;
+    // import.meta is empty when this file runs as CommonJS (tsx, or a CJS bundle).
+  }
+  if (typeof __dirname === 'string' && !dirs.includes(__dirname)) dirs.push(__dirname);
+  return dirs;
+}
+
+interface Job {
+  task: CodeTask;
+  logs: LogLine[];
+  onLog: ((line: LogLine) => void) | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  slot: Slot | undefined;
+  resolve: (r: SandboxResult) => void;
+  settled: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  job: Job | undefined;
+  backstop: NodeJS.Timeout | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+  dead: boolean;
+  /** Called once the worker has compiled its WASM module and made a sandbox ready. */
+  onReady: (() => void)[];
+}
+
+export interface PoolStats {
+  size: number;
+  workers: number;
+  busy: number;
+  queued: number;
+  /** Workers started since the process began (replacements included). */
+  started: number;
+}
+
+/**
+ * The pool. One per process in use (`runCode`); a test may make its own with another worker script, to see how the
+ * pool handles a worker that hangs or dies (the QuickJS worker itself always answers).
+ */
+export class CodePool {
+  private readonly slots = new Set<Slot>();
+  private queue: Job[] = [];
+  private nextId = 1;
+  private started = 0;
+
+  constructor(
+    public size: number,
+    private readonly entry: () => Entry = codeWorkerEntry,
+  ) {}
+
+  runCode(opts: SandboxInput): Promise<SandboxResult> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_CODE_TIMEOUT_MS;
+    const memoryMb = opts.memoryLimitMb ?? DEFAULT_CODE_MEMORY_MB;
+    let inputJson: string;
+    let nodesJson: string;
+    try {
+      inputJson = JSON.stringify(opts.input ?? null);
+      nodesJson = JSON.stringify(opts.nodes);
+    } catch (e) {
+      return Promise.resolve({
+        ok: false,
+        error: `cannot pass data to the code node: ${(e as Error).message}`,
+        logs: [],
+      });
+    }
+    return new Promise<SandboxResult>((resolve) => {
+      this.run({
+        task: { id: 0, code: opts.code, inputJson, nodesJson, timeoutMs, memoryMb },
+        logs: [],
+        onLog: opts.onLog,
+        signal: opts.signal,
+        onAbort: undefined,
+        slot: undefined,
+        resolve,
+        settled: false,
+      });
+    });
+  }
+
+  stats(): PoolStats {
+    let busy = 0;
+    for (const s of this.slots) if (s.job) busy++;
+    return { size: this.size, workers: this.slots.size, busy, queued: this.queue.length, started: this.started };
+  }
+
+  private run(job: Job): void {
+    job.task.id = this.nextId++;
+    if (job.signal?.aborted) {
+      this.settle(job, { ok: false, error: CANCELLED_ERROR });
+      return;
+    }
+    if (job.signal) {
+      job.onAbort = () => this.abort(job);
+      job.signal.addEventListener('abort', job.onAbort, { once: true });
+    }
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (!s.job && !s.dead && (!slot || (s.ready && !slot.ready))) slot = s;
+    if (!slot && this.slots.size < this.size) {
+      try {
+        slot = this.spawn();
+      } catch (e) {
+        this.settle(job, { ok: false, error: (e as Error).message });
+        return;
+      }
+    }
+    if (slot) this.start(slot, job);
+    else if (this.queue.length >= QUEUE_LIMIT)
+      this.settle(job, {
+        ok: false,
+        error: `the code sandbox is busy (${QUEUE_LIMIT} code nodes are waiting for a worker); try again later`,
+      });
+    else this.queue.push(job);
+  }
+
+  /** Makes sure one worker is loaded and ready (starting one if none is); resolves when it is. */
+  warm(): Promise<void> {
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (!s.dead && (!slot || s.ready)) slot = s;
+    if (slot?.ready) return Promise.resolve();
+    const target = slot ?? this.spawn();
+    return new Promise((resolve) => target.onReady.push(resolve));
+  }
+
+  /** Terminates every worker; their tasks and the queued ones fail with `reason`. */
+  async close(reason = 'the code sandbox was shut down'): Promise<void> {
+    const queued = this.queue;
+    this.queue = [];
+    for (const job of queued) this.settle(job, { ok: false, error: reason });
+    const stopping: Promise<number>[] = [];
+    for (const s of [...this.slots]) stopping.push(this.kill(s, reason, false));
+    await Promise.allSettled(stopping);
+  }
+
+  private spawn(): Slot {
+    const entry = this.entry();
+    const worker = new Worker(entry.filename, {
+      eval: entry.eval,
+      name: 'flero-code',
+      // The worker writes nothing; never let anything reach our stdout (the language server speaks LSP on it).
+      // The streams are left unread: reading them would keep the process alive while the worker idles.
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      // Nothing of this process's environment (API keys, the language server's run key) goes to the worker.
+      env: {},
+    });
+    const slot: Slot = {
+      worker,
+      ready: false,
+      job: undefined,
+      backstop: undefined,
+      idleTimer: undefined,
+      dead: false,
+      onReady: [],
+    };
+    this.slots.add(slot);
+    this.started++;
+    worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
+    worker.on('error', (err: Error & { code?: string }) => {
+      const job = slot.job;
+      const error =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `code exceeded the memory limit of ${job?.task.memoryMb ?? DEFAULT_CODE_MEMORY_MB} MB (its worker ran out of memory and was replaced)`
+          : `the code sandbox crashed (${err.code ?? err.name}); its worker was replaced`;
+      void this.kill(slot, error);
+    });
+    worker.on('exit', (code) => {
+      if (!slot.dead)
+        void this.kill(slot, `the code sandbox stopped unexpectedly (exit code ${code}); its worker was replaced`);
+    });
+    return slot;
+  }
+
+  private start(slot: Slot, job: Job): void {
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = undefined;
+    slot.job = job;
+    job.slot = slot;
+    slot.worker.ref();
+    const limit = job.task.timeoutMs + GRACE_MS + (slot.ready ? 0 : STARTUP_MS);
+    slot.backstop = setTimeout(() => {
+      void this.kill(slot, `code timed out after ${job.task.timeoutMs} ms`);
+    }, limit);
+    slot.worker.postMessage(job.task);
+  }
+
+  private onMessage(slot: Slot, m: WorkerMessage): void {
+    if (m.t === 'ready') {
+      slot.ready = true;
+      for (const fn of slot.onReady.splice(0)) fn();
+      if (!slot.job && !slot.dead) this.idle(slot);
+      return;
+    }
+    const job = slot.job;
+    if (!job || job.task.id !== m.id || job.settled) return;
+    if (m.t === 'log') {
+      job.logs.push(m.line);
+      try {
+        job.onLog?.(m.line);
+      } catch {
+        // A listener's failure never breaks the run.
+      }
+      return;
+    }
+    clearTimeout(slot.backstop);
+    slot.backstop = undefined;
+    slot.job = undefined;
+    this.settle(job, toResult(m.result));
+    this.idle(slot);
+  }
+
+  private idle(slot: Slot): void {
+    const next = this.queue.shift();
+    if (next) {
+      this.start(slot, next);
+      return;
+    }
+    slot.worker.unref();
+    if (this.slots.size > 1) {
+      slot.idleTimer = setTimeout(() => {
+        if (!slot.job && this.slots.size > 1) void this.kill(slot, 'idle', false);
+      }, IDLE_MS);
+      slot.idleTimer.unref();
+    }
+  }
+
+  /** Stops a worker for good; its task (if any) fails with `error`. Queued work moves to a replacement. */
+  private kill(slot: Slot, error: string, replace = true): Promise<number> {
+    const wasDead = slot.dead;
+    slot.dead = true;
+    this.slots.delete(slot);
+    clearTimeout(slot.backstop);
+    clearTimeout(slot.idleTimer);
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) this.settle(job, { ok: false, error });
+    for (const fn of slot.onReady.splice(0)) fn();
+    if (replace) this.refill();
+    return wasDead ? Promise.resolve(0) : slot.worker.terminate();
+  }
+
+  /** Starts workers for queued tasks, up to the pool size. */
+  private refill(): void {
+    while (this.queue.length && this.slots.size < this.size) {
+      const job = this.queue.shift()!;
+      let slot: Slot;
+      try {
+        slot = this.spawn();
+      } catch (e) {
+        this.settle(job, { ok: false, error: (e as Error).message });
+        continue;
+      }
+      this.start(slot, job);
+    }
+  }
+
+  private abort(job: Job): void {
+    if (job.settled) return;
+    if (job.slot) {
+      void this.kill(job.slot, CANCELLED_ERROR);
+      return;
+    }
+    this.queue = this.queue.filter((j) => j !== job);
+    this.settle(job, { ok: false, error: CANCELLED_ERROR });
+  }
+
+  private settle(job: Job, r: Outcome): void {
+    if (job.settled) return;
+    job.settled = true;
+    job.slot = undefined;
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    job.resolve({ ...r, logs: job.logs });
   }
 }
 
-export async function runCode(opts: SandboxInput): Promise<SandboxResult> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_CODE_TIMEOUT_MS;
-  const memoryMb = opts.memoryLimitMb ?? DEFAULT_CODE_MEMORY_MB;
-  const logs: LogLine[] = [];
-  let inputJson: string;
-  let nodesJson: string;
+function toResult(r: { ok: true; outputJson: string } | { ok: false; error: string }): Outcome {
+  if (!r.ok) return { ok: false, error: r.error };
+  if (r.outputJson.length > MAX_OUTPUT_CHARS)
+    return { ok: false, error: `code output is larger than ${MAX_OUTPUT_CHARS} characters` };
   try {
-    inputJson = JSON.stringify(opts.input ?? null);
-    nodesJson = JSON.stringify(opts.nodes);
-  } catch (e) {
-    return { ok: false, error: `cannot pass data to the code node: ${(e as Error).message}`, logs };
+    return { ok: true, output: JSON.parse(r.outputJson) as unknown };
+  } catch {
+    return { ok: false, error: 'code output is not valid JSON' };
   }
-  const inst = await instance(memoryMb);
-  const qjs = inst.qjs;
-  // From here on everything is synchronous: one sandbox executes at a time on this thread.
-  let clean = true;
-  const fail = (raw: unknown, timedOut: boolean): SandboxResult => {
-    const error = describeError(raw, timeoutMs, memoryMb, timedOut);
-    if (/timed out|memory limit|stack limit|never settles/.test(error)) clean = false;
-    return { ok: false, error, logs };
-  };
-  let runtime: ReturnType<QuickJSWASMModule['newRuntime']> | undefined;
-  let ctx: QuickJSContext | undefined;
-  try {
-    runtime = qjs.newRuntime();
-    const deadline = Date.now() + timeoutMs;
-    let timedOut = false;
-    runtime.setInterruptHandler(() => {
-      if (Date.now() > deadline) timedOut = true;
-      return timedOut;
-    });
-    runtime.setMemoryLimit(memoryMb * 1024 * 1024);
-    runtime.setMaxStackSize(STACK_BYTES);
-    const vm: QuickJSContext = runtime.newContext();
-    ctx = vm;
-    const emit = vm.newFunction('emit', (levelH, textH) => {
-      if (logs.length >= MAX_LOG_LINES) return;
-      const level = vm.getString(levelH) as LogLine['level'];
-      let message = vm.getString(textH);
-      const truncated = message.length > MAX_LOG_CHARS;
-      if (truncated) message = message.slice(0, MAX_LOG_CHARS);
-      if (logs.length === MAX_LOG_LINES - 1) message = `(log limit of ${MAX_LOG_LINES} lines reached) ${message}`;
-      const line: LogLine = { level, message, at: new Date().toISOString() };
-      if (truncated) line.truncated = true;
-      logs.push(line);
-      opts.onLog?.(line);
-    });
-    vm.setProp(vm.global, '__flero_emit', emit);
-    emit.dispose();
-    const prelude = vm.evalCode(PRELUDE, 'prelude.js');
-    if (prelude.error) {
-      const e = dumpError(vm, prelude.error);
-      prelude.error.dispose();
-      clean = false;
-      return { ok: false, error: `sandbox set-up failed: ${describeError(e, timeoutMs, memoryMb, timedOut)}`, logs };
-    }
-    prelude.value.dispose();
+}
 
-    const evaluated = vm.evalCode(wrap(opts.code, inputJson, nodesJson), 'code.js');
-    if (evaluated.error) {
-      const e = dumpError(vm, evaluated.error);
-      evaluated.error.dispose();
-      return fail(e, timedOut);
-    }
-    const promise = evaluated.value;
-    try {
-      // No timers or I/O exist in the sandbox, so the promise settles by running pending jobs only.
-      for (;;) {
-        const state = vm.getPromiseState(promise);
-        if (state.type === 'fulfilled') {
-          const json = vm.getString(state.value);
-          state.value.dispose();
-          if (json.length > MAX_OUTPUT_CHARS)
-            return { ok: false, error: `code output is larger than ${MAX_OUTPUT_CHARS} characters`, logs };
-          return { ok: true, output: JSON.parse(json) as unknown, logs };
-        }
-        if (state.type === 'rejected') {
-          const e = dumpError(vm, state.error);
-          state.error.dispose();
-          return fail(e, timedOut);
-        }
-        if (!runtime.hasPendingJob()) {
-          clean = false;
-          return { ok: false, error: 'code returned a promise that never settles', logs };
-        }
-        const jobs = runtime.executePendingJobs(64);
-        if (jobs.error) {
-          const e = dumpError(vm, jobs.error);
-          jobs.error.dispose();
-          return fail(e, timedOut);
-        }
-        if (timedOut) return fail(null, true);
-      }
-    } finally {
-      promise.dispose();
-    }
-  } catch (e) {
-    // The WASM side can throw on the host when a limit is hit while building a value.
-    clean = false;
-    return { ok: false, error: describeError(e, timeoutMs, memoryMb, false), logs };
-  } finally {
-    if (clean) {
-      try {
-        ctx?.dispose();
-        runtime?.dispose();
-        release(memoryMb, inst);
-      } catch {
-        // Not reusable; dropped with its memory.
-      }
-    }
-    // An instance that hit a limit is dropped without disposing: its whole WASM memory goes with it.
+let pool: CodePool | undefined;
+let configuredSize: number | undefined;
+
+function thePool(): CodePool {
+  pool ??= new CodePool(configuredSize ?? defaultWorkerCount());
+  return pool;
+}
+
+/** Sets the number of code workers (from now on; running workers beyond it finish their task and stay idle). */
+export function configureSandbox(opts: { workers?: number }): void {
+  if (opts.workers !== undefined) {
+    if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new Error('workers must be a whole number ≥ 1');
+    configuredSize = opts.workers;
+    if (pool) pool.size = opts.workers;
   }
+}
+
+export function sandboxStats(): PoolStats {
+  return pool
+    ? pool.stats()
+    : { size: configuredSize ?? defaultWorkerCount(), workers: 0, busy: 0, queued: 0, started: 0 };
+}
+
+/** Terminates the code workers (the API server's close, the CLI after a run); the next code node starts new ones. */
+export async function closeSandbox(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.close();
+}
+
+/**
+ * Starts a code worker ahead of the first code node (it compiles the QuickJS WASM module and readies a sandbox);
+ * returns the time it took in ms. The worker then waits idle without keeping the process alive.
+ */
+export async function warmUpSandbox(): Promise<number> {
+  const started = performance.now();
+  await thePool().warm();
+  return performance.now() - started;
+}
+
+export function runCode(opts: SandboxInput): Promise<SandboxResult> {
+  return thePool().runCode(opts);
 }

@@ -9,7 +9,10 @@ export interface LogLine {
   /** Already masked (in records and events; the sandbox hands the runner raw lines, which it masks). */
   message: string;
   at: string;
-  /** Set by the sandbox on a raw line it capped (the runner then drops a possible partial secret at the end). */
+  /**
+   * Set by the sandbox on a line it capped (at 100,000 characters, or the run's log budget): the runner masks it,
+   * then drops a possible partial secret at its end.
+   */
   truncated?: boolean;
 }
 
@@ -67,7 +70,13 @@ export interface RunOptions {
   credentials: CredentialResolver;
   /** Override service base URLs (tests point them at a local upstream): service id → base URL. */
   serviceBaseUrls?: Record<string, string>;
+  /** Aborting cancels the run: the node in flight is stopped (a code node's worker is terminated); status `cancelled`. */
   signal?: AbortSignal;
+  /**
+   * The whole run's time limit in ms (default 10 minutes, DEFAULT_RUN_TIME_LIMIT_MS): past it the node in flight is
+   * stopped and the run ends `failed` with "the run exceeded its time limit of N ms".
+   */
+  timeLimitMs?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** Execution id to use (the API allocates it before the run starts). */
   executionId?: string;

@@ -3,6 +3,7 @@
 // applies by the execution's workflow.
 import { z } from 'zod';
 import { newExecutionId, runWorkflow } from '../../engine/runner';
+import { closeSandbox } from '../../engine/sandbox';
 import type { Execution } from '../../engine/types';
 import { allows, workflowNotAllowed } from '../auth';
 import { validate } from '../body';
@@ -85,6 +86,8 @@ export const executionsModule: ApiModule = {
       for (const r of live.values()) r.controller.abort();
       await Promise.allSettled([...running]);
       await app.leases.stop();
+      // The code workers go with the server (idle ones never keep the process alive anyway).
+      await closeSandbox();
     });
   },
   routes: {
@@ -113,6 +116,7 @@ export const executionsModule: ApiModule = {
           signal: controller.signal,
           credentials: app.credentials,
           serviceBaseUrls: app.serviceBaseUrls,
+          timeLimitMs: app.runTimeLimitMs,
           onStart: async (ex) => {
             started = ex;
             await saveExecution(app.db, ex, keyId, app.leases.lease);

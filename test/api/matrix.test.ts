@@ -31,6 +31,12 @@ async function mint(scopes: Scope[], workflows: 'all' | string[] = 'all'): Promi
   return r.body.key;
 }
 
+async function freshExecution(workflowId: string): Promise<string> {
+  const r = await api(srv.url, 'POST', `/api/workflows/${workflowId}/run`, { key: owner, body: { input: { n: 2 } } });
+  assert.equal(r.status, 200, r.text);
+  return r.body.id;
+}
+
 async function createWorkflow(id: string) {
   const r = await api(srv.url, 'POST', '/api/workflows', { key: owner, body: wf(id) });
   assert.equal(r.status, 201, r.text);
@@ -49,6 +55,9 @@ async function target(route: RouteSpec): Promise<{ id?: string; body?: unknown; 
     };
   }
   if (route.path === '/api/workflows' && route.method === 'POST') return { body: wf(`wf_new_${n}`) };
+  // Deleting or cancelling one acts on a fresh execution, so the shared ones stay for the other routes.
+  if (route.path.startsWith('/api/executions/{id}') && route.method !== 'GET')
+    return { id: await freshExecution('wfA'), workflowId: 'wfA' };
   if (route.path === '/api/executions/{id}') return { id: executions.wfA, workflowId: 'wfA' };
   if (route.path === '/api/api-keys/{id}') {
     const r = await api(srv.url, 'POST', '/api/api-keys', {
@@ -76,6 +85,7 @@ const SUCCESS: Record<string, number> = {
   runWorkflow: 200,
   listExecutions: 200,
   getExecution: 200,
+  deleteExecution: 204,
   whoami: 200,
   listApiKeys: 200,
   createApiKey: 201,
@@ -203,12 +213,21 @@ describe('workflow allow-lists', () => {
   for (const route of authenticated.filter((r) => r.workflowScoped === 'execution'))
     test(`${route.method} ${route.path}: by the execution's workflow`, async () => {
       const key = await mint([route.scope as Scope], ['wfA']);
-      const denied = await api(srv.url, route.method, pathFor(route, executions.wfB), { key });
+      const reads = route.method === 'GET';
+      const [a, b] = reads
+        ? [executions.wfA, executions.wfB]
+        : [await freshExecution('wfA'), await freshExecution('wfB')];
+      const denied = await api(srv.url, route.method, pathFor(route, b), { key });
       assert.equal(denied.status, 403, denied.text);
       assert.equal(denied.body.code, 'workflow_not_allowed');
-      const ok = await api(srv.url, route.method, pathFor(route, executions.wfA), { key });
-      assert.equal(ok.status, 200, ok.text);
-      assert.equal(ok.body.workflowId, 'wfA');
+      assert.equal((await api(srv.url, 'GET', `/api/executions/${b}`, { key: owner })).status, 200, 'still there');
+      const ok = await api(srv.url, route.method, pathFor(route, a), { key });
+      if (reads) {
+        assert.equal(ok.status, 200, ok.text);
+        assert.equal(ok.body.workflowId, 'wfA');
+      } else if (route.operationId === 'deleteExecution') assert.equal(ok.status, 204, ok.text);
+      // A finished execution cannot be cancelled: past the allow-list, the answer says why.
+      else assert.equal(ok.body.code, 'execution_finished', ok.text);
     });
 });
 

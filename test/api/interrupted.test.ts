@@ -89,19 +89,26 @@ async function startRun(url: string, key: string, wf: string): Promise<string> {
   return r.body.id as string;
 }
 
-test('kill -9 on PostgreSQL: another server finishes the run as failed within 30 s', { skip: skipPg }, async () => {
+/** A fresh PostgreSQL with two servers A and B on it (stopped and removed after the file), and the owner key. */
+async function twoServers(envA: Record<string, string>, envB: Record<string, string> = envA) {
   const pg: RunningPostgres = await startPostgres();
   cleanups.push(() => pg.stop());
-  const env = { FLERO_RUN_WAIT_MS: '300' };
   const [a, b] = await Promise.all([
-    startServer({ databaseUrl: pg.url, env }),
-    startServer({ databaseUrl: pg.url, env }),
+    startServer({ databaseUrl: pg.url, env: envA }),
+    startServer({ databaseUrl: pg.url, env: envB }),
   ]);
   cleanups.push(
-    async () => void (await a.stop()),
+    async () => {
+      a.child.kill('SIGCONT');
+      await a.stop();
+    },
     async () => void (await b.stop()),
   );
-  const owner = (a.ownerKey ?? b.ownerKey)!;
+  return { a, b, owner: (a.ownerKey ?? b.ownerKey)! };
+}
+
+test('kill -9 on PostgreSQL: another server finishes the run as failed within 30 s', { skip: skipPg }, async () => {
+  const { a, b, owner } = await twoServers({ FLERO_RUN_WAIT_MS: '300' });
   const up = await gatedUpstream();
   assert.equal(
     (await api(a.url, 'POST', '/api/workflows', { key: owner, body: slowWorkflow('wf_slow', up.port) })).status,
@@ -127,22 +134,12 @@ test('kill -9 on PostgreSQL: another server finishes the run as failed within 30
 });
 
 test('PostgreSQL: a paused owner cannot resurrect its run; a live long run is kept', { skip: skipPg }, async () => {
-  const pg: RunningPostgres = await startPostgres();
-  cleanups.push(() => pg.stop());
   // Short leases so the pause outlasts one quickly; the owner's POST waits long enough to answer 200 after waking.
   const lease = { FLERO_LEASE_MS: '2000' };
-  const [a, b] = await Promise.all([
-    startServer({ databaseUrl: pg.url, env: { ...lease, FLERO_RUN_WAIT_MS: '60000' } }),
-    startServer({ databaseUrl: pg.url, env: { ...lease, FLERO_RUN_WAIT_MS: '300' } }),
-  ]);
-  cleanups.push(
-    async () => {
-      a.child.kill('SIGCONT');
-      await a.stop();
-    },
-    async () => void (await b.stop()),
+  const { a, b, owner } = await twoServers(
+    { ...lease, FLERO_RUN_WAIT_MS: '60000' },
+    { ...lease, FLERO_RUN_WAIT_MS: '300' },
   );
-  const owner = (a.ownerKey ?? b.ownerKey)!;
   const up = await gatedUpstream();
   assert.equal(
     (await api(a.url, 'POST', '/api/workflows', { key: owner, body: slowWorkflow('wf_pause', up.port) })).status,
@@ -179,6 +176,34 @@ test('PostgreSQL: a paused owner cannot resurrect its run; a live long run is ke
   assertInterrupted((await api(a.url, 'GET', `/api/executions/${idA}`, { key: owner })).body);
   const done = await until('B’s own run to succeed', () => finished(b.url, owner, onB), 20_000);
   assert.equal(done.status, 'succeeded', JSON.stringify(done));
+});
+
+test('PostgreSQL: cancel on another server stops the run where it runs', { skip: skipPg }, async () => {
+  // Short leases: the heartbeat that carries the cancel to the owner comes every ~700 ms.
+  const { a, b, owner } = await twoServers({ FLERO_RUN_WAIT_MS: '300', FLERO_LEASE_MS: '2000' });
+  const up = await gatedUpstream();
+  assert.equal(
+    (await api(a.url, 'POST', '/api/workflows', { key: owner, body: slowWorkflow('wf_cancel', up.port) })).status,
+    201,
+  );
+  const id = await startRun(a.url, owner, 'wf_cancel');
+  await until('the run to reach the upstream', async () => (up.seen() > 0 ? true : undefined), 10_000);
+  const c = await api(b.url, 'POST', `/api/executions/${id}/cancel`, { key: owner });
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.body.status, 'cancelled');
+  // A (the owner) aborts its run and does not overwrite the cancelled record when its node stops.
+  await new Promise((r) => setTimeout(r, 2_500));
+  up.release();
+  await new Promise((r) => setTimeout(r, 500));
+  for (const srv of [a, b]) {
+    const e = (await api(srv.url, 'GET', `/api/executions/${id}`, { key: owner })).body;
+    assert.equal(e.status, 'cancelled', JSON.stringify(e));
+  }
+  assert.equal(
+    (await api(a.url, 'POST', `/api/executions/${id}/cancel`, { key: owner })).body.code,
+    'execution_finished',
+  );
+  assert.doesNotMatch(a.output() + b.output(), /internal error/);
 });
 
 test('embedded store: kill -9 mid-run, restart → the run is finished as failed', async () => {

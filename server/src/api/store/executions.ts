@@ -52,6 +52,18 @@ export async function getExecution(db: Queryable, id: string): Promise<Execution
   return rows[0] ? (JSON.parse(boundedText(rows[0].record)) as Execution) : undefined;
 }
 
+/** The stored record's JSON text (bounded) and its workflow, without parsing the record (GET by id serves it as is). */
+export async function getExecutionText(
+  db: Queryable,
+  id: string,
+): Promise<{ workflowId: string; text: string } | undefined> {
+  const rows = await db.query<{ workflow_id: string; record: string }>(
+    'SELECT workflow_id, record FROM executions WHERE id = $1',
+    [id],
+  );
+  return rows[0] ? { workflowId: rows[0].workflow_id, text: boundedText(rows[0].record) } : undefined;
+}
+
 /**
  * A stored record's JSON, bounded: records written before records were bounded (or by an older server) may be
  * larger than MAX_RECORD_BYTES; they are cut on the way out (the row is left as it is; deleting it removes it).

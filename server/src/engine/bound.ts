@@ -19,6 +19,28 @@ export interface TruncatedMarker {
   bytes: number;
 }
 
+/**
+ * An upper bound of `value`'s JSON size in bytes (every string character counted as its longest escape), walking no
+ * further once it passes `cap`: the common small record is judged without being serialised.
+ */
+export function jsonUpperBound(value: unknown, cap: number, depth = 0): number {
+  if (typeof value === 'string') return 6 * value.length + 2;
+  if (value === null || value === undefined) return 4;
+  if (typeof value !== 'object') return 24;
+  if (depth > 64) return cap + 1;
+  let n = 2;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && n <= cap; i++) n += jsonUpperBound(value[i], cap - n, depth + 1) + 1;
+    return n;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
+    n += 6 * k.length + 4 + jsonUpperBound(obj[k], cap - n, depth + 1);
+    if (n > cap) return n;
+  }
+  return n;
+}
+
 export function jsonBytes(value: unknown): number {
   if (value === undefined) return 0;
   if (typeof value === 'string') {
@@ -31,6 +53,7 @@ export function jsonBytes(value: unknown): number {
 /** The output as stored: itself, or a marker when its JSON is larger than `limit`. */
 export function boundOutput(value: unknown, limit = MAX_NODE_OUTPUT_BYTES): unknown {
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (jsonUpperBound(value, limit) <= limit) return value;
   const bytes = jsonBytes(value);
   return bytes > limit ? ({ truncated: true, bytes } satisfies TruncatedMarker) : value;
 }
@@ -57,6 +80,7 @@ function logBytes(lines: readonly LogLine[]): number {
 export function boundRecord(ex: Execution, recordLimit = MAX_RECORD_BYTES): Execution {
   for (const n of ex.nodes) if (n.output !== undefined) n.output = boundOutput(n.output);
   if (ex.output !== undefined) ex.output = boundOutput(ex.output);
+  if (jsonUpperBound(ex, recordLimit) <= recordLimit) return ex;
   let total = Buffer.byteLength(JSON.stringify(ex));
   if (total <= recordLimit) return ex;
 

@@ -11,6 +11,8 @@ import { startUpstream, type Upstream } from '../helpers/upstream';
 const CANARY = `canaryBind_${randomBytes(12).toString('base64url')}`;
 const OTHER = `canaryBnd2_${randomBytes(12).toString('base64url')}`;
 const NEW = `canaryBnd3_${randomBytes(12).toString('base64url')}`;
+/** Sent to the override server on purpose (a credential bound to that very host). */
+const FOLLOWS = `canaryBnd4_${randomBytes(12).toString('base64url')}`;
 
 let srv: RunningServer;
 let owner: string;
@@ -141,6 +143,22 @@ describe('base-URL overrides never send a credential outside its hosts', () => {
     assert.ok(!r.text.includes(CANARY));
     assert.equal(override.requests.length, before, 'the override server received no request');
     assert.ok(!leaked(override), 'the override server never saw the value');
+  });
+
+  test('a custom credential whose own host is the override follows it (how a plain-http loopback service is tested)', async () => {
+    await create({
+      id: 'cred_at_override',
+      service: 'custom',
+      authType: 'bearer',
+      hosts: [override.host],
+      value: FOLLOWS,
+    });
+    const before = override.requests.length;
+    const r = await call('POST', '/api/credentials/cred_at_override/test');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(override.requests.length, before + 1, r.text);
+    assert.equal(override.requests.at(-1)!.headers.authorization, `Bearer ${FOLLOWS}`);
+    assert.ok(!r.text.includes(FOLLOWS));
   });
 
   test('a catalog credential with its own hosts does not follow an override outside them: the test sends nothing', async () => {

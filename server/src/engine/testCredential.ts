@@ -44,7 +44,7 @@ function baseOfHost(entry: string): string | undefined {
 
 /**
  * Where the test call goes, or why none is made. A `custom` credential is tested on its own first concrete host (its
- * scheme and port as given, default https), never on an override. A catalog credential goes to the service's base
+ * scheme and port as given, default https), or on an override only when that is one of its own hosts. A catalog credential goes to the service's base
  * URL or the operator's override of it: with the service's default hosts it follows the override; with hosts of its
  * own, a target outside them is refused before anything is sent.
  */
@@ -55,6 +55,9 @@ function testBase(
 ): { base: string } | { refused: string } {
   const own = meta.hosts?.length ? meta.hosts : undefined;
   if (service.id === 'custom' || !service.baseUrl) {
+    // An operator's override whose host is one of the credential's own hosts says how to reach it (e.g. plain http
+    // on loopback for a `hosts` entry written without a scheme); one outside them is never followed.
+    if (override && own && hostAllowed(own, override)) return { base: override };
     const base = own?.map(baseOfHost).find((b) => b !== undefined);
     if (!base)
       return { refused: 'a custom credential needs a concrete host in "hosts" to test against; nothing was sent' };

@@ -4,7 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, State } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
 import type { CredentialMeta } from '../../server/src/core/credentials';
 import { seal } from '../../server/src/core/seal';
 import {
@@ -52,21 +58,24 @@ export class FleroLanguageClient implements vscode.Disposable {
     if (this.client) return;
     const module = join(this.context.extensionPath, 'dist', 'languageServer.mjs');
     this.runKey = randomBytes(32);
-    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', [RUN_KEY_ENV]: this.runKey.toString('base64') };
-    const exec = { command: process.execPath, args: [module, '--stdio'], options: { env } };
-    const serverOptions: ServerOptions = { run: exec, debug: exec };
+    // Forked with the extension host's Node (the client adds ELECTRON_RUN_AS_NODE and the rest of process.env).
+    const env = { [RUN_KEY_ENV]: this.runKey.toString('base64') };
+    const transport = TransportKind.stdio;
+    const serverOptions: ServerOptions = {
+      run: { module, transport, options: { env } },
+      debug: { module, transport, options: { env, execArgv: ['--nolazy', '--inspect=6009'] } },
+    };
     const initializationOptions: InitializationOptions = { credentials: this.credentials, server: this.server };
     const clientOptions: LanguageClientOptions = {
       documentSelector: WORKFLOW_SELECTOR,
       outputChannel: this.log,
       initializationOptions,
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.flero.json') },
     };
     const client = new LanguageClient('flero', 'Flero Language Server', serverOptions, clientOptions);
     this.client = client;
     try {
       await client.start();
-      client.onNotification(RunProgressNotification, (p: RunProgressParams) => this.progress.get(p.runId)?.(p));
+      client.onNotification(RunProgressNotification, (p) => this.progress.get(p.runId)?.(p));
       this.log.info('The Flero language server is running.');
     } catch (e) {
       this.client = undefined;
@@ -118,7 +127,7 @@ export class FleroLanguageClient implements vscode.Disposable {
     if (Object.keys(values).length) params.sealedCredentials = seal(this.runKey, JSON.stringify(values));
     this.progress.set(runId, onProgress);
     try {
-      return await client.sendRequest<RunWorkflowResult>(RunWorkflowRequest, params, token);
+      return await client.sendRequest(RunWorkflowRequest, params, token);
     } finally {
       this.progress.delete(runId);
     }

@@ -1,21 +1,25 @@
 // Custom LSP messages between the extension (client) and the language server. Both sides import this file; nothing
-// else crosses between them. Secrets: credential values never travel in clear — see `SealedCredentials`.
+// else crosses between them. Each message is a typed `RequestType` / `NotificationType` (method name, params, result)
+// with a comment saying which side sends it: the client's `sendRequest`/`sendNotification` and the server's
+// `onRequest`/`onNotification` take these objects, never a method string or hand-written generic arguments.
+// Secrets: credential values never travel in clear — see `RunWorkflowParams.sealedCredentials`.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { CredentialMeta } from '../core/credentials';
 import type { Execution, ProgressEvent } from '../engine/types';
 
 /** client → server (notification): the credentials the client knows, metadata only. Diagnostics refresh. */
-export const SetCredentialsNotification = 'flero/setCredentials';
 export interface SetCredentialsParams {
   credentials: CredentialMeta[];
 }
+export const SetCredentialsNotification = new NotificationType<SetCredentialsParams>('flero/setCredentials');
 
 /** client → server (notification): which Flero server the client is signed in to, and the key's rights (no key). */
-export const SetServerNotification = 'flero/setServer';
 export interface SetServerParams {
   connected: boolean;
   url?: string;
   key?: { id: string; name: string; scopes: string[]; workflows: 'all' | string[]; expiresAt?: string | null };
 }
+export const SetServerNotification = new NotificationType<SetServerParams>('flero/setServer');
 
 /**
  * client → server (request): run a workflow document in the language server's process through the engine.
@@ -23,7 +27,6 @@ export interface SetServerParams {
  * environment (`FLERO_LSP_RUN_KEY`, base64) when it started it, so an LSP trace shows only ciphertext. The server
  * opens them for this run only and forgets them when it ends.
  */
-export const RunWorkflowRequest = 'flero/runWorkflow';
 export interface RunWorkflowParams {
   uri: string;
   runId: string;
@@ -34,13 +37,14 @@ export interface RunWorkflowParams {
 export interface RunWorkflowResult {
   execution: Execution;
 }
+export const RunWorkflowRequest = new RequestType<RunWorkflowParams, RunWorkflowResult, void>('flero/runWorkflow');
 
 /** server → client (notification): per-node progress of a run started with `flero/runWorkflow`. Masked. */
-export const RunProgressNotification = 'flero/runProgress';
 export interface RunProgressParams {
   runId: string;
   event: ProgressEvent;
 }
+export const RunProgressNotification = new NotificationType<RunProgressParams>('flero/runProgress');
 
 /** Environment variable through which the client hands the server the run key (never via initializationOptions). */
 export const RUN_KEY_ENV = 'FLERO_LSP_RUN_KEY';

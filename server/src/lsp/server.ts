@@ -7,6 +7,7 @@ import {
   type ClientCapabilities,
   CodeActionKind,
   type CodeAction,
+  CodeLensRefreshRequest,
   type CompletionItem,
   CompletionItemKind,
   type Connection,
@@ -24,13 +25,9 @@ import { type CredentialMeta, CredentialMetaSchema } from '../core/credentials';
 import {
   type InitializationOptions,
   RunProgressNotification,
-  type RunProgressParams,
   RunWorkflowRequest,
-  type RunWorkflowParams,
   SetCredentialsNotification,
-  type SetCredentialsParams,
   SetServerNotification,
-  type SetServerParams,
 } from './protocol';
 import { RunError, runDocument } from './run';
 import { codeActions } from './service/actions';
@@ -172,12 +169,10 @@ export function startServer(connection: Connection): void {
     return result;
   });
 
-  connection.onNotification(SetCredentialsNotification, (p: SetCredentialsParams) =>
-    credentialsChanged(p?.credentials),
-  );
-  connection.onNotification(SetServerNotification, (p: SetServerParams) => {
+  connection.onNotification(SetCredentialsNotification, (p) => credentialsChanged(p?.credentials));
+  connection.onNotification(SetServerNotification, (p) => {
     ctx.server = p;
-    if (features.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (features.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   });
 
   documents.onDidChangeContent((e) => {
@@ -279,7 +274,7 @@ export function startServer(connection: Connection): void {
     }));
   });
 
-  connection.onRequest(RunWorkflowRequest, async (params: RunWorkflowParams, token) => {
+  connection.onRequest(RunWorkflowRequest, async (params, token) => {
     if (!params || typeof params.uri !== 'string' || typeof params.runId !== 'string')
       throw new ResponseError(-32602, 'flero/runWorkflow needs { uri, runId }');
     const text = documents.get(params.uri)?.getText() ?? (await readDisk(params.uri));
@@ -291,8 +286,7 @@ export function startServer(connection: Connection): void {
         credentials: ctx.credentials ?? [],
         signal: controller.signal,
         onProgress: (event) => {
-          const p: RunProgressParams = { runId: params.runId, event };
-          void connection.sendNotification(RunProgressNotification, p);
+          void connection.sendNotification(RunProgressNotification, { runId: params.runId, event });
         },
       });
     } catch (err) {

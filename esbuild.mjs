@@ -1,20 +1,27 @@
 // One build script, one context per program:
-//   dist/extension.js        the VS Code extension (CJS, `vscode` external)
+//   dist/extension.js        the VS Code extension (CJS, `vscode` external); never contains the test seam
 //   dist/languageServer.mjs  the language server (ESM, fully bundled)
 //   dist/flero.mjs           the CLI and the bundled Flero API server (ESM, fully bundled)
 //   dist/codeWorker.mjs      the code-node worker thread both server bundles start (engine/sandbox.ts finds it
 //                            beside itself; ESM, fully bundled)
+// `node esbuild.mjs --test-build [--production]` builds only the extension's TEST BUILD, dist-test/extension.js: the
+// same extension with `__FLERO_TEST_BUILD__` defined true, i.e. with the scripted prompts and the test API the e2e
+// suite drives (client/src/testBuild/). dist-test/ is never packaged (.vscodeignore is an allowlist); the e2e harness
+// puts it into a .vsix of its own (test/e2e/lib/build.mjs). The default and --production builds define it false, so
+// esbuild drops that code (test/unit/client-bundle.test.ts checks).
 // Server bundles are ESM so that PGlite's and QuickJS's `new URL('x.wasm', import.meta.url)` resolve to the files we
 // copy beside the bundle (in CJS output esbuild would leave `import.meta.url` empty and they fail at run time).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const testBuild = process.argv.includes('--test-build');
 const dist = join(root, 'dist');
+const distTest = join(root, 'dist-test');
 
 // CJS packages bundled into ESM still call require() for node built-ins: give them one.
 const esmBanner = [
@@ -33,14 +40,28 @@ const common = {
   legalComments: 'none',
 };
 
-const programs = [
-  {
+/**
+ * The extension's build options. `testBuild` compiles the e2e test seam in (scripted prompts, test API); everything
+ * else defines `__FLERO_TEST_BUILD__` false and esbuild drops that code. Exported for the bundle test.
+ * @returns {esbuild.BuildOptions}
+ */
+export function extensionProgram({ production: prod = production, testBuild: test = false, outdir = dist } = {}) {
+  return {
     ...common,
+    sourcemap: prod ? false : 'linked',
+    minify: prod,
+    // Folds `if (__FLERO_TEST_BUILD__)` away in the dev build too (identifiers and whitespace stay readable).
+    minifySyntax: true,
     entryPoints: { extension: join(root, 'client/src/extension.ts') },
-    outdir: dist,
+    outdir,
     format: 'cjs',
     external: ['vscode'],
-  },
+    define: { __FLERO_TEST_BUILD__: String(test) },
+  };
+}
+
+const programs = [
+  extensionProgram(),
   {
     ...common,
     entryPoints: { languageServer: join(root, 'server/src/lsp/main.ts') },
@@ -125,18 +146,29 @@ async function pgliteSeed() {
   cpSync(cached, join(dist, 'pglite-seed.tar.gz'));
 }
 
-const present = programs.filter((p) => Object.values(p.entryPoints).every((f) => existsSync(f)));
-if (production) rmSync(dist, { recursive: true, force: true });
-copyAssets();
-await writeWorkflowSchema();
-await pgliteSeed();
-if (watch) {
-  for (const p of present) await (await esbuild.context(p)).watch();
-  console.log('esbuild: watching');
-} else {
-  const started = Date.now();
-  await Promise.all(present.map((p) => esbuild.build(p)));
-  console.log(
-    `esbuild: built ${present.length} program(s) in ${Date.now() - started} ms${production ? ' (production)' : ''}`,
-  );
+async function main() {
+  const present = testBuild
+    ? [extensionProgram({ testBuild: true, outdir: distTest })]
+    : programs.filter((p) => Object.values(p.entryPoints).every((f) => existsSync(f)));
+  if (testBuild) rmSync(distTest, { recursive: true, force: true });
+  else {
+    if (production) rmSync(dist, { recursive: true, force: true });
+    copyAssets();
+    await writeWorkflowSchema();
+    await pgliteSeed();
+  }
+  if (watch) {
+    for (const p of present) await (await esbuild.context(p)).watch();
+    console.log('esbuild: watching');
+  } else {
+    const started = Date.now();
+    await Promise.all(present.map((p) => esbuild.build(p)));
+    console.log(
+      `esbuild: built ${testBuild ? 'the TEST BUILD of the extension (dist-test/)' : `${present.length} program(s)`}` +
+        ` in ${Date.now() - started} ms${production ? ' (production)' : ''}`,
+    );
+  }
 }
+
+// Imported (by the bundle test) it only exports extensionProgram; run, it builds.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

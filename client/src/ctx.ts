@@ -11,7 +11,7 @@ import { LocalServer } from './localServer';
 import type { KeyInfo, ServerCredential } from './model/apiTypes';
 import { LOCAL_SERVER, serverIdentity } from './model/serverIdentity';
 import { Secrets } from './secrets';
-import { Prompts } from './ui';
+import type { Prompts } from './ui';
 
 export type ConnectionState = 'noServer' | 'signedOut' | 'connecting' | 'connected' | 'error';
 
@@ -39,7 +39,6 @@ export const OPEN_SETTINGS = { title: 'Open Settings', command: 'flero.openSetti
 
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
-  readonly prompts = new Prompts();
   readonly secrets: Secrets;
   readonly localServer: LocalServer;
   readonly lsp: FleroLanguageClient;
@@ -54,7 +53,11 @@ export class Ctx implements vscode.Disposable {
   private connecting: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
 
-  constructor(readonly extension: vscode.ExtensionContext) {
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    /** Every prompt goes through here (ui.ts): VsCodePrompts when shipped, scripted ones in the test build. */
+    readonly prompts: Prompts,
+  ) {
     this.log = vscode.window.createOutputChannel('Flero', { log: true });
     this.secrets = new Secrets(extension.secrets, extension.globalState);
     this.localServer = new LocalServer(extension, this.log);

@@ -6,14 +6,23 @@ import { readConfig, RECONNECT_SETTINGS, RESTART_LSP_SETTINGS } from './config';
 import { Ctx } from './ctx';
 import { EXECUTION_SCHEME } from './executionDocs';
 import { registerStatusBar } from './statusBar';
-import { createTestApi, type FleroTestApi, testApiEnabled } from './testApi';
+import { ScriptedPrompts } from './testBuild/scriptedPrompts';
+import { createTestApi, type FleroTestApi } from './testBuild/testApi';
+import { VsCodePrompts } from './ui';
 import { registerViews } from './views/index';
+
+/**
+ * Replaced by esbuild's `define` (esbuild.mjs): `true` only in the test build (`--test-build`, dist-test/). Every use
+ * of the test seam sits behind it, so esbuild drops the scripted prompts and the test API from the shipped bundle.
+ */
+declare const __FLERO_TEST_BUILD__: boolean;
 
 let current: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): FleroTestApi | undefined {
   try {
-    const ctx = new Ctx(context);
+    const scripted = __FLERO_TEST_BUILD__ ? new ScriptedPrompts() : undefined;
+    const ctx = new Ctx(context, scripted ?? new VsCodePrompts());
     current = ctx;
     context.subscriptions.push(ctx);
     registerCommands(ctx);
@@ -30,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): FleroTestApi | undef
       ctx.localServer.onDidChange(() => void ctx.connect()),
     );
     setTimeout(() => void afterActivation(ctx), 0);
-    return testApiEnabled(context) ? createTestApi(ctx) : undefined;
+    if (__FLERO_TEST_BUILD__ && scripted) return createTestApi(ctx, scripted);
+    return undefined;
   } catch (e) {
     const message = `Flero failed to activate: ${e instanceof Error ? e.message : String(e)}`;
     void vscode.window.showErrorMessage(message);

@@ -1,89 +1,55 @@
-// Every prompt the extension shows goes through here, so that the end-to-end tests can answer them (see testApi.ts):
-// when the scripted-answer queue holds something, the next prompt takes it instead of showing UI. In normal use the
-// queue is empty and these are the plain VS Code prompts.
+// Every prompt the extension shows goes through the `Prompts` seam (Ctx.prompts). The shipped extension uses
+// `VsCodePrompts`: the plain VS Code prompts. Only the test build (`node esbuild.mjs --test-build`, see
+// testBuild/scriptedPrompts.ts) puts a scripted implementation behind it; the production bundle does not contain it.
 import * as vscode from 'vscode';
 
-/** A scripted answer: text for an input box, a label (or labels) for a quick pick, a button title for a message. */
-export type ScriptedAnswer = string | string[] | { cancel: true };
+export interface Prompts {
+  input(opts: vscode.InputBoxOptions & { title: string }): Promise<string | undefined>;
+  pick<T extends vscode.QuickPickItem>(
+    items: readonly T[],
+    opts: vscode.QuickPickOptions & { title: string },
+  ): Promise<T | undefined>;
+  pickMany<T extends vscode.QuickPickItem>(
+    items: readonly T[],
+    opts: vscode.QuickPickOptions & { title: string },
+  ): Promise<T[] | undefined>;
+  /** A modal question; returns the chosen button title or undefined (cancelled). */
+  modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
+  /** A modal information message (e.g. the key shown once). */
+  modalInfo(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
+  /** Non-modal notifications with optional buttons. */
+  info(message: string, ...buttons: string[]): Thenable<string | undefined>;
+  warn(message: string, ...buttons: string[]): Thenable<string | undefined>;
+  error(message: string, ...buttons: string[]): Thenable<string | undefined>;
+}
 
-export class Prompts {
-  private readonly queue: ScriptedAnswer[] = [];
-  /** Titles of the prompts answered from the queue, newest last (for test diagnostics). */
-  readonly answered: string[] = [];
-
-  script(...answers: ScriptedAnswer[]): void {
-    this.queue.push(...answers);
-  }
-  pending(): number {
-    return this.queue.length;
-  }
-  clear(): void {
-    this.queue.length = 0;
-  }
-
-  private take(title: string): ScriptedAnswer | undefined {
-    if (!this.queue.length) return undefined;
-    this.answered.push(title);
-    return this.queue.shift();
-  }
-
+export class VsCodePrompts implements Prompts {
   async input(opts: vscode.InputBoxOptions & { title: string }): Promise<string | undefined> {
-    const a = this.take(opts.title);
-    if (a === undefined) return vscode.window.showInputBox({ ignoreFocusOut: true, ...opts });
-    if (typeof a !== 'string') return undefined;
-    const problem = await opts.validateInput?.(a);
-    const message = typeof problem === 'string' ? problem : problem?.message;
-    if (message) throw new Error(`scripted answer for "${opts.title}" rejected: ${message}`);
-    return a;
+    return vscode.window.showInputBox({ ignoreFocusOut: true, ...opts });
   }
 
   async pick<T extends vscode.QuickPickItem>(
     items: readonly T[],
     opts: vscode.QuickPickOptions & { title: string },
   ): Promise<T | undefined> {
-    const a = this.take(opts.title);
-    if (a === undefined) return vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...opts });
-    if (typeof a !== 'string') return undefined;
-    const found = items.find((i) => i.label === a || i.label.replace(/^\$\([^)]+\)\s*/, '') === a);
-    if (!found) throw new Error(`scripted answer "${a}" is not an item of "${opts.title}"`);
-    return found;
+    return vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...opts });
   }
 
   async pickMany<T extends vscode.QuickPickItem>(
     items: readonly T[],
     opts: vscode.QuickPickOptions & { title: string },
   ): Promise<T[] | undefined> {
-    const a = this.take(opts.title);
-    if (a === undefined)
-      return vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...opts, canPickMany: true });
-    if (typeof a === 'object' && !Array.isArray(a)) return undefined;
-    const labels = Array.isArray(a) ? a : [a];
-    return labels.map((l) => {
-      const found = items.find((i) => i.label === l);
-      if (!found) throw new Error(`scripted answer "${l}" is not an item of "${opts.title}"`);
-      return found;
-    });
+    return vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...opts, canPickMany: true });
   }
 
-  /** A modal question; returns the chosen button title or undefined (cancelled). */
   async modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {
-    const a = this.take(message);
-    if (a === undefined) return vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
-    if (typeof a !== 'string') return undefined;
-    if (!buttons.includes(a)) throw new Error(`scripted answer "${a}" is not a button of "${message}"`);
-    return a;
+    return vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
   }
 
-  /** A modal information message (e.g. the key shown once). */
   async modalInfo(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {
-    const a = this.take(message);
-    if (a === undefined) return vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);
-    if (typeof a !== 'string') return undefined;
-    if (!buttons.includes(a)) throw new Error(`scripted answer "${a}" is not a button of "${message}"`);
-    return a;
+    return vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);
   }
 
-  /** A non-modal notification with optional buttons. Not scripted: tests read notifications, they never wait on them. */
   info(message: string, ...buttons: string[]): Thenable<string | undefined> {
     return vscode.window.showInformationMessage(message, ...buttons);
   }

@@ -1,17 +1,17 @@
-// The small API `activate` returns for the end-to-end tests (issue 6). Only returned in Development/Test extension
-// mode or when the extension host's environment has FLERO_TEST_HOOKS=1; in normal use `activate` returns nothing.
-// It exposes no secret: views' data are metadata, and the scripted answers only feed prompts.
+// TEST BUILD ONLY (`node esbuild.mjs --test-build`): the small API `activate` returns for the end-to-end tests
+// (issue 6). extension.ts returns it only under `__FLERO_TEST_BUILD__`, so the production bundle neither contains nor
+// returns it: there `activate` returns nothing. It exposes no secret: views' data are metadata, and the scripted
+// answers only feed prompts.
 //
 //   const api = vscode.extensions.getExtension('flero.flero-vscode').exports as FleroTestApi;
 //   api.script('CI deploy', ['executions:write', 'workflows:read'], 'All workflows', '30 days', 'Copy');
 //   await vscode.commands.executeCommand('flero.generateApiKey');   // answers consumed in order
 //   (await api.view('apiKeys')).map((n) => n.label);                 // → ['CI deploy', 'owner', …]
-import * as vscode from 'vscode';
-import type { Execution } from '../../server/src/engine/types';
-import type { Connection, Ctx } from './ctx';
-import type { ViewNode } from './model/tree';
-import type { ScriptedAnswer } from './ui';
-import { VIEW_ROOTS, type ViewName } from './views/index';
+import type { Execution } from '../../../server/src/engine/types';
+import type { Connection, Ctx } from '../ctx';
+import type { ViewNode } from '../model/tree';
+import { VIEW_ROOTS, type ViewName } from '../views/index';
+import type { ScriptedAnswer, ScriptedPrompts } from './scriptedPrompts';
 
 export interface FleroTestApi {
   /** Queue answers for the next prompts: input text, quick-pick label(s), modal button title, or `{cancel:true}`. */
@@ -34,15 +34,12 @@ function strip(nodes: ViewNode[]): ViewNode[] {
   return nodes.map(({ ref: _ref, children, ...rest }) => (children ? { ...rest, children: strip(children) } : rest));
 }
 
-export function testApiEnabled(context: vscode.ExtensionContext): boolean {
-  return context.extensionMode !== vscode.ExtensionMode.Production || process.env.FLERO_TEST_HOOKS === '1';
-}
-
-export function createTestApi(ctx: Ctx): FleroTestApi {
+/** `prompts` is the ScriptedPrompts the Ctx was made with. */
+export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts): FleroTestApi {
   return {
-    script: (...answers) => ctx.prompts.script(...answers),
-    pendingAnswers: () => ctx.prompts.pending(),
-    answeredPrompts: () => [...ctx.prompts.answered],
+    script: (...answers) => prompts.script(...answers),
+    pendingAnswers: () => prompts.pending(),
+    answeredPrompts: () => [...prompts.answered],
     view: (name) => strip(VIEW_ROOTS[name](ctx)),
     connection: () => ({ ...ctx.connection }),
     localServer: () => ({ state: ctx.localServer.state, url: ctx.localServer.url }),

@@ -2,10 +2,14 @@
 // End-to-end tests in a real VS Code: code-server 4.100.3 (run by Node 24 from the npm registry) + Debian's chromium
 // driven by playwright-core. `node test/e2e/run.mjs` (= `npm run test:e2e`):
 //   1. installs the pinned programs into test/e2e/.cache/ (reused when complete)
-//   2. builds + packages the extension (esbuild --production, vsce package) in a staging copy
+//   2. builds + packages the extension in a staging copy: the production .vsix (esbuild --production, vsce package;
+//      checked to hold no test seam) and the test build's .vsix (esbuild --production --test-build)
 //   3. starts a real Flero server (dist/flero.mjs serve --port 0) and a recording upstream HTTP server, on 127.0.0.1
-//   4. suite "ext": tests inside the extension host (smoke-test payload route), results read from the browser console
-//   5. suite "ui": the issue-6 scenario through the workbench UI, a screenshot per step in test/e2e/screenshots/
+//   4. suite "ext": tests inside the extension host (smoke-test payload route) against the TEST BUILD (scripted
+//      prompts, test API), results read from the browser console; suite "smoke": one test against the production
+//      .vsix (activates, commands registered, no test API)
+//   5. suite "ui": the issue-6 scenario through the workbench UI on the production .vsix, a screenshot per step in
+//      test/e2e/screenshots/
 //   6. stops everything (process groups), then sweeps every folder VS Code, the browser and the servers wrote, and all
 //      logs, for the canary secrets (the sweep first proves it detects a planted canary)
 // Env: FLERO_E2E_ONLY=ui|ext, FLERO_E2E_KEEP=1 (keep the temp folder), FLERO_E2E_ALLOW_PENDING=1 (exit 0 when the only
@@ -90,8 +94,14 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-async function extSuite(paths, build, flero, upstream) {
-  const base = join(tmp, 'ext');
+/**
+ * An extension-host suite: `suite` 'ext' runs ext/index.ts against the test build's .vsix, 'smoke' runs ext/smoke.ts
+ * against the production .vsix.
+ */
+async function extSuite(paths, build, flero, upstream, suite = 'ext') {
+  const vsix = suite === 'smoke' ? build.vsix : build.testVsix;
+  const testsPath = suite === 'smoke' ? build.smokeIndex : build.testsIndex;
+  const base = join(tmp, suite);
   const dirs = {
     userDataDir: join(base, 'user-data'),
     serverDataDir: join(base, 'server-data'),
@@ -104,8 +114,8 @@ async function extSuite(paths, build, flero, upstream) {
   writeSettings(dirs.userDataDir);
   writeSettings(join(dirs.serverDataDir, 'data'), 'Machine');
   writeFileSync(join(dirs.workspace, WORKFLOW_FILE), workflowFile(upstream.url));
-  const configFile = join(tmp, 'ext-config.json');
-  const revealedKeysFile = join(tmp, 'ext-revealed-keys.txt');
+  const configFile = join(tmp, `${suite}-config.json`);
+  const revealedKeysFile = join(tmp, `${suite}-revealed-keys.txt`);
   writeFileSync(revealedKeysFile, '');
   writeFileSync(
     configFile,
@@ -120,21 +130,21 @@ async function extSuite(paths, build, flero, upstream) {
   );
   // The extension under test is the installed .vsix (loaded as the development extension so its tests can run).
   const installed = await installVsix(paths, tmp, {
-    vsix: build.vsix,
+    vsix,
     userDataDir: dirs.userDataDir,
     extDir: join(base, 'installed'),
   });
   const server = await startVsCodeServer(paths, tmp, {
     ...dirs,
     extPath: installed.dir,
-    testsPath: build.testsIndex,
-    logFile: join(LOGS, 'vscode-server-ext.log'),
+    testsPath,
+    logFile: join(LOGS, `vscode-server-${suite}.log`),
     env: { FLERO_E2E_CONFIG: configFile },
   });
-  log(`ext: VS Code server on ${server.base}`);
+  log(`${suite}: VS Code server on ${server.base}`);
   const { context, page } = await launchBrowser(dirs.profile);
   closers.push({ close: () => context.close() });
-  const consoleLog = join(LOGS, 'ext-browser-console.log');
+  const consoleLog = join(LOGS, `${suite}-browser-console.log`);
   const results = [];
   page.on('console', (m) => {
     const text = m.text();
@@ -145,7 +155,7 @@ async function extSuite(paths, build, flero, upstream) {
         const res = JSON.parse(r[1]);
         results.push(res);
         report.add({
-          suite: 'ext',
+          suite,
           name: res.name,
           status: res.status,
           ms: res.ms,
@@ -159,10 +169,10 @@ async function extSuite(paths, build, flero, upstream) {
   });
   await page.goto(server.url);
   const code = await Promise.race([exitCode, new Promise((resolve) => setTimeout(() => resolve('timeout'), 240_000))]);
-  await page.screenshot({ path: join(LOGS, 'ext-final.png') }).catch(() => {});
+  await page.screenshot({ path: join(LOGS, `${suite}-final.png`) }).catch(() => {});
   if (code === 'timeout' || (code !== 0 && !results.some((r) => r.status === 'fail'))) {
     report.add({
-      suite: 'ext',
+      suite,
       name: 'extension-host run',
       status: 'fail',
       ms: 0,
@@ -171,9 +181,9 @@ async function extSuite(paths, build, flero, upstream) {
         ` and ${results.length} result(s); browser console: ${consoleLog}\nVS Code server log:\n${server.proc.tail(20)}`,
     });
   }
-  log(`ext: finished with exit code ${code}, ${results.length} test result(s)`);
+  log(`${suite}: finished with exit code ${code}, ${results.length} test result(s)`);
   for (const k of readFileSync(revealedKeysFile, 'utf8').split('\n').filter(Boolean)) {
-    redactor.add(`ext-generated-key-${redactor.secrets.length}`, k);
+    redactor.add(`${suite}-generated-key-${redactor.secrets.length}`, k);
   }
   await context.close().catch(() => {});
   await server.proc.stop();
@@ -370,6 +380,11 @@ try {
       await extSuite(paths, build, flero, upstream);
     }).catch((e) => {
       report.add({ suite: 'ext', name: 'extension-host run', status: 'fail', ms: 0, detail: e.stack ?? String(e) });
+    });
+    await phase('smoke-suite', async () => {
+      await extSuite(paths, build, flero, upstream, 'smoke');
+    }).catch((e) => {
+      report.add({ suite: 'smoke', name: 'extension-host run', status: 'fail', ms: 0, detail: e.stack ?? String(e) });
     });
   }
   if (ONLY !== 'ext') {

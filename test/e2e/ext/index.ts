@@ -1,6 +1,7 @@
 // Extension-host suite: loaded by VS Code's test runner (smoke-test payload `extensionTestsPath`) inside the real
-// extension host that code-server runs; drives the packaged extension through `vscode` APIs, its commands and the
-// test API it returns in development mode (scripted answers for its prompts, views as data). The Flero server and the
+// extension host that code-server runs; drives the packaged TEST BUILD of the extension (`node esbuild.mjs
+// --test-build`, see lib/build.mjs) through `vscode` APIs, its commands and the test API that build returns
+// (scripted answers for its prompts, views as data). ext/smoke.ts checks the production .vsix has none of it. The Flero server and the
 // upstream are the harness's real ones (FLERO_E2E_CONFIG).
 import { appendFileSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -10,7 +11,7 @@ const EXTENSION_ID = 'flero.flero-vscode';
 const WORKFLOW_FILE = 'digest.flero.json';
 const CREDENTIAL_ID = 'cred_e2e_upstream';
 
-// The parts of the extension's test API (client/src/testApi.ts) this suite uses.
+// The parts of the extension's test API (client/src/testBuild/testApi.ts) this suite uses.
 interface ViewNode {
   id: string;
   label: string;
@@ -39,7 +40,7 @@ function ext(): vscode.Extension<unknown> {
 }
 
 function testApi(): TestApi {
-  if (!api) pending('the extension returns no test API from activate() (client/src/testApi.ts)');
+  if (!api) pending('the extension returns no test API from activate() (client/src/testBuild/testApi.ts)');
   return api;
 }
 
@@ -74,7 +75,7 @@ test('the extension activates without errors and returns its test API', async ()
   const e = ext();
   api = (await e.activate()) as TestApi | undefined;
   assert(e.isActive, 'extension did not become active');
-  assert(api && typeof api.script === 'function', 'activate() returned no test API in development mode');
+  assert(api && typeof api.script === 'function', 'activate() returned no test API in the test build');
 });
 
 test('every contributed command is registered', async () => {

@@ -1,9 +1,14 @@
 // Builds and packages the extension the way a release does — `node esbuild.mjs --production`, then
 // `vsce package --no-dependencies` — in a staging copy of the checkout, so the shared working tree's dist/ (which
-// other test suites use) is never wiped. Also bundles the extension-host test suite.
-import { cpSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+// other test suites use) is never wiped, and checks that this production .vsix holds no test seam. Then packages the
+// TEST BUILD the same way (`node esbuild.mjs --production --test-build` → dist-test/extension.js, put in dist/ of the
+// stage, vsce again → flero-test.vsix): the only difference is the extension bundle with the scripted prompts and the
+// test API the extension-host suite drives. Also bundles the extension-host suites (full + production smoke).
+import { copyFileSync, cpSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { runToEnd } from './proc.mjs';
+import { FORBIDDEN_IN_PRODUCTION, TEST_BUILD_MARKERS, testSeamIn } from './testSeam.mjs';
+import { zipEntries } from './zip.mjs';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', '.flero', 'BENCHMARKS.md']);
 
@@ -27,8 +32,35 @@ async function must(what, cmd, args, opts) {
   return res.out;
 }
 
+const BINARY = /\.(wasm|data|gz|png|jpg|svg)$/;
+
+/** The test-seam markers in a .vsix's text files, as `file: marker` strings; and its extension.js text. */
+function seamInVsix(vsix) {
+  const found = [];
+  let extensionJs = '';
+  const entries = zipEntries(vsix);
+  for (const e of entries) {
+    if (/(^|\/)dist-test\//.test(e.name)) found.push(`${e.name}: a dist-test/ file`);
+    if (BINARY.test(e.name)) continue;
+    const text = e.data.toString('utf8');
+    if (e.name === 'extension/dist/extension.js') extensionJs = text;
+    for (const m of testSeamIn(text)) found.push(`${e.name}: ${m}`);
+  }
+  if (!extensionJs) throw new Error(`${vsix} has no extension/dist/extension.js`);
+  return { found, extensionJs, files: entries.length };
+}
+
+async function vscePackage(stageDir, vsix) {
+  const vsce = join(stageDir, 'node_modules', '.bin', 'vsce');
+  return must('vsce package', vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], {
+    cwd: stageDir,
+    env: { ...process.env, npm_config_yes: 'true' },
+  });
+}
+
 /**
- * @returns {Promise<{ stageDir: string, vsix: string, testsIndex: string, vsixBytes: number }>}
+ * @returns {Promise<{ stageDir: string, vsix: string, testVsix: string, testsIndex: string, smokeIndex: string,
+ *   vsixBytes: number }>} `vsix` is the production package, `testVsix` the test build's.
  */
 export async function buildAndPackage(root, tmp, log) {
   const stageDir = join(tmp, 'stage');
@@ -38,29 +70,57 @@ export async function buildAndPackage(root, tmp, log) {
   log(`build: esbuild --production in ${Date.now() - t0} ms`);
   const vsix = join(tmp, 'flero.vsix');
   const t1 = Date.now();
-  const vsce = join(stageDir, 'node_modules', '.bin', 'vsce');
-  const out = await must(
-    'vsce package',
-    vsce,
-    ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix],
+  const out = await vscePackage(stageDir, vsix);
+  log(`build: vsce package in ${Date.now() - t1} ms: ${out.trim().split('\n').pop()}`);
+  const prod = seamInVsix(vsix);
+  if (prod.found.length) throw new Error(`the production .vsix contains the e2e test seam:\n${prod.found.join('\n')}`);
+  log(
+    `build: production .vsix checked: ${prod.files} files, none holds the test seam (${FORBIDDEN_IN_PRODUCTION.join(', ')})`,
+  );
+
+  // The test build: the same package with the test build's extension bundle.
+  const t2 = Date.now();
+  await must(
+    'node esbuild.mjs --production --test-build',
+    process.execPath,
+    ['esbuild.mjs', '--production', '--test-build'],
     {
       cwd: stageDir,
-      env: { ...process.env, npm_config_yes: 'true' },
     },
   );
-  log(`build: vsce package in ${Date.now() - t1} ms: ${out.trim().split('\n').pop()}`);
-  // Extension-host tests: one CommonJS bundle, `vscode` left to the extension host.
-  const testsIndex = join(tmp, 'ext-tests', 'index.js');
+  const prodJs = join(tmp, 'extension.production.js');
+  copyFileSync(join(stageDir, 'dist', 'extension.js'), prodJs);
+  copyFileSync(join(stageDir, 'dist-test', 'extension.js'), join(stageDir, 'dist', 'extension.js'));
+  const testVsix = join(tmp, 'flero-test.vsix');
+  try {
+    await vscePackage(stageDir, testVsix);
+  } finally {
+    copyFileSync(prodJs, join(stageDir, 'dist', 'extension.js'));
+  }
+  const missing = TEST_BUILD_MARKERS.filter((m) => !seamInVsix(testVsix).extensionJs.includes(m));
+  if (missing.length) throw new Error(`the test build's .vsix lacks the test seam (${missing.join(', ')})`);
+  log(`build: test build packaged in ${Date.now() - t2} ms: ${testVsix}`);
+
+  // Extension-host tests: one CommonJS bundle per suite, `vscode` left to the extension host.
   const esbuild = await import(join(root, 'node_modules', 'esbuild', 'lib', 'main.js'));
-  await (esbuild.default ?? esbuild).build({
-    entryPoints: [join(root, 'test', 'e2e', 'ext', 'index.ts')],
-    outfile: testsIndex,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    logLevel: 'warning',
-  });
-  return { stageDir, vsix, testsIndex, vsixBytes: statSync(vsix).size };
+  const bundleTests = (name, outName) =>
+    (esbuild.default ?? esbuild).build({
+      entryPoints: [join(root, 'test', 'e2e', 'ext', `${name}.ts`)],
+      outfile: join(tmp, 'ext-tests', outName),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      logLevel: 'warning',
+    });
+  await Promise.all([bundleTests('index', 'index.js'), bundleTests('smoke', 'smoke.js')]);
+  return {
+    stageDir,
+    vsix,
+    testVsix,
+    testsIndex: join(tmp, 'ext-tests', 'index.js'),
+    smokeIndex: join(tmp, 'ext-tests', 'smoke.js'),
+    vsixBytes: statSync(vsix).size,
+  };
 }

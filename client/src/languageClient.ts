@@ -3,7 +3,7 @@
 // with the needed credential values sealed under the run key.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import {
   LanguageClient,
   type LanguageClientOptions,

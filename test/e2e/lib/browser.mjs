@@ -23,8 +23,27 @@ export async function launchBrowser(profileDir) {
     viewport: { width: 1400, height: 860 },
     permissions: ['clipboard-read', 'clipboard-write'],
   });
+  await context.addInitScript(recordToastArrivals);
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
+}
+
+/**
+ * VS Code's toast spam protection (NotificationsToasts: at most 3 notifications per 800 ms window, the window starting
+ * at the first one after a quiet 800 ms) turns any further notification of the window into a silent entry of the
+ * notification center: no toast, nothing a person sees. Progress notifications count too.
+ */
+export const TOAST_WINDOW_MS = 800;
+
+/** Runs in the page before the workbench loads: remembers when the last notification toast appeared. */
+function recordToastArrivals() {
+  window.__e2eLastToastAt = 0;
+  new MutationObserver((records) => {
+    for (const r of records)
+      for (const n of r.addedNodes)
+        if (n instanceof HTMLElement && n.classList.contains('notification-toast-container'))
+          window.__e2eLastToastAt = Date.now();
+  }).observe(document, { childList: true, subtree: true });
 }
 
 /** Visible text of the transient UI: notifications, quick input, dialogs, hovers. For failure reports. */
@@ -145,6 +164,19 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-list-item');
   }
 
+  /**
+   * Waits until no toast appeared for longer than VS Code's toast spam window, as a person's next action comes after
+   * the last one's notifications: then the next notification starts a fresh window and is shown as a toast. (A step
+   * acting within 800 ms of the previous step's notifications could have its own toast swallowed: 4 in one window.)
+   */
+  async waitToastsSettled(timeout = 15_000) {
+    await this.page.waitForFunction(
+      (quietMs) => Date.now() - (window.__e2eLastToastAt ?? 0) > quietMs,
+      TOAST_WINDOW_MS + 50,
+      { timeout, polling: 50 },
+    );
+  }
+
   /** Waits for a notification toast whose text matches `re`; returns its text. */
   async waitNotification(re, timeout = 30_000) {
     const loc = this.page.locator('.notifications-toasts .notification-list-item', { hasText: re }).first();
@@ -197,6 +229,26 @@ export class Workbench {
       await item.hover();
       await this.page.keyboard.press('Enter');
       await menu.waitFor({ state: 'hidden', timeout: 5000 });
+    }
+  }
+
+  /**
+   * Texts in the notification center (opened with the status-bar bell, then closed). For failure reports: a notification
+   * that never became a toast (VS Code drops toasts beyond 3 per 800 ms) or whose toast was hidden is still listed here.
+   */
+  async notificationCenterTexts() {
+    const bell = this.page.locator('#status\\.notifications .statusbar-item-label').first();
+    const items = this.page.locator('.notifications-center .notification-list-item');
+    try {
+      await bell.click({ timeout: 5000 });
+      await this.page.locator('.notifications-center').first().waitFor({ state: 'visible', timeout: 5000 });
+      const texts = await items.evaluateAll((rows) =>
+        rows.map((r) => (r instanceof HTMLElement ? r.textContent.replace(/\s+/g, ' ').trim() : '')),
+      );
+      await bell.click({ timeout: 5000 }).catch(() => {});
+      return texts;
+    } catch (e) {
+      return [`(could not open the notification center: ${e instanceof Error ? e.message.split('\n')[0] : e})`];
     }
   }
 

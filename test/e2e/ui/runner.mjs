@@ -42,6 +42,9 @@ export async function runUiSteps(steps, ctx) {
       await ctx.wb.screenshot(join(ctx.shotsDir, `${num}-${step.name}-${sub}.png`)).catch(() => {});
     };
     try {
+      // Start from a settled UI: the previous step's notifications must not share VS Code's toast window with this
+      // step's (a fourth notification within 800 ms is not shown as a toast at all).
+      await ctx.wb.waitToastsSettled().catch(() => {});
       const note = await withTimeout(step.run(ctx), step.timeoutMs ?? 60_000, step.title);
       await ctx.wb.screenshot(shot);
       ctx.report.add({
@@ -55,10 +58,12 @@ export async function runUiSteps(steps, ctx) {
     } catch (err) {
       await ctx.wb.screenshot(shot).catch(() => {});
       const ui = await visibleUiText(ctx.page);
+      const center = await ctx.wb.notificationCenterTexts();
       const detail = [
         `${step.title}: ${err instanceof Error ? err.message : String(err)}`,
         `screen: ${rel}`,
         `visible UI: ${JSON.stringify(ui, null, 1)}`,
+        `notification center: ${JSON.stringify(center, null, 1)}`,
         `code-server log (last lines):`,
         ctx.codeServer.proc.tail(15),
         ...(ctx.extraLogs ? [ctx.extraLogs()] : []),

@@ -11,6 +11,7 @@
 // esbuild drops that code (test/unit/client-bundle.test.ts checks).
 // Server bundles are ESM so that PGlite's and QuickJS's `new URL('x.wasm', import.meta.url)` resolve to the files we
 // copy beside the bundle (in CJS output esbuild would leave `import.meta.url` empty and they fail at run time).
+import { homedir } from 'node:os';
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -127,23 +128,34 @@ async function writeWorkflowSchema() {
 
 /**
  * A tarball of a freshly initialised PGlite data dir (dist/pglite-seed.tar.gz): the server's first start on an empty
- * --data loads it instead of running initdb (several seconds faster). Made once per PGlite version and cached under
- * node_modules/.cache/flero/.
+ * --data loads it instead of running initdb (several seconds faster). Made once per PGlite version and cached outside
+ * node_modules (which every `npm ci` wipes): $FLERO_BUILD_CACHE, else ~/.cache/flero-build, else node_modules/.cache.
  */
 async function pgliteSeed() {
   const { PGlite } = await import('@electric-sql/pglite');
   const pkg = JSON.parse(readFileSync(join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'));
-  const cacheDir = join(root, 'node_modules/.cache/flero');
-  const cached = join(cacheDir, `pglite-seed-${pkg.version}.tar.gz`);
-  if (!existsSync(cached)) {
-    const db = await PGlite.create();
-    const blob = await db.dumpDataDir('gzip');
-    await db.close();
-    mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(`${cached}.tmp`, Buffer.from(await blob.arrayBuffer()));
-    renameSync(`${cached}.tmp`, cached);
+  const name = `pglite-seed-${pkg.version}.tar.gz`;
+  const dirs = [
+    process.env.FLERO_BUILD_CACHE,
+    join(homedir(), '.cache', 'flero-build'),
+    join(root, 'node_modules/.cache/flero'),
+  ].filter(Boolean);
+  const hit = dirs.map((d) => join(d, name)).find((f) => existsSync(f));
+  if (hit) return cpSync(hit, join(dist, 'pglite-seed.tar.gz'));
+  const db = await PGlite.create();
+  const bytes = Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
+  await db.close();
+  writeFileSync(join(dist, 'pglite-seed.tar.gz'), bytes);
+  for (const dir of dirs) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${name}.${process.pid}.tmp`), bytes);
+      renameSync(join(dir, `${name}.${process.pid}.tmp`), join(dir, name));
+      return;
+    } catch {
+      // not writable here: try the next place (the seed in dist/ is written either way)
+    }
   }
-  cpSync(cached, join(dist, 'pglite-seed.tar.gz'));
 }
 
 async function main() {

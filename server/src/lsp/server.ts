@@ -1,6 +1,6 @@
 // The language server: thin LSP handlers over the pure service layer (./service). Capabilities are decided in one
 // function from the client's; diagnostics are pulled by clients that can, pushed to the others; results are cached
-// per (uri, version, credentials generation).
+// per (uri, version, credentials generation) in ./analysisCache; pushes are debounced by ./pushScheduler.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
@@ -10,7 +10,6 @@ import {
   type CompletionItem,
   CompletionItemKind,
   type Connection,
-  type Diagnostic,
   DocumentDiagnosticReportKind,
   type InitializeResult,
   LSPErrorCodes,
@@ -32,14 +31,16 @@ import {
   SetServerNotification,
   type SetServerParams,
 } from './protocol';
+import { AnalysisCache } from './analysisCache';
+import { PushScheduler } from './pushScheduler';
 import { RunError, runDocument } from './run';
 import { codeActions } from './service/actions';
 import { completion, hover } from './service/assist';
 import { toLspDiagnostic } from './service/convert';
-import { CancelledError, computeDiagnostics, computeDiagnosticsAsync } from './service/diagnostics';
-import { type FleroDocument, offsetAt, parseDocument, rangeOf } from './service/document';
+import { CancelledError } from './service/diagnostics';
+import { offsetAt, rangeOf } from './service/document';
 import { codeLenses, documentSymbols } from './service/lenses';
-import type { FleroDiagnostic, ServiceContext } from './service/types';
+import type { ServiceContext } from './service/types';
 
 export interface ClientFeatures {
   pullDiagnostics: boolean;
@@ -73,14 +74,6 @@ export function capabilitiesFor(client: ClientCapabilities): { result: Initializ
   };
 }
 
-interface Analysis {
-  version: number;
-  doc: FleroDocument;
-  gen: number;
-  diagnostics?: FleroDiagnostic[];
-  lsp?: Diagnostic[];
-}
-
 function validCredentials(list: unknown): CredentialMeta[] {
   if (!Array.isArray(list)) return [];
   return list.flatMap((c) => {
@@ -92,72 +85,20 @@ function validCredentials(list: unknown): CredentialMeta[] {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const ctx: ServiceContext = {};
-  let generation = 0;
   let features: ClientFeatures = { pullDiagnostics: false, diagnosticRefresh: false, codeLensRefresh: false };
-  const cache = new Map<string, Analysis>();
-  const pushTimers = new Map<string, NodeJS.Timeout>();
-
-  function analysis(uri: string): Analysis | undefined {
-    const td = documents.get(uri);
-    if (!td) return undefined;
-    let a = cache.get(uri);
-    if (!a || a.version !== td.version) {
-      a = { version: td.version, doc: parseDocument(uri, td.getText(), td.version), gen: generation };
-      cache.set(uri, a);
-    }
-    if (a.gen !== generation) {
-      a.gen = generation;
-      a.diagnostics = undefined;
-      a.lsp = undefined;
-    }
-    return a;
-  }
-
-  function diagnosticsOf(a: Analysis): Diagnostic[] {
-    if (!a.lsp) {
-      a.diagnostics = computeDiagnostics(a.doc, ctx);
-      a.lsp = a.diagnostics.map((d) => toLspDiagnostic(a.doc, d));
-    }
-    return a.lsp;
-  }
-
-  /** Pull path: big documents are checked in slices so a cancellation or a newer version stops the work. */
-  async function diagnosticsOfAsync(a: Analysis, token: { isCancellationRequested: boolean }): Promise<Diagnostic[]> {
-    if (a.lsp) return a.lsp;
-    const gen = a.gen;
-    const stale = {
-      get isCancellationRequested() {
-        return token.isCancellationRequested || cache.get(a.doc.uri) !== a || a.gen !== gen;
-      },
-    };
-    const diagnostics = await computeDiagnosticsAsync(a.doc, ctx, stale);
-    if (a.gen === gen && !a.lsp) {
-      a.diagnostics = diagnostics;
-      a.lsp = diagnostics.map((d) => toLspDiagnostic(a.doc, d));
-    }
-    return a.lsp ?? diagnostics.map((d) => toLspDiagnostic(a.doc, d));
-  }
+  const cache = new AnalysisCache((uri) => documents.get(uri), ctx);
+  const analysis = (uri: string) => cache.get(uri);
 
   function push(uri: string): void {
-    const a = analysis(uri);
+    const a = cache.get(uri);
     if (!a) return;
-    void connection.sendDiagnostics({ uri, version: a.version, diagnostics: diagnosticsOf(a) });
+    void connection.sendDiagnostics({ uri, version: a.version, diagnostics: cache.diagnosticsOf(a) });
   }
-
-  function schedulePush(uri: string): void {
-    clearTimeout(pushTimers.get(uri));
-    pushTimers.set(
-      uri,
-      setTimeout(() => {
-        pushTimers.delete(uri);
-        push(uri);
-      }, 20),
-    );
-  }
+  const pushes = new PushScheduler(push);
 
   function credentialsChanged(list: unknown): void {
     ctx.credentials = validCredentials(list);
-    generation++;
+    cache.invalidate();
     if (features.pullDiagnostics) {
       if (features.diagnosticRefresh) void connection.languages.diagnostics.refresh();
     } else for (const td of documents.all()) push(td.uri);
@@ -181,11 +122,11 @@ export function startServer(connection: Connection): void {
   });
 
   documents.onDidChangeContent((e) => {
-    if (!features.pullDiagnostics) schedulePush(e.document.uri);
+    if (!features.pullDiagnostics) pushes.schedule(e.document.uri);
   });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
-    clearTimeout(pushTimers.get(e.document.uri));
+    pushes.cancel(e.document.uri);
     if (!features.pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -196,7 +137,7 @@ export function startServer(connection: Connection): void {
     if (params.previousResultId === resultId && a.lsp)
       return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     try {
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: await diagnosticsOfAsync(a, token) };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: await cache.diagnosticsOfAsync(a, token) };
     } catch (err) {
       if (err instanceof CancelledError) {
         if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
@@ -210,7 +151,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params) => {
     const a = analysis(params.textDocument.uri);
     if (!a) return [];
-    diagnosticsOf(a);
+    cache.diagnosticsOf(a);
     const span = { start: offsetAt(a.doc, params.range.start), end: offsetAt(a.doc, params.range.end) };
     return codeActions(a.doc, ctx, a.diagnostics ?? [], span).map(
       (x): CodeAction => ({

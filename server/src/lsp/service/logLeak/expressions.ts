@@ -208,9 +208,8 @@ export abstract class Expressions extends Bindings implements FlowHost {
     }
     const site: CallSite = { node: e, receiver: receiver ?? CLEAN, method, args, argNodes, host: this };
     const objName = callee.type === 'MemberExpression' && callee.object.type === 'Identifier' ? callee.object.name : '';
-    const staticFlow = objName
-      ? (STATIC_METHODS.get(`${objName}.${method}`) ?? STATIC_METHODS.get(`${objName}.*`))
-      : undefined;
+    const statics = objName ? STATIC_METHODS.get(objName) : undefined;
+    const staticFlow = statics && ((method !== undefined ? statics.get(method) : undefined) ?? statics.get('*'));
     if (staticFlow) return staticFlow(site);
     if (!receiver || method === undefined) return CLEAN;
     return (METHODS.get(method) ?? DEFAULT_METHOD)(site);

@@ -143,20 +143,30 @@ export const GLOBAL_FUNCTIONS: ReadonlyMap<string, Flow> = new Map([
 ]);
 
 /**
- * `O.m(x)` on a global object, by `O.m`; `O.*` is the row for the object's other methods. An object without a row
- * for the method (and no `O.*`) is looked up in METHODS like any receiver.
+ * `O.m(x)` on a global object `O`, by method; `*` is the row for the object's other methods. A method of an object
+ * with no row for it (and no `*`) is looked up in METHODS like any receiver.
  */
-export const STATIC_METHODS: ReadonlyMap<string, Flow> = new Map([
-  ['JSON.stringify', secretOfFirstArgument],
-  ['JSON.*', firstArgument],
-  ['Buffer.from', secretOfFirstArgument],
-  ['Promise.resolve', firstArgument],
-  ['Object.keys', clean],
-  ['Object.values', ({ args }) => ({ otherFields: elementOf(args[0] ?? CLEAN) })],
-  ['Object.entries', ({ args }) => ({ otherFields: { fields: new Map([['1', elementOf(args[0] ?? CLEAN)]]) } })],
-  ['Object.fromEntries', ({ args }) => ({ otherFields: elementOf(elementOf(args[0] ?? CLEAN)) })],
-  ['Object.assign', assignFields],
-  ['Object.*', clean],
+export const STATIC_METHODS: ReadonlyMap<string, ReadonlyMap<string, Flow>> = new Map([
+  [
+    'JSON',
+    new Map([
+      ['stringify', secretOfFirstArgument],
+      ['*', firstArgument],
+    ]),
+  ],
+  ['Buffer', new Map([['from', secretOfFirstArgument]])],
+  ['Promise', new Map([['resolve', firstArgument]])],
+  [
+    'Object',
+    new Map<string, Flow>([
+      ['keys', clean],
+      ['values', ({ args }) => ({ otherFields: elementOf(args[0] ?? CLEAN) })],
+      ['entries', ({ args }) => ({ otherFields: { fields: new Map([['1', elementOf(args[0] ?? CLEAN)]]) } })],
+      ['fromEntries', ({ args }) => ({ otherFields: elementOf(elementOf(args[0] ?? CLEAN)) })],
+      ['assign', assignFields],
+      ['*', clean],
+    ]),
+  ],
 ]);
 
 /** `x.m(…)` on any other receiver. Unlisted: DEFAULT_METHOD. */

@@ -7,6 +7,13 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { CredentialMeta } from '../core/credentials';
 import type { Execution, ProgressEvent } from '../engine/types';
 
+/**
+ * server → client (static data, no message): the diagnostic codes (`Diagnostic.code`, source `flero`) and what each
+ * means, for `flero.explain`. Keyed by the code type, so a new code cannot ship without its explanation.
+ */
+export { DIAGNOSTIC_EXPLANATIONS } from './service/explanations';
+export { DIAGNOSTIC_CODES, type DiagnosticCode } from './service/types';
+
 /** client → server (notification): the credentials the client knows, metadata only. Diagnostics refresh. */
 export interface SetCredentialsParams {
   credentials: CredentialMeta[];

@@ -3,7 +3,7 @@
 import { applyEdits, getNodeValue, modify } from './jsonc';
 import { SERVICES } from '../../core/services';
 import { ClientCommands, type MoveSecretToCredentialArgs } from '../protocol';
-import { hostSpan } from './diagnostics';
+import { hostSpan } from './checks/credentials';
 import { child, type FleroDocument, nodeAt } from './document';
 import type { FleroDiagnostic, ServiceContext } from './types';
 

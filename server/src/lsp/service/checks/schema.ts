@@ -1,7 +1,7 @@
 // `schema`: JSON syntax errors and zod issues of WorkflowSchema, each mapped to the exact JSON node.
-import { type Node as JsonNode, printParseErrorCode } from './jsonc';
+import { type Node as JsonNode, printParseErrorCode } from '../jsonc';
 import { z } from 'zod';
-import { findOperation } from '../../core/services';
+import { findOperation } from '../../../core/services';
 import {
   CodeNodeSchema,
   CONNECTOR_TYPE_PATTERN,
@@ -9,11 +9,11 @@ import {
   HttpNodeSchema,
   TriggerNodeSchema,
   WorkflowSchema,
-} from '../../core/workflow';
+} from '../../../core/workflow';
 
 const TopLevelSchema = WorkflowSchema.extend({ nodes: z.array(z.unknown()).min(1) });
-import { child, type FleroDocument, type JsonPath, nodeAt } from './document';
-import type { FleroDiagnostic } from './types';
+import { child, type FleroDocument, type JsonPath, nodeAt } from '../document';
+import type { FleroDiagnostic } from '../types';
 
 type Issue = z.core.$ZodIssue;
 

@@ -17,6 +17,9 @@ const watch = process.argv.includes('--watch');
 const dist = join(root, 'dist');
 
 // CJS packages bundled into ESM still call require() for node built-ins: give them one.
+// package.json's version, substituted for __FLERO_VERSION__ (server/src/globals.d.ts) in every program.
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+
 const esmBanner = [
   "import { createRequire as __flero_createRequire } from 'node:module';",
   'const require = __flero_createRequire(import.meta.url);',
@@ -31,6 +34,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { __FLERO_VERSION__: JSON.stringify(version) },
 };
 
 const programs = [

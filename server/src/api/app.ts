@@ -23,7 +23,7 @@ export interface AppOptions {
   db: Db;
   dataDir: string | undefined;
   keyPrefix: string;
-  /** Failed authentications from one address before 429 (default 20, env FLERO_AUTH_FAILURE_LIMIT). */
+  /** Failed authentications from one address before 429 (default 20; `flero serve`: FLERO_AUTH_FAILURE_LIMIT). */
   authFailureLimit?: number;
   authFailureWindowMs?: number;
   /** lastUsedAt / key.used flush interval (default 5 s). */
@@ -36,7 +36,10 @@ export interface AppOptions {
   leases?: LeaseOptions;
   /** A run's time limit in ms (default 10 minutes): past it the run ends `failed`, its node in flight stopped. */
   runTimeLimitMs?: number;
+  /** Service id → base-URL overrides handed to the engine (`flero serve`: FLERO_SERVICE_BASE_URLS). */
   serviceBaseUrls?: Record<string, string>;
+  /** The credentials master key, base64 (`flero serve`: FLERO_MASTER_KEY); else the key file beside the data dir. */
+  masterKey?: string;
 }
 
 export interface ApiServer {
@@ -149,6 +152,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     executionsMaxAgeMs: opts.executionsMaxAgeMs,
     runTimeLimitMs: opts.runTimeLimitMs ?? DEFAULT_RUN_TIME_LIMIT_MS,
     serviceBaseUrls: opts.serviceBaseUrls,
+    masterKey: opts.masterKey,
     leases: new LeaseKeeper(db, opts.leases),
     routes: defs,
     onClose: (fn) => closers.push(fn),
@@ -156,10 +160,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
   for (const m of MODULES) await m.init?.(app);
 
   const router = new Router(ROUTES);
-  const limiter = new FailedAuthLimiter(
-    opts.authFailureLimit ?? (Number(process.env.FLERO_AUTH_FAILURE_LIMIT) || 20),
-    opts.authFailureWindowMs ?? (Number(process.env.FLERO_AUTH_FAILURE_WINDOW_MS) || 60_000),
-  );
+  const limiter = new FailedAuthLimiter(opts.authFailureLimit ?? 20, opts.authFailureWindowMs ?? 60_000);
 
   const flushEvery = opts.flushIntervalMs ?? 5_000;
   const flushTimer = setInterval(() => void keys.flush().catch(() => {}), flushEvery);

@@ -4,6 +4,7 @@
 // any server is seen by the very next request on every other server.
 import { hashKey } from '../core/keys';
 import { SCOPES, type Scope } from '../core/scopes';
+import { ADVISORY_LOCKS } from './store/advisoryLocks';
 import type { Db } from './store/db';
 import { insertKey, keyByHash, liveKeysWithHash, type NewKey, revokeKey, touchKeys } from './store/keys';
 import type { ApiKeyRecord } from './store/records';
@@ -68,7 +69,7 @@ export class KeyDirectory {
   /** Creates the owner key (all scopes, all workflows) if the store has no key yet; false if it has one. */
   async createOwnerIfEmpty(plaintext: string): Promise<ApiKeyRecord | undefined> {
     const made = await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [4_711_002]); // servers starting together on PostgreSQL
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.ownerKey]); // servers starting together on PostgreSQL
       const n = await tx.query<{ n: number | string }>('SELECT count(*) AS n FROM api_keys');
       if (Number(n[0]?.n ?? 0) > 0) return undefined;
       return insertKey(tx, plaintext, {

@@ -40,6 +40,7 @@ import { CancelledError, computeDiagnostics, computeDiagnosticsAsync } from './s
 import { type FleroDocument, offsetAt, parseDocument, rangeOf } from './service/document';
 import { codeLenses, documentSymbols } from './service/lenses';
 import type { FleroDiagnostic, ServiceContext } from './service/types';
+import { FLERO_VERSION } from '../core/version';
 
 export interface ClientFeatures {
   pullDiagnostics: boolean;
@@ -57,7 +58,7 @@ export function capabilitiesFor(client: ClientCapabilities): { result: Initializ
   return {
     features,
     result: {
-      serverInfo: { name: 'flero-language-server', version: process.env.FLERO_VERSION ?? '0.1.0' },
+      serverInfo: { name: 'flero-language-server', version: FLERO_VERSION },
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         ...(features.pullDiagnostics

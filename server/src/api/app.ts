@@ -163,6 +163,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
   const limiter = new FailedAuthLimiter(opts.authFailureLimit ?? 20, opts.authFailureWindowMs ?? 60_000);
 
   const flushEvery = opts.flushIntervalMs ?? 5_000;
+  // A failed flush keeps its entries for the next one and logs (KeyDirectory.flush): nothing to do here.
   const flushTimer = setInterval(() => void keys.flush().catch(() => {}), flushEvery);
   flushTimer.unref();
 

@@ -32,6 +32,56 @@ function configOrExit(argv: string[]): ServerConfig | number {
   }
 }
 
+type Api = Awaited<ReturnType<typeof createApiServer>>;
+
+/** On an empty store, the owner key: written to `file` (mode 0600) or printed once. False if it could not be written. */
+async function ownerKeyOnFirstStart(api: Api, keyPrefix: string, file: string | undefined): Promise<boolean> {
+  const ownerKey = generateKey(keyPrefix);
+  const owner = await api.app.keys.createOwnerIfEmpty(ownerKey);
+  if (!owner) return true;
+  await api.app.audit({ event: 'key.created', target: owner.id, detail: { name: 'owner', via: 'first start' } });
+  if (!file) {
+    process.stdout.write(
+      `Owner key (all scopes, all workflows) — shown only this once, store it now:\n  ${ownerKey}\n`,
+    );
+    return true;
+  }
+  try {
+    writeFileSync(file, `${ownerKey}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    process.stdout.write(`Owner key (all scopes, all workflows) written to ${file}\n`);
+    return true;
+  } catch (e) {
+    err(`cannot write the owner key file ${file}: ${(e as Error).message}; revoking that key`);
+    await api.app.keys.revoke(owner.id);
+    return false;
+  }
+}
+
+/** Resolves with the exit code once SIGINT or SIGTERM stopped the server gracefully (a second signal: exit now). */
+function untilSignal(shutdown: () => Promise<void>): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        err(`${signal} again: exiting now`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stdout.write(`Stopping (${signal})…\n`);
+      shutdown().then(
+        () => resolve(0),
+        (e: unknown) => {
+          err(`error while stopping: ${(e as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
 export async function run(argv: string[]): Promise<number> {
   const config = configOrExit(argv);
   if (typeof config === 'number') return config;
@@ -51,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
       );
     return 1;
   }
-  let api: Awaited<ReturnType<typeof createApiServer>>;
+  let api: Api;
   try {
     api = await createApiServer({
       db: store.db,
@@ -79,28 +129,9 @@ export async function run(argv: string[]): Promise<number> {
     await store.close();
   };
 
-  // Owner key on an empty store.
-  const ownerKey = generateKey(keyPrefix);
-  const owner = await api.app.keys.createOwnerIfEmpty(ownerKey);
-  if (owner) {
-    await api.app.audit({ event: 'key.created', target: owner.id, detail: { name: 'owner', via: 'first start' } });
-    const file = config.ownerKeyFile;
-    if (file) {
-      try {
-        writeFileSync(file, `${ownerKey}\n`, { mode: 0o600 });
-        chmodSync(file, 0o600);
-        process.stdout.write(`Owner key (all scopes, all workflows) written to ${file}\n`);
-      } catch (e) {
-        err(`cannot write the owner key file ${file}: ${(e as Error).message}; revoking that key`);
-        await api.app.keys.revoke(owner.id);
-        await shutdown();
-        return 1;
-      }
-    } else {
-      process.stdout.write(
-        `Owner key (all scopes, all workflows) — shown only this once, store it now:\n  ${ownerKey}\n`,
-      );
-    }
+  if (!(await ownerKeyOnFirstStart(api, keyPrefix, config.ownerKeyFile))) {
+    await shutdown();
+    return 1;
   }
 
   const listening = await new Promise<true | Error>((resolve) => {
@@ -126,24 +157,5 @@ export async function run(argv: string[]): Promise<number> {
   if (config.logTiming) err(`store ready in ${Math.round(storeMs)} ms`);
   process.stdout.write(`Flero API listening on ${api.app.baseUrl}\n`);
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        err(`${signal} again: exiting now`);
-        process.exit(130);
-      }
-      stopping = true;
-      process.stdout.write(`Stopping (${signal})…\n`);
-      shutdown().then(
-        () => resolve(0),
-        (e: unknown) => {
-          err(`error while stopping: ${(e as Error).message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-  });
+  return untilSignal(shutdown);
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allowedHostsOf, CREDENTIAL_ID_PATTERN } from '../../server/src/core/credentials';
-import { newCredentialId, newExecutionId, newKeyId } from '../../server/src/core/ids';
+import { newCredentialId, newExecutionId, newKeyId, newServerId } from '../../server/src/core/ids';
 import { parseServiceBaseUrl, parseServiceBaseUrls } from '../../server/src/core/services';
 import { ADVISORY_LOCKS } from '../../server/src/api/store/advisoryLocks';
 
@@ -40,6 +40,7 @@ describe('ids', () => {
     assert.match(newCredentialId(), /^cred_[0-9A-Za-z]{12}$/);
     assert.match(newCredentialId(), CREDENTIAL_ID_PATTERN);
     assert.match(newExecutionId(), /^exe_[0-9a-f]{32}$/);
+    assert.match(newServerId(), /^srv_[0-9A-Za-z_-]{12}$/);
     assert.notEqual(newKeyId(), newKeyId());
   });
 

@@ -1,5 +1,6 @@
-// Every id the server mints, in one place: `key_…` (API keys), `cred_…` (credentials), `exe_…` (executions). The
-// formats are part of what clients have seen since 0.1 and stay as they are; all come from a CSPRNG.
+// Every id the server mints, in one place: `key_…` (API keys), `cred_…` (credentials), `exe_…` (executions), `srv_…`
+// (a server process, as the owner of execution leases). The formats are what clients have seen since 0.1 and stay
+// as they are; all come from a CSPRNG.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { BASE62 } from './keys';
 
@@ -24,4 +25,9 @@ export function newCredentialId(): string {
 export function newExecutionId(): string {
   const u = randomUUID();
   return `exe_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
+}
+
+/** A server process's id, the owner of the execution leases it holds: `srv_` + 12 base64url characters. */
+export function newServerId(): string {
+  return `srv_${randomBytes(9).toString('base64url')}`;
 }

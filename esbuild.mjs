@@ -25,6 +25,9 @@ const dist = join(root, 'dist');
 const distTest = join(root, 'dist-test');
 
 // CJS packages bundled into ESM still call require() for node built-ins: give them one.
+// package.json's version, substituted for __FLERO_VERSION__ (server/src/globals.d.ts) in every program.
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+
 const esmBanner = [
   "import { createRequire as __flero_createRequire } from 'node:module';",
   'const require = __flero_createRequire(import.meta.url);',
@@ -39,6 +42,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { __FLERO_VERSION__: JSON.stringify(version) },
 };
 
 /**

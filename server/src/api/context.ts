@@ -35,6 +35,8 @@ export interface App {
   runTimeLimitMs: number;
   /** Service id → base URL overrides handed to the engine (tests point services at a local upstream). */
   serviceBaseUrls: Record<string, string> | undefined;
+  /** The credentials master key as configured (base64; never logged); undefined = the key file. */
+  readonly masterKey: string | undefined;
   /** Leases of the runs this server executes (a run whose server died is finished by a live one). */
   leases: LeaseKeeper;
   /** Every registered route definition by operationId (the OpenAPI document reads it). */

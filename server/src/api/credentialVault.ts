@@ -1,8 +1,7 @@
-// The server's credential vault: the master key (loaded on first need; FLERO_MASTER_KEY or the key file beside the
-// embedded data dir), the start-up check that it is the key the store was made with, and the run-time resolver the
-// engine uses. One per App.
+// The server's credential vault: the master key (loaded on first need; the configured `app.masterKey` — from
+// FLERO_MASTER_KEY — or the key file beside the embedded data dir), the start-up check that it is the key the store
+// was made with, and the run-time resolver the engine uses. One per App.
 import { accessSync } from 'node:fs';
-import { findService } from '../core/services';
 import type { CredentialForRun, CredentialResolver } from '../engine/types';
 import { loadMasterKey, MasterKeyError, masterKeyFileFor, Vault } from '../engine/vault';
 import type { App } from './context';
@@ -18,7 +17,7 @@ export class CredentialVault {
   /** Loads the key. With `create` false, a missing key file is an error (the store already holds sealed values). */
   #load(create: boolean): Vault {
     if (this.#vault) return this.#vault;
-    const env = process.env.FLERO_MASTER_KEY;
+    const env = this.app.masterKey;
     const postgres = this.app.db.kind === 'postgres';
     if (!create && !env && !postgres && this.app.dataDir) {
       const file = masterKeyFileFor(this.app.dataDir);
@@ -99,22 +98,4 @@ export function vaultOf(app: App): CredentialVault {
     vaults.set(app, v);
   }
   return v;
-}
-
-/** `FLERO_SERVICE_BASE_URLS="github=http://127.0.0.1:1234,slack=http://…"` → overrides (invalid entries refused). */
-export function parseServiceBaseUrls(spec: string | undefined): Record<string, string> | undefined {
-  if (!spec?.trim()) return undefined;
-  const out: Record<string, string> = {};
-  for (const part of spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const eq = part.indexOf('=');
-    const service = part.slice(0, eq);
-    const url = part.slice(eq + 1);
-    if (eq <= 0 || !findService(service) || !/^https?:\/\/[^\s]+$/.test(url))
-      throw new Error(`FLERO_SERVICE_BASE_URLS: "${part}" is not service=http(s)://… for a known service`);
-    out[service] = url;
-  }
-  return out;
 }

@@ -18,7 +18,7 @@
 //
 // The heartbeat also reads `cancel_requested` for the runs it renews and calls `onCancelRequested` once per run
 // (cross-server cancel: the server asked to cancel sets the flag, the owner aborts its run).
-import { randomBytes } from 'node:crypto';
+import { newServerId } from '../core/ids';
 import type { Execution, NodeRecord, ProgressEvent } from '../engine/types';
 import type { Db } from './store/db';
 import type { ExecutionLease } from './store/executions';
@@ -54,7 +54,7 @@ type Activity = 'heartbeat' | 'sweep' | 'progress';
 
 export class LeaseKeeper {
   /** This server's id, written as the lease owner of the runs it starts. */
-  readonly owner = `srv_${randomBytes(9).toString('base64url')}`;
+  readonly owner = newServerId();
   readonly lease: ExecutionLease;
   onCancelRequested: ((executionId: string) => void) | undefined;
   private readonly heartbeatMs: number;

@@ -4,6 +4,7 @@
 // any server is seen by the very next request on every other server.
 import { hashKey } from '../core/keys';
 import { SCOPES, type Scope } from '../core/scopes';
+import { ADVISORY_LOCKS } from './store/advisoryLocks';
 import type { Db } from './store/db';
 import { insertKey, keyByHash, liveKeysWithHash, type NewKey, revokeKey, touchKeys } from './store/keys';
 import type { ApiKeyRecord } from './store/records';
@@ -31,6 +32,8 @@ export class KeyDirectory {
   private readonly byId = new Map<string, string>(); // key id → hash (embedded only)
   private used = new Map<string, number>(); // key id → last use (ms)
   private usedCount = new Map<string, number>();
+  /** True after a failed flush until one succeeds (the failure is logged once per streak). */
+  private failing = false;
 
   private constructor(
     private readonly db: Db,
@@ -68,7 +71,7 @@ export class KeyDirectory {
   /** Creates the owner key (all scopes, all workflows) if the store has no key yet; false if it has one. */
   async createOwnerIfEmpty(plaintext: string): Promise<ApiKeyRecord | undefined> {
     const made = await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [4_711_002]); // servers starting together on PostgreSQL
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.ownerKey]); // servers starting together on PostgreSQL
       const n = await tx.query<{ n: number | string }>('SELECT count(*) AS n FROM api_keys');
       if (Number(n[0]?.n ?? 0) > 0) return undefined;
       return insertKey(tx, plaintext, {
@@ -106,19 +109,64 @@ export class KeyDirectory {
     return pending !== undefined ? new Date(pending).toISOString() : record.lastUsedAt;
   }
 
-  /** Writes lastUsedAt for every key used since the last flush (one statement) and their `key.used` audit rows. */
+  /**
+   * Writes lastUsedAt for every key used since the last flush (one statement) and their `key.used` audit rows. On a
+   * failed write nothing is dropped: the entries not written go back into the pending maps (merged with uses since:
+   * the newest lastUsedAt wins, counts add up), so the next flush retries them; the first failure of a streak is
+   * logged on stderr (key count and the store's message, never a key). Rejects with the write's error.
+   */
   async flush(): Promise<void> {
     if (!this.used.size) return;
     const used = this.used;
     const counts = this.usedCount;
     this.used = new Map();
     this.usedCount = new Map();
-    await touchKeys(this.db, used);
+    try {
+      await touchKeys(this.db, used);
+    } catch (e) {
+      this.requeue(used, counts, used.keys());
+      throw this.failed(e, used.size);
+    }
     for (const [id, last] of used) {
       const k = this.index.get(this.byId.get(id) ?? '');
       if (k) k.record.lastUsedAt = new Date(last).toISOString();
     }
-    for (const [id, last] of used) await this.onUsed(id, counts.get(id) ?? 1, last);
+    const ids = [...used.keys()];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      try {
+        await this.onUsed(id, counts.get(id) ?? 1, used.get(id)!);
+      } catch (e) {
+        // lastUsedAt is written (re-writing it is harmless: the store keeps the later time); the audit rows from
+        // here on are not.
+        this.requeue(used, counts, ids.slice(i));
+        throw this.failed(e, ids.length - i);
+      }
+    }
+    if (this.failing) process.stderr.write('flero: key usage (lastUsedAt, key.used) written again after a failure\n');
+    this.failing = false;
+  }
+
+  private requeue(used: Map<string, number>, counts: Map<string, number>, ids: Iterable<string>) {
+    for (const id of ids) {
+      const last = used.get(id)!;
+      const newer = this.used.get(id);
+      this.used.set(id, newer !== undefined && newer > last ? newer : last);
+      this.usedCount.set(id, (this.usedCount.get(id) ?? 0) + (counts.get(id) ?? 1));
+    }
+  }
+
+  private failed(e: unknown, keys: number): unknown {
+    if (!this.failing) {
+      // The store's message names a table or a connection problem; the statement's parameters (key ids, times)
+      // are not in it, and a key is never in them.
+      const reason = String((e as Error)?.message ?? e).slice(0, 300);
+      process.stderr.write(
+        `flero: could not record key usage (lastUsedAt, key.used) for ${keys} key(s): ${reason}; kept, retried at the next flush\n`,
+      );
+    }
+    this.failing = true;
+    return e;
   }
 
   static hash(plaintext: string): string {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ROUTES, type RouteSpec } from '../core/routes';
 import { SCOPE_DESCRIPTIONS, SCOPES } from '../core/scopes';
+import { FLERO_VERSION } from '../core/version';
 import type { ResponseDoc, RouteDef } from './context';
 import { ProblemSchema } from './schemas';
 
@@ -107,7 +108,7 @@ export function buildOpenApi(defs: ReadonlyMap<string, RouteDef>, serverUrl: str
     openapi: '3.1.0',
     info: {
       title: 'Flero API',
-      version: process.env.FLERO_VERSION ?? '0.1.0',
+      version: FLERO_VERSION,
       description:
         'The bundled Flero server: API keys with scopes, workflow allow-lists, expiry and revocation; workflows, ' +
         'executions, credentials and the audit log. Send `Authorization: Bearer <key>`. Errors are RFC 9457 ' +

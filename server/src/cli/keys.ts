@@ -2,7 +2,7 @@
 // they take the same lock as the server, so they refuse (touching nothing) while a server runs there.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse, STORE_OPTIONS, storeTarget, UsageError } from '../api/cliArgs';
+import { parse, STORE_OPTIONS, storeTarget, UsageError } from './args';
 import { keyView } from '../api/routes/apiKeys';
 import { CreateApiKeySchema } from '../api/schemas';
 import { insertAudit } from '../api/store/audit';
@@ -66,14 +66,14 @@ async function withStore<T>(
   fn: (s: OpenedStore) => Promise<T>,
   mayInitialise = false,
 ): Promise<T | number> {
-  const target = storeTarget(values);
+  const target = storeTarget(values, process.env.FLERO_DATABASE_URL);
   if (target.dataDir && !mayInitialise && !existsSync(resolve(target.dataDir)))
     return fail(
       `no Flero data dir at ${resolve(target.dataDir)} (start \`flero serve --data ${target.dataDir}\` once)`,
     );
   let store: OpenedStore;
   try {
-    store = await openStore(target);
+    store = await openStore(target, { logTiming: Boolean(process.env.FLERO_LOG_TIMING) });
   } catch (e) {
     if (e instanceof DataDirLockedError)
       return fail(`${e.message}\n  (while it runs, manage keys through its API: POST/DELETE /api/api-keys)`);

@@ -1,5 +1,7 @@
 // `flero <command>`: a dispatcher. Each command lives in its own module, loaded only when asked for, and exports
 // `run(argv): Promise<number>` (the exit code).
+import { FLERO_VERSION } from '../core/version';
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   serve: { summary: 'Run the Flero API server', load: () => import('./serve') },
   keys: {
@@ -34,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === '--version' || command === '-v') {
-    process.stdout.write(`${process.env.FLERO_VERSION ?? '0.1.0'}\n`);
+    process.stdout.write(`${FLERO_VERSION}\n`);
     return 0;
   }
   const entry = COMMANDS[command];

@@ -7,10 +7,13 @@
 // cancelled (or refused by the server), 2 usage errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { CredentialMetaSchema } from '../core/credentials';
+import { parseServiceBaseUrl } from '../core/services';
 import { WORKFLOW_ID_PATTERN, type Workflow } from '../core/workflow';
 import { runWorkflow } from '../engine/runner';
-import { closeSandbox } from '../engine/sandbox';
+import { closeSandbox, configureSandbox } from '../engine/sandbox';
 import type { CredentialForRun, Execution, ProgressEvent } from '../engine/types';
+import { UsageError } from './args';
+import { codeWorkersFrom } from './config';
 
 const HELP = `Usage: flero run <file.flero.json | workflow-id> [options]
 
@@ -31,8 +34,6 @@ Environment:
 
 Exit codes: 0 succeeded, 1 failed/cancelled/refused, 2 usage error.`;
 
-class UsageError extends Error {}
-
 interface Args {
   target: string;
   input: unknown;
@@ -41,12 +42,9 @@ interface Args {
 }
 
 function parseBaseUrl(spec: string, into: Record<string, string>): void {
-  const eq = spec.indexOf('=');
-  const service = spec.slice(0, eq).trim();
-  const url = spec.slice(eq + 1).trim();
-  if (eq <= 0 || !/^[a-z][a-zA-Z0-9]*$/.test(service) || !/^https?:\/\/./.test(url))
-    throw new UsageError(`--service-base-url expects service=http(s)://… (got "${spec}")`);
-  into[service] = url;
+  const parsed = parseServiceBaseUrl(spec);
+  if (!parsed) throw new UsageError(`--service-base-url expects service=http(s)://… (got "${spec}")`);
+  into[parsed.service] = parsed.url;
 }
 
 function parseArgs(argv: string[]): Args | 'help' {
@@ -162,6 +160,8 @@ function printExecution(ex: Execution): number {
 
 async function runLocal(args: Args, doc: unknown): Promise<number> {
   const creds = loadLocalCredentials();
+  const workers = codeWorkersFrom(process.env);
+  if (workers !== undefined) configureSandbox({ workers });
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);

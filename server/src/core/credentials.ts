@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 import { CREDENTIAL_ID_PATTERN, HOST_PATTERN } from './credentialPatterns';
+import { findService } from './services';
 
 export { CREDENTIAL_ID_PATTERN, HOST_PATTERN };
 
@@ -42,4 +43,22 @@ export function hostAllowed(allowed: readonly string[], url: string): boolean {
 
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+}
+
+/**
+ * Hosts a credential may be sent to — THE rule, used by the engine (before anything is sent) and the language server
+ * (`credential-host-mismatch`): its own `hosts`, else its service's. A base-URL override (`serviceBaseUrls`, set by
+ * whoever runs the engine — the operator's FLERO_SERVICE_BASE_URLS, tests pointing a service at a local upstream)
+ * remaps the catalog service, so only a credential on the service's default hosts follows it: that URL's host is
+ * allowed too. A credential with hosts of its own (every `custom` credential) never follows an override outside them.
+ */
+export function allowedHostsOf(
+  cred: { service: string; hosts?: readonly string[] | undefined },
+  serviceBaseUrls?: Readonly<Record<string, string>>,
+): readonly string[] {
+  if (cred.hosts?.length) return cred.hosts;
+  const own = findService(cred.service)?.hosts ?? [];
+  const override = serviceBaseUrls?.[cred.service];
+  const extra = override ? hostOf(override)?.host : undefined;
+  return extra ? [...own, extra] : own;
 }

@@ -249,3 +249,36 @@ export function defaultPlacementFor(service: ServiceSpec, authType: AuthType): P
   if (authType === 'bearer') return { header: { name: 'Authorization', prefix: 'Bearer ' } };
   return service.defaultPlacement;
 }
+
+/**
+ * One base-URL override, `service=http(s)://…` for a catalog service; undefined if it is not one. THE parser of
+ * `FLERO_SERVICE_BASE_URLS` (the server and `flero run`) and `flero run --service-base-url`.
+ */
+export function parseServiceBaseUrl(entry: string): { service: string; url: string } | undefined {
+  const eq = entry.indexOf('=');
+  const service = entry.slice(0, eq).trim();
+  const url = entry.slice(eq + 1).trim();
+  if (eq <= 0 || !findService(service) || !/^https?:\/\/[^\s]+$/.test(url)) return undefined;
+  return { service, url };
+}
+
+/**
+ * `github=http://127.0.0.1:1234,slack=http://…` → overrides by service id; undefined when empty. Throws (naming
+ * `source` and the bad entry, which holds no secret) when an entry is not `service=http(s)://…` for a known service.
+ */
+export function parseServiceBaseUrls(
+  spec: string | undefined,
+  source = 'FLERO_SERVICE_BASE_URLS',
+): Record<string, string> | undefined {
+  if (!spec?.trim()) return undefined;
+  const out: Record<string, string> = {};
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const parsed = parseServiceBaseUrl(part);
+    if (!parsed) throw new Error(`${source}: "${part}" is not service=http(s)://… for a known service`);
+    out[parsed.service] = parsed.url;
+  }
+  return out;
+}

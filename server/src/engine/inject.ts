@@ -1,5 +1,5 @@
 // Where a credential goes (header with prefix, bearer, query parameter) and where it may go (allowed hosts).
-import { hostAllowed, hostOf } from '../core/credentials';
+import { allowedHostsOf, hostAllowed } from '../core/credentials';
 import { MIN_SECRET_LENGTH } from '../core/mask';
 import { findService, type Placement } from '../core/services';
 import type { CredentialForRun } from './types';
@@ -16,21 +16,6 @@ export function placementOf(cred: CredentialForRun): Placement {
 export function prefixesOf(cred: CredentialForRun): string[] {
   const p = placementOf(cred).header?.prefix;
   return p ? [p, p.trim()] : [];
-}
-
-/**
- * Hosts the credential may be sent to: its own `hosts`, else its service's. A base-URL override (`serviceBaseUrls`,
- * set by whoever runs the engine — the operator's FLERO_SERVICE_BASE_URLS, tests pointing a service at a local
- * upstream) remaps the catalog service, so only a credential on the service's default hosts follows it: that URL's
- * host is allowed too. A credential with hosts of its own (every `custom` credential) never follows an override
- * outside them.
- */
-export function allowedHostsOf(cred: CredentialForRun, serviceBaseUrls?: Record<string, string>): string[] {
-  if (cred.hosts?.length) return cred.hosts;
-  const own = findService(cred.service)?.hosts ?? [];
-  const override = serviceBaseUrls?.[cred.service];
-  const extra = override ? hostOf(override)?.host : undefined;
-  return extra ? [...own, extra] : own;
 }
 
 // hostAllowed depends only on the allowed list and the URL's host: its answers are remembered (bounded).

@@ -1,7 +1,7 @@
 // The workflow engine: validate, resolve the credentials the workflow references (once per run, so a run keeps the
 // values it started with while a rotation happens), run the nodes in dependency order, mask everything on its way
 // out. Nodes: trigger (output = run input), http, code (QuickJS sandbox), connectors (`<service>.<operation>`).
-import { randomUUID } from 'node:crypto';
+import { newExecutionId } from '../core/ids';
 import { Masker } from '../core/mask';
 import { findOperation } from '../core/services';
 import {
@@ -33,12 +33,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function timeLimitError(ms: number): string {
   return `the run exceeded its time limit of ${ms} ms`;
-}
-
-export function newExecutionId(): string {
-  // The UUID's 32 hex digits without its dashes (8-4-4-4-12).
-  const u = randomUUID();
-  return `exe_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
 }
 
 /** Problems that stop a workflow from running at all (schema, graph, unknown node types); empty when runnable. */

@@ -49,10 +49,11 @@ export type SandboxResult = Outcome & { logs: LogLine[] };
 
 export const CANCELLED_ERROR = 'the code node was stopped (the run was cancelled)';
 
-/** Worker threads for code nodes: FLERO_CODE_WORKERS, else one per core but one (for the event loop), 1 to 8. */
+/**
+ * Worker threads for code nodes unless `configureSandbox({ workers })` set them (the CLI does, from
+ * FLERO_CODE_WORKERS): one per core but one (for the event loop), 1 to 8.
+ */
 export function defaultWorkerCount(): number {
-  const env = Number(process.env.FLERO_CODE_WORKERS);
-  if (Number.isInteger(env) && env >= 1) return Math.min(env, 64);
   return Math.max(1, Math.min(availableParallelism() - 1, MAX_WORKERS));
 }
 

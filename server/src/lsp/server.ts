@@ -20,6 +20,7 @@ import { registerDiagnostics } from './handlers/diagnostics';
 import { registerRun } from './handlers/run';
 import { type InitializationOptions, SetCredentialsNotification, SetServerNotification } from './protocol';
 import type { ServiceContext } from './service/types';
+import { FLERO_VERSION } from '../core/version';
 
 export type { ClientFeatures } from './handlers/context';
 
@@ -33,7 +34,7 @@ export function capabilitiesFor(client: ClientCapabilities): { result: Initializ
   return {
     features,
     result: {
-      serverInfo: { name: 'flero-language-server', version: process.env.FLERO_VERSION ?? '0.1.0' },
+      serverInfo: { name: 'flero-language-server', version: FLERO_VERSION },
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         ...(features.pullDiagnostics

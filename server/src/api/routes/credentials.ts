@@ -1,15 +1,15 @@
 // Credentials: create, list, read, PATCH (edit / rotate), delete, test. Responses are metadata only (plus a `last4`
 // hint for long values); the value is sealed at rest and only the engine's resolver and the test call ever open it.
 // Audit: credential.created / .rotated / .updated / .deleted / .tested (never with a value).
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { CREDENTIAL_ID_PATTERN, type CredentialMeta, HOST_PATTERN } from '../../core/credentials';
+import { newCredentialId } from '../../core/ids';
 import { MIN_SECRET_LENGTH } from '../../core/mask';
 import { defaultPlacementFor, findService, SERVICES } from '../../core/services';
 import { testCredential } from '../../engine/testCredential';
 import { MasterKeyError } from '../../engine/vault';
 import { type ApiModule, defineRoute } from '../context';
-import { parseServiceBaseUrls, vaultOf } from '../credentialVault';
+import { vaultOf } from '../credentialVault';
 import { ApiError, type FieldError, notFound, validationError } from '../problem';
 import {
   type CredentialRecord,
@@ -137,16 +137,8 @@ function rebindingOf(
   return out;
 }
 
-function newId(): string {
-  return `cred_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
-}
-
 export const credentialsModule: ApiModule = {
   async init(app) {
-    if (!app.serviceBaseUrls) {
-      const fromEnv = parseServiceBaseUrls(process.env.FLERO_SERVICE_BASE_URLS);
-      if (fromEnv) app.serviceBaseUrls = fromEnv;
-    }
     const vault = vaultOf(app);
     await vault.verifyAtStart();
     app.credentials = vault.resolver();
@@ -176,7 +168,7 @@ export const credentialsModule: ApiModule = {
               ? defaultPlacementFor(service, 'apiKey')
               : {};
         const meta: CredentialMeta = {
-          id: body.id ?? newId(),
+          id: body.id ?? newCredentialId(),
           name: body.name,
           service: body.service,
           authType: body.authType,

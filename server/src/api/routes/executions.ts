@@ -2,7 +2,8 @@
 // them (cursor pages with a `Link` header), read, cancel and delete them; retention prunes old ones. The allow-list
 // applies by the execution's workflow.
 import { z } from 'zod';
-import { newExecutionId, runWorkflow } from '../../engine/runner';
+import { newExecutionId } from '../../core/ids';
+import { runWorkflow } from '../../engine/runner';
 import { closeSandbox } from '../../engine/sandbox';
 import type { Execution } from '../../engine/types';
 import { allows, workflowNotAllowed } from '../auth';

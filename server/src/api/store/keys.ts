@@ -1,15 +1,9 @@
 // API-key rows. Only the SHA-256 of a key is stored; revoking clears it and keeps the row (with revoked_at).
-import { randomInt } from 'node:crypto';
-import { BASE62, hashKey, keyStart } from '../../core/keys';
+import { newKeyId } from '../../core/ids';
+import { hashKey, keyStart } from '../../core/keys';
 import type { Scope } from '../../core/scopes';
 import type { Queryable } from './db';
 import { type ApiKeyRecord, type ApiKeyRow, KEY_COLUMNS, keyFromRow, type WorkflowAccess } from './records';
-
-export function newId(prefix: string): string {
-  let s = '';
-  for (let i = 0; i < 16; i++) s += BASE62[randomInt(62)];
-  return prefix + s;
-}
 
 export interface NewKey {
   name: string;
@@ -30,7 +24,7 @@ export async function insertKey(
     `INSERT INTO api_keys (id, name, key_hash, start, scopes, workflows, expires_at, created_at, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8) RETURNING ${KEY_COLUMNS}`,
     [
-      newId('key_'),
+      newKeyId(),
       k.name,
       hash,
       keyStart(key),

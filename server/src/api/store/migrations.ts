@@ -3,6 +3,7 @@
 // Other areas add theirs here too (e.g. credentials: version 2). Servers sharing one PostgreSQL serialise migration
 // with an advisory lock, so concurrent starts are safe.
 import { CREDENTIALS_MIGRATION_SQL } from './credentials';
+import { ADVISORY_LOCKS } from './advisoryLocks';
 import type { Db } from './db';
 
 export interface Migration {
@@ -75,7 +76,7 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-const LOCK_ID = 4_711_001; // pg_advisory_xact_lock id for migrations
+const LOCK_ID = ADVISORY_LOCKS.migrations;
 
 /** Applies pending migrations; returns the versions applied now. */
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<number[]> {

@@ -14,7 +14,10 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-export async function openStore(opts: { dataDir?: string; databaseUrl?: string }): Promise<OpenedStore> {
+export async function openStore(
+  opts: { dataDir?: string; databaseUrl?: string },
+  log: { logTiming?: boolean } = {},
+): Promise<OpenedStore> {
   if (opts.databaseUrl) {
     const db = await openPostgres(opts.databaseUrl);
     try {
@@ -33,7 +36,7 @@ export async function openStore(opts: { dataDir?: string; databaseUrl?: string }
     db = await openPglite(dataDir);
     const t1 = performance.now();
     await migrate(db);
-    if (process.env.FLERO_LOG_TIMING)
+    if (log.logTiming)
       process.stderr.write(
         `flero: PGlite open ${Math.round(t1 - t0)} ms, migrations ${Math.round(performance.now() - t1)} ms\n`,
       );

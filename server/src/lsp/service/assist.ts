@@ -5,7 +5,7 @@ import { parsePath, parseTemplate } from '../../core/expressions';
 import { SCOPE_DESCRIPTIONS, type Scope } from '../../core/scopes';
 import { connectorTypes, findOperation, findService } from '../../core/services';
 import { CodeNodeSchema, HTTP_METHODS, HttpNodeSchema, TriggerNodeSchema } from '../../core/workflow';
-import { allowedHostsOf } from './checks/credentials';
+import { allowedHostsOf } from '../../core/credentials';
 import { child, decodedIndexAt, escapeForJsonString, type FleroDocument, stringOffset } from './document';
 import { serverRunBlocker } from './lenses';
 import type { ServiceContext } from './types';

@@ -1,18 +1,11 @@
 // `unknown-credential`, `credential-host-mismatch`, `insecure-transport`: what a node does with a credential (or a
 // credential-bearing header), checked against the credential metadata the client told us.
-import { type CredentialMeta, hostAllowed, hostOf, isLoopbackHost } from '../../../core/credentials';
+import { allowedHostsOf, type CredentialMeta, hostAllowed, hostOf, isLoopbackHost } from '../../../core/credentials';
 import { findService } from '../../../core/services';
 import { child, type FleroDocument, properties, stringOffset } from '../document';
 import type { Node as JsonNode } from '../jsonc';
 import { isCredentialHeader } from '../secretNames';
 import type { FixData, FleroDiagnostic } from '../types';
-
-/** The hosts a credential may be sent to: its own list, else its service's. */
-// TODO(merge): use core's allowedHostsOf (one pure implementation in server/src/core, which also knows the
-// base-URL override); this local copy is the only one in the language server.
-export function allowedHostsOf(cred: CredentialMeta): string[] {
-  return cred.hosts?.length ? cred.hosts : (findService(cred.service)?.hosts ?? []);
-}
 
 /** Decoded [start, end) of the host in a URL string, when scheme and host are literal. */
 export function hostSpan(url: string): { start: number; end: number } | undefined {

@@ -58,7 +58,7 @@ function p99(samples: number[]): number {
 
 // On the request thread each node held every request for 4 s (the issue: /healthz stalled 15.9 s). Here the
 // functional claim is checked with a margin no machine load reaches (no probe waits even 1 s); the latency target
-// (p99 < 50 ms) is asserted by the reliability suite's hostile-code test, which runs with less beside it, and this
+// (p99 < 50 ms) is asserted by the reliability suite's hostile-code test, which runs with nothing beside it, and this
 // test prints the p99 it saw.
 test('GET /healthz keeps answering while four chained 4 s busy-loop code nodes run (never held)', async (t) => {
   await createWorkflow('wf_busy_chain', [busy('a', 4_000), busy('b', 4_000), busy('c', 4_000), busy('d', 4_000)]);

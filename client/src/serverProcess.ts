@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findKeyCandidates } from '../../server/src/core/keys';
-import { classifyStartFailure, parseListeningLine } from './model/listening';
+import { classifyStartFailure, OutputLines, parseListeningLine, serveArgs } from './model/listening';
 
 export class LocalServerError extends Error {
   constructor(
@@ -57,82 +57,72 @@ export async function spawnFleroServer(o: SpawnOptions): Promise<SpawnedServer> 
   const dataDir = dataDirOf(o.storageDir);
   mkdirSync(dataDir, { recursive: true });
   const keyFile = join(o.storageDir, `owner-key-${randomBytes(6).toString('hex')}.txt`);
-  const args = [
-    o.script,
-    'serve',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--data',
-    dataDir,
-    '--owner-key-file',
-    keyFile,
-  ];
-  const child = spawn(o.execPath, args, {
+  const child = spawn(o.execPath, serveArgs(o.script, dataDir, keyFile), {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  let output = '';
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const ms = o.timeoutMs ?? 90_000;
-      const timer = setTimeout(
-        () => reject(new LocalServerError(`The local Flero server did not start within ${Math.round(ms / 1000)} s.`)),
-        ms,
-      );
-      const onAbort = () => reject(new LocalServerError('Cancelled.'));
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-      };
-      let partial = '';
-      const onData = (chunk: Buffer) => {
-        const text = chunk.toString('utf8');
-        output = (output + text).slice(-8_000);
-        const lines = (partial + text).split(/\r?\n/);
-        partial = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) o.onLine(redactKeys(line));
-        const found = parseListeningLine(output);
-        if (found) {
-          done();
-          resolve(found);
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('error', (e) => {
-        done();
-        reject(new LocalServerError(`Could not start the local Flero server: ${e.message}`));
-      });
-      child.once('exit', (code) => {
-        done();
-        if (partial.trim()) o.onLine(redactKeys(partial));
-        const f = classifyStartFailure(output, code);
-        if (f.kind === 'lock-held')
-          reject(
-            new LocalServerError(
-              'Another Flero server (perhaps in another VS Code window) is already using the local data folder.',
-              f.url ?? o.lastKnownUrl,
-              true,
-            ),
-          );
-        else
-          reject(
-            new LocalServerError(
-              `The local Flero server stopped (exit code ${f.code ?? 'none'}): ${redactKeys(f.detail)}`,
-            ),
-          );
-      });
-    });
+    const url = await waitForListening(child, o);
     return { url, ownerKey: readAndDeleteKeyFile(keyFile), child };
   } catch (e) {
     readAndDeleteKeyFile(keyFile);
     if (child.exitCode === null) child.kill('SIGKILL');
     throw e;
   }
+}
+
+/**
+ * Resolves with the URL the server announces; rejects on timeout, abort, a spawn error or an exit before that.
+ * Every complete output line goes to `o.onLine`, redacted.
+ */
+function waitForListening(child: ChildProcess, o: SpawnOptions): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const ms = o.timeoutMs ?? 90_000;
+    const timer = setTimeout(
+      () => reject(new LocalServerError(`The local Flero server did not start within ${Math.round(ms / 1000)} s.`)),
+      ms,
+    );
+    const onAbort = () => reject(new LocalServerError('Cancelled.'));
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+    };
+    const out = new OutputLines((line) => o.onLine(redactKeys(line)));
+    const onData = (chunk: Buffer) => {
+      const found = parseListeningLine(out.add(chunk.toString('utf8')));
+      if (found) {
+        done();
+        resolve(found);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', (e) => {
+      done();
+      reject(new LocalServerError(`Could not start the local Flero server: ${e.message}`));
+    });
+    child.once('exit', (code) => {
+      done();
+      out.flush();
+      reject(startFailureError(out.tail, code, o.lastKnownUrl));
+    });
+  });
+}
+
+/** Why the server exited before listening: the data folder's lock is held elsewhere, or another failure. */
+function startFailureError(output: string, code: number | null, lastKnownUrl: string | undefined): LocalServerError {
+  const f = classifyStartFailure(output, code);
+  if (f.kind === 'lock-held')
+    return new LocalServerError(
+      'Another Flero server (perhaps in another VS Code window) is already using the local data folder.',
+      f.url ?? lastKnownUrl,
+      true,
+    );
+  return new LocalServerError(
+    `The local Flero server stopped (exit code ${f.code ?? 'none'}): ${redactKeys(f.detail)}`,
+  );
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */

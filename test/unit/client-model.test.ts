@@ -7,10 +7,17 @@ import { SCOPES } from '../../server/src/core/scopes';
 import { findService } from '../../server/src/core/services';
 import { asList, describeProblem, parseCredentials, parseKeys } from '../../client/src/model/apiTypes';
 import {
+  authTypeItem,
   credentialMeta,
   parseTestUrl,
+  placementItem,
   placementKinds,
   prefilledPlacement,
+  SAVE_TARGETS,
+  savedToText,
+  savesLocally,
+  savesToServer,
+  serviceDetail,
   suggestCredentialId,
   testRequest,
   validateCredentialId,
@@ -23,9 +30,12 @@ import {
   createKeyBody,
   grantableScopes,
   mayGrantAllWorkflows,
+  validateCustomExpiry,
   validateKeyName,
+  WORKFLOW_CHOICES,
+  workflowChoiceItems,
 } from '../../client/src/model/keyForm';
-import { classifyStartFailure, parseListeningLine } from '../../client/src/model/listening';
+import { classifyStartFailure, OutputLines, parseListeningLine, serveArgs } from '../../client/src/model/listening';
 import {
   apiKeySecretName,
   credentialSecretName,
@@ -121,6 +131,30 @@ describe('the local server console', () => {
       detail: 'line 1 — flero serve: cannot open the store: disk full',
     });
   });
+  it('runs `serve` on a free loopback port with the data folder and the owner-key file', () => {
+    assert.deepEqual(serveArgs('/x/flero.mjs', '/s/server', '/s/k.txt'), [
+      '/x/flero.mjs',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      '/s/server',
+      '--owner-key-file',
+      '/s/k.txt',
+    ]);
+  });
+  it('passes on complete non-blank lines across chunks and keeps the last 8,000 characters', () => {
+    const lines: string[] = [];
+    const out = new OutputLines((l) => lines.push(l));
+    out.add('one\r\ntw');
+    out.add('o\n\n  \nthree');
+    assert.deepEqual(lines, ['one', 'two']);
+    out.flush();
+    assert.deepEqual(lines, ['one', 'two', 'three']);
+    assert.equal(out.add('x'.repeat(9_000)).length, 8_000);
+  });
   it('redacts Flero keys from logged lines', () => {
     const key = generateKey();
     const out = redactKeys(`owner key: ${key} (keep it)`);
@@ -147,6 +181,22 @@ describe('Generate API Key steps', () => {
     assert.match(checkExpiryWithinCaller(at(30), expiring) ?? '', /earlier expiry/);
     assert.equal(checkExpiryWithinCaller(at(5), expiring), undefined);
     assert.equal(checkExpiryWithinCaller(undefined, owner), undefined);
+  });
+  it('offers "All workflows" only to a caller that has them all', () => {
+    const narrow = { scopes: ['workflows:read'], workflows: ['wf_a'] };
+    assert.deepEqual(
+      workflowChoiceItems(owner).map((i) => i.label),
+      [WORKFLOW_CHOICES.all, WORKFLOW_CHOICES.choose],
+    );
+    assert.deepEqual(
+      workflowChoiceItems(narrow).map((i) => i.label),
+      [WORKFLOW_CHOICES.choose],
+    );
+  });
+  it('checks a custom expiry date and the caller’s own expiry in the input box', () => {
+    assert.match(validateCustomExpiry('soon', owner, NOW) ?? '', /YYYY-MM-DD/);
+    assert.equal(validateCustomExpiry('2026-06-20', owner, NOW), undefined);
+    assert.match(validateCustomExpiry('2026-06-20', { ...owner, expiresAt: at(10) }, NOW) ?? '', /earlier expiry/);
   });
   it('validates the name and builds the request body in scope-table order', () => {
     assert.match(validateKeyName('  ') ?? '', /name/);
@@ -190,6 +240,22 @@ describe('Add Credential steps', () => {
     });
     assert.deepEqual(meta.header, { name: 'Authorization', prefix: 'Bearer ' });
     assert.equal(meta.query, undefined);
+  });
+  it('labels the service, auth-type and placement picks', () => {
+    const github = findService('github')!;
+    assert.match(serviceDetail(github), /^Auth: bearer/);
+    assert.deepEqual(authTypeItem('bearer'), { label: 'Bearer token', description: 'Authorization: Bearer …' });
+    assert.equal(authTypeItem('apiKey').label, 'API key');
+    const pre = prefilledPlacement(findService('custom')!, 'apiKey');
+    assert.deepEqual(placementItem('header', pre), { label: 'Header', description: 'X-API-Key: …' });
+    assert.deepEqual(placementItem('query', pre), { label: 'Query parameter', description: '?api_key=…' });
+  });
+  it('saves to SecretStorage, the server or both', () => {
+    assert.ok(savesLocally(SAVE_TARGETS.local) && !savesToServer(SAVE_TARGETS.local));
+    assert.ok(savesToServer(SAVE_TARGETS.server) && !savesLocally(SAVE_TARGETS.server));
+    assert.ok(savesLocally(SAVE_TARGETS.both) && savesToServer(SAVE_TARGETS.both));
+    assert.equal(savedToText(SAVE_TARGETS.both), 'SecretStorage and the server');
+    assert.equal(savedToText(SAVE_TARGETS.server), 'The Flero server');
   });
   it('takes the host of a generic service from its test URL', () => {
     assert.deepEqual(parseTestUrl('http://127.0.0.1:4321/health'), {

@@ -2,16 +2,24 @@
 // SecretStorage (this machine) or to the server over HTTPS/loopback; they are never logged or shown.
 import * as vscode from 'vscode';
 import type { CredentialMeta } from '../../../server/src/core/credentials';
-import { findService, SERVICES, type ServiceSpec } from '../../../server/src/core/services';
+import { type AuthType, findService, SERVICES, type ServiceSpec } from '../../../server/src/core/services';
 import type { Ctx } from '../ctx';
 import { Cancelled, PreconditionError, required } from '../errors';
 import type { TestResult } from '../model/apiTypes';
 import {
+  authTypeItem,
   credentialMeta,
+  type Placement,
   type PlacementKind,
   parseTestUrl,
+  placementItem,
   placementKinds,
   prefilledPlacement,
+  SAVE_TARGETS,
+  savedToText,
+  savesLocally,
+  savesToServer,
+  serviceDetail,
   suggestCredentialId,
   validateCredentialId,
   validateHeaderName,
@@ -35,37 +43,29 @@ export function takenIds(ctx: Ctx): Set<string> {
   return new Set(ctx.credentialMetadata().map((c) => c.id));
 }
 
-async function addCredential(ctx: Ctx, preset?: { service?: string; id?: string }): Promise<string | undefined> {
-  const service: ServiceSpec =
-    preset?.service && findService(preset.service)
-      ? findService(preset.service)!
-      : required(
-          await ctx.prompts.pick(
-            SERVICES.map((s) => ({
-              label: s.name,
-              description: s.id,
-              detail: `Auth: ${s.authTypes.join(', ')}${s.hosts.length ? ` · hosts: ${s.hosts.join(', ')}` : ''}`,
-              service: s,
-            })),
-            { title: `${T}: Service`, placeHolder: 'Which service is the key for?', matchOnDescription: true },
-          ),
-        ).service;
+async function pickService(ctx: Ctx, preset: string | undefined): Promise<ServiceSpec> {
+  const known = preset ? findService(preset) : undefined;
+  if (known) return known;
+  return required(
+    await ctx.prompts.pick(
+      SERVICES.map((s) => ({ label: s.name, description: s.id, detail: serviceDetail(s), service: s })),
+      { title: `${T}: Service`, placeHolder: 'Which service is the key for?', matchOnDescription: true },
+    ),
+  ).service;
+}
 
-  const authType =
-    service.authTypes.length === 1
-      ? service.authTypes[0]!
-      : required(
-          await ctx.prompts.pick(
-            service.authTypes.map((a) => ({
-              label: a === 'bearer' ? 'Bearer token' : 'API key',
-              description: a === 'bearer' ? 'Authorization: Bearer …' : 'a header or query parameter',
-              authType: a,
-            })),
-            { title: `${T}: Auth Type`, placeHolder: `How does ${service.name} take the key?` },
-          ),
-        ).authType;
+async function pickAuthType(ctx: Ctx, service: ServiceSpec): Promise<AuthType> {
+  if (service.authTypes.length === 1) return service.authTypes[0]!;
+  return required(
+    await ctx.prompts.pick(
+      service.authTypes.map((a) => ({ ...authTypeItem(a), authType: a })),
+      { title: `${T}: Auth Type`, placeHolder: `How does ${service.name} take the key?` },
+    ),
+  ).authType;
+}
 
-  const value = required(
+async function askSecretValue(ctx: Ctx, service: ServiceSpec, authType: AuthType): Promise<string> {
+  return required(
     await ctx.prompts.input({
       title: `${T}: Value`,
       prompt: `The ${service.name} ${authType === 'bearer' ? 'token' : 'API key'} (kept in SecretStorage or sent to the Flero server; never shown again)`,
@@ -73,120 +73,146 @@ async function addCredential(ctx: Ctx, preset?: { service?: string; id?: string 
       validateInput: validateSecretValue,
     }),
   );
+}
 
+/** Bearer is always the Authorization header; an API key asks where it goes, pre-filled for the service. */
+async function askPlacement(ctx: Ctx, service: ServiceSpec, authType: AuthType): Promise<Placement> {
+  if (authType === 'bearer') return { header: { name: 'Authorization', prefix: 'Bearer ' } };
   const pre = prefilledPlacement(service, authType);
-  const placement: { header?: { name: string; prefix: string }; query?: { param: string } } = {};
-  if (authType === 'bearer') placement.header = { name: 'Authorization', prefix: 'Bearer ' };
-  else {
-    const kinds = placementKinds(authType);
-    const kind: PlacementKind = required(
-      await ctx.prompts.pick(
-        kinds.map((k) => ({
-          label: k === 'header' ? 'Header' : 'Query parameter',
-          description: k === 'header' ? `${pre.header.name}: ${pre.header.prefix}…` : `?${pre.query.param}=…`,
-          placement: k,
-          picked: k === pre.preferred,
-        })),
-        { title: `${T}: Placement`, placeHolder: 'Where does the key go in each request?' },
-      ),
-    ).placement;
-    if (kind === 'header') {
-      const name = required(
-        await ctx.prompts.input({
-          title: `${T}: Header Name`,
-          value: pre.header.name,
-          validateInput: validateHeaderName,
-        }),
-      );
-      const prefix = required(
-        await ctx.prompts.input({
-          title: `${T}: Header Prefix`,
-          prompt: 'Text before the key, e.g. "Bearer " or "Token " (empty for none)',
-          value: pre.header.prefix,
-        }),
-      );
-      placement.header = { name, prefix };
-    } else {
-      const param = required(
-        await ctx.prompts.input({
-          title: `${T}: Query Parameter`,
-          value: pre.query.param,
-          validateInput: validateQueryParam,
-        }),
-      );
-      placement.query = { param };
-    }
-  }
+  const kind: PlacementKind = required(
+    await ctx.prompts.pick(
+      placementKinds(authType).map((k) => ({ ...placementItem(k, pre), placement: k, picked: k === pre.preferred })),
+      { title: `${T}: Placement`, placeHolder: 'Where does the key go in each request?' },
+    ),
+  ).placement;
+  return kind === 'header' ? { header: await askHeader(ctx, pre.header) } : { query: await askQuery(ctx, pre.query) };
+}
 
-  let testUrl: string | undefined;
-  let host: string | undefined;
-  if (!service.baseUrl) {
-    const text = required(
-      await ctx.prompts.input({
-        title: `${T}: Test URL`,
-        prompt: 'A URL of the service that answers 2xx with a valid key; its host is where the credential may be sent',
-        placeHolder: 'https://api.example.com/health',
-        validateInput: (v) => {
-          const r = parseTestUrl(v);
-          return 'error' in r ? r.error : undefined;
-        },
-      }),
-    );
-    const r = parseTestUrl(text);
-    if ('error' in r) throw new PreconditionError(r.error);
-    testUrl = r.url;
-    host = r.host;
-  }
+async function askHeader(ctx: Ctx, pre: { name: string; prefix: string }): Promise<{ name: string; prefix: string }> {
+  const name = required(
+    await ctx.prompts.input({ title: `${T}: Header Name`, value: pre.name, validateInput: validateHeaderName }),
+  );
+  const prefix = required(
+    await ctx.prompts.input({
+      title: `${T}: Header Prefix`,
+      prompt: 'Text before the key, e.g. "Bearer " or "Token " (empty for none)',
+      value: pre.prefix,
+    }),
+  );
+  return { name, prefix };
+}
 
+async function askQuery(ctx: Ctx, pre: { param: string }): Promise<{ param: string }> {
+  const param = required(
+    await ctx.prompts.input({ title: `${T}: Query Parameter`, value: pre.param, validateInput: validateQueryParam }),
+  );
+  return { param };
+}
+
+/** A service without a base URL (the generic one) needs a test URL; its host is where the credential may go. */
+async function askTestUrl(ctx: Ctx, service: ServiceSpec): Promise<{ testUrl?: string; host?: string }> {
+  if (service.baseUrl) return {};
+  const text = required(
+    await ctx.prompts.input({
+      title: `${T}: Test URL`,
+      prompt: 'A URL of the service that answers 2xx with a valid key; its host is where the credential may be sent',
+      placeHolder: 'https://api.example.com/health',
+      validateInput: (v) => {
+        const r = parseTestUrl(v);
+        return 'error' in r ? r.error : undefined;
+      },
+    }),
+  );
+  const r = parseTestUrl(text);
+  if ('error' in r) throw new PreconditionError(r.error);
+  return { testUrl: r.url, host: r.host };
+}
+
+async function askCredentialId(ctx: Ctx, service: ServiceSpec, preset: string | undefined): Promise<string> {
   const taken = takenIds(ctx);
-  const id = required(
+  return required(
     await ctx.prompts.input({
       title: `${T}: Credential ID`,
       prompt: 'The id workflow nodes use in "credential"',
-      value: preset?.id ?? suggestCredentialId(service.id, taken),
+      value: preset ?? suggestCredentialId(service.id, taken),
       validateInput: (v) => validateCredentialId(v, taken),
     }),
   );
-  const meta = credentialMeta({ id, name: `${service.name} (${id})`, service, authType, placement, host });
+}
 
+/** Tests the new credential; when the test fails, saving needs "Save Anyway" (anything else cancels). */
+async function testBeforeSaving(
+  ctx: Ctx,
+  service: ServiceSpec,
+  meta: CredentialMeta,
+  value: string,
+  testUrl: string | undefined,
+): Promise<void> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Testing the connection to ${service.name}…` },
     () => testLocally(meta, value, testUrl),
   );
-  ctx.log.info(`Connection test for new credential "${id}": ${result.ok ? 'ok' : 'failed'} (HTTP ${result.status}).`);
-  if (!result.ok) {
-    const saveAnyway = 'Save Anyway';
-    const picked = await ctx.prompts.modal(describeTest(id, result), 'Save the credential anyway?', saveAnyway);
-    if (picked !== saveAnyway) throw new Cancelled();
-  }
+  ctx.log.info(
+    `Connection test for new credential "${meta.id}": ${result.ok ? 'ok' : 'failed'} (HTTP ${result.status}).`,
+  );
+  if (result.ok) return;
+  const saveAnyway = 'Save Anyway';
+  const picked = await ctx.prompts.modal(describeTest(meta.id, result), 'Save the credential anyway?', saveAnyway);
+  if (picked !== saveAnyway) throw new Cancelled();
+}
 
-  const LOCAL = 'SecretStorage (this machine)';
-  const SERVER = 'The Flero server';
-  const BOTH = 'Both';
+/** SecretStorage, the server or both; only SecretStorage unless the signed-in key may write credentials. */
+async function pickSaveTarget(ctx: Ctx): Promise<string> {
   const canServer = ctx.connection.state === 'connected' && ctx.connection.me?.scopes.includes('credentials:write');
-  const where = canServer
-    ? required(
-        await ctx.prompts.pick(
-          [
-            { label: LOCAL, description: 'runs from VS Code use it' },
-            { label: SERVER, description: `${ctx.connection.url} (encrypted at rest; runs on the server use it)` },
-            { label: BOTH, description: 'both of the above' },
-          ],
-          { title: `${T}: Save To`, placeHolder: 'Where should the credential be kept?' },
-        ),
-      ).label
-    : LOCAL;
-  if (where === SERVER || where === BOTH) {
+  if (!canServer) return SAVE_TARGETS.local;
+  return required(
+    await ctx.prompts.pick(
+      [
+        { label: SAVE_TARGETS.local, description: 'runs from VS Code use it' },
+        {
+          label: SAVE_TARGETS.server,
+          description: `${ctx.connection.url} (encrypted at rest; runs on the server use it)`,
+        },
+        { label: SAVE_TARGETS.both, description: 'both of the above' },
+      ],
+      { title: `${T}: Save To`, placeHolder: 'Where should the credential be kept?' },
+    ),
+  ).label;
+}
+
+async function saveCredential(
+  ctx: Ctx,
+  where: string,
+  meta: CredentialMeta,
+  value: string,
+  testUrl: string | undefined,
+): Promise<void> {
+  if (savesToServer(where)) {
     const api = await ctx.api();
     await api.createCredential(meta, value);
   }
-  if (where === LOCAL || where === BOTH) {
+  if (savesLocally(where)) {
     const local: LocalCredential = testUrl ? { ...meta, testUrl } : meta;
     await ctx.secrets.saveLocalCredential(local, value);
   }
+}
+
+/** The prompts in order: service, auth type, value, placement, test URL, id; then test, save target, save. */
+async function addCredential(ctx: Ctx, preset?: { service?: string; id?: string }): Promise<string | undefined> {
+  const service = await pickService(ctx, preset?.service);
+  const authType = await pickAuthType(ctx, service);
+  const value = await askSecretValue(ctx, service, authType);
+  const placement = await askPlacement(ctx, service, authType);
+  const { testUrl, host } = await askTestUrl(ctx, service);
+  const id = await askCredentialId(ctx, service, preset?.id);
+  const meta = credentialMeta({ id, name: `${service.name} (${id})`, service, authType, placement, host });
+
+  await testBeforeSaving(ctx, service, meta, value, testUrl);
+  const where = await pickSaveTarget(ctx);
+  await saveCredential(ctx, where, meta, value, testUrl);
   ctx.log.info(`Saved the credential "${id}" (${service.id}, ${authType}) to ${where}.`);
   await ctx.refresh();
-  void ctx.prompts.info(`Saved the credential "${id}" to ${where === BOTH ? 'SecretStorage and the server' : where}.`);
+  void ctx.prompts.info(`Saved the credential "${id}" to ${savedToText(where)}.`);
   return id;
 }
 

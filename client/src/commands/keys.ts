@@ -1,5 +1,6 @@
 // Generate, revoke and copy Flero API keys.
 import * as vscode from 'vscode';
+import type { FleroApi } from '../api';
 import type { Ctx } from '../ctx';
 import { Cancelled, PreconditionError, required } from '../errors';
 import type { KeyInfo } from '../model/apiTypes';
@@ -8,8 +9,10 @@ import {
   checkExpiryWithinCaller,
   createKeyBody,
   grantableScopes,
-  mayGrantAllWorkflows,
+  validateCustomExpiry,
   validateKeyName,
+  WORKFLOW_CHOICES,
+  workflowChoiceItems,
 } from '../model/keyForm';
 import type { CommandHandler } from './index';
 import { keyFromArg } from './args';
@@ -17,13 +20,10 @@ import { keyFromArg } from './args';
 const T = 'Generate API Key';
 export const KEY_SHOWN_ONCE_BUTTONS = { copy: 'Copy', copyAndKeep: 'Copy and Keep in SecretStorage' } as const;
 
-async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept: boolean } | undefined> {
-  const api = await ctx.api();
-  ctx.requireScope('api-keys:write', 'generate API keys');
-  const me = ctx.connection.me;
-  if (!me) throw new PreconditionError('Sign in first.');
+type CreatedKey = Awaited<ReturnType<FleroApi['createKey']>>;
 
-  const name = required(
+async function askKeyName(ctx: Ctx): Promise<string> {
+  return required(
     await ctx.prompts.input({
       title: `${T} (1/4): Name`,
       prompt: 'A name that says where the key is used',
@@ -31,7 +31,10 @@ async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept:
       validateInput: validateKeyName,
     }),
   );
+}
 
+/** Only the scopes the caller's own key holds are offered (minting never escalates); at least one is needed. */
+async function pickScopes(ctx: Ctx, me: KeyInfo): Promise<string[]> {
   const scopeItems = grantableScopes(me).map((s) => ({ label: s.scope, description: s.description }));
   const scopes = required(
     await ctx.prompts.pickMany(scopeItems, {
@@ -41,62 +44,91 @@ async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept:
   ).map((i) => i.label);
   if (!scopes.length)
     throw new PreconditionError('A key needs at least one scope. Run "Generate API Key" again and pick one.');
+  return scopes;
+}
 
-  const ALL = 'All workflows';
-  const CHOOSE = 'Choose workflows…';
-  const workflowItems = [
-    ...(mayGrantAllWorkflows(me) ? [{ label: ALL, description: 'every workflow, also ones created later' }] : []),
-    { label: CHOOSE, description: 'an allow-list of workflow ids' },
-  ];
+async function pickWorkflows(ctx: Ctx, api: FleroApi, me: KeyInfo): Promise<'all' | string[]> {
   const wfChoice = required(
-    await ctx.prompts.pick(workflowItems, {
+    await ctx.prompts.pick(workflowChoiceItems(me), {
       title: `${T} (3/4): Workflows`,
       placeHolder: 'Which workflows may the key use?',
     }),
   );
-  let workflows: 'all' | string[] = 'all';
-  if (wfChoice.label === CHOOSE) {
-    ctx.requireScope('workflows:read', 'list workflows to choose from');
-    const list = await api.listWorkflows();
-    if (!list.length)
-      throw new PreconditionError(
-        'The server has no workflows yet. Upload one ("Run Workflow on Server") or choose "All workflows".',
-      );
-    const picked = required(
-      await ctx.prompts.pickMany(
-        list.map((w) => ({ label: w.id, description: w.name })),
-        { title: `${T} (3/4): Choose Workflows`, placeHolder: 'Pick the workflows the key may use' },
-      ),
+  if (wfChoice.label !== WORKFLOW_CHOICES.choose) return 'all';
+  ctx.requireScope('workflows:read', 'list workflows to choose from');
+  const list = await api.listWorkflows();
+  if (!list.length)
+    throw new PreconditionError(
+      'The server has no workflows yet. Upload one ("Run Workflow on Server") or choose "All workflows".',
     );
-    if (!picked.length) throw new PreconditionError('Pick at least one workflow, or choose "All workflows".');
-    workflows = picked.map((p) => p.label);
-  }
+  const picked = required(
+    await ctx.prompts.pickMany(
+      list.map((w) => ({ label: w.id, description: w.name })),
+      { title: `${T} (3/4): Choose Workflows`, placeHolder: 'Pick the workflows the key may use' },
+    ),
+  );
+  if (!picked.length) throw new PreconditionError('Pick at least one workflow, or choose "All workflows".');
+  return picked.map((p) => p.label);
+}
 
+/** A preset or a custom date; either way no later than the caller's own expiry. */
+async function pickExpiry(ctx: Ctx, me: KeyInfo): Promise<string | undefined> {
   const expiryPick = required(
     await ctx.prompts.pick(
       EXPIRY_CHOICES.map((c) => ({ label: c.label, id: c.id, days: c.days })),
       { title: `${T} (4/4): Expiry`, placeHolder: 'When should the key stop working?' },
     ),
   );
-  let expiresAt: string | undefined;
-  if (expiryPick.id === 'custom') {
-    const text = required(
-      await ctx.prompts.input({
-        title: `${T} (4/4): Expiry Date`,
-        prompt: 'The last day the key works (UTC)',
-        placeHolder: 'YYYY-MM-DD',
-        validateInput: (v) => {
-          const r = parseCustomExpiry(v);
-          return 'error' in r ? r.error : checkExpiryWithinCaller(r.iso, me);
-        },
-      }),
-    );
-    const r = parseCustomExpiry(text);
-    if ('error' in r) throw new PreconditionError(r.error);
-    expiresAt = r.iso;
-  } else expiresAt = expiryFromDays(expiryPick.days);
+  const expiresAt = expiryPick.id === 'custom' ? await askCustomExpiry(ctx, me) : expiryFromDays(expiryPick.days);
   const tooLate = checkExpiryWithinCaller(expiresAt, me);
   if (tooLate) throw new PreconditionError(tooLate);
+  return expiresAt;
+}
+
+async function askCustomExpiry(ctx: Ctx, me: KeyInfo): Promise<string> {
+  const text = required(
+    await ctx.prompts.input({
+      title: `${T} (4/4): Expiry Date`,
+      prompt: 'The last day the key works (UTC)',
+      placeHolder: 'YYYY-MM-DD',
+      validateInput: (v) => validateCustomExpiry(v, me),
+    }),
+  );
+  const r = parseCustomExpiry(text);
+  if ('error' in r) throw new PreconditionError(r.error);
+  return r.iso;
+}
+
+/** Shown once, here and nowhere else: copy it, or copy it and keep it in SecretStorage. Returns whether kept. */
+async function showKeyOnce(ctx: Ctx, name: string, created: CreatedKey): Promise<boolean> {
+  const picked = await ctx.prompts.modalInfo(
+    `API key "${name.trim()}" created. Copy it now: it is shown only once.`,
+    created.plaintext,
+    KEY_SHOWN_ONCE_BUTTONS.copy,
+    KEY_SHOWN_ONCE_BUTTONS.copyAndKeep,
+  );
+  if (!picked) return false;
+  await vscode.env.clipboard.writeText(created.plaintext);
+  let kept = false;
+  if (picked === KEY_SHOWN_ONCE_BUTTONS.copyAndKeep && created.key) {
+    await ctx.secrets.keepGeneratedKey(ctx.connection.identity, created.key.id, created.plaintext);
+    kept = true;
+  }
+  void ctx.prompts.info(`The key was copied to the clipboard${kept ? ' and kept in SecretStorage' : ''}.`);
+  return kept;
+}
+
+/** The prompts in order: name, scopes, workflows, expiry; then the key, shown once. */
+async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept: boolean } | undefined> {
+  const api = await ctx.api();
+  ctx.requireScope('api-keys:write', 'generate API keys');
+  const me = ctx.connection.me;
+  if (!me) throw new PreconditionError('Sign in first.');
+
+  const name = await askKeyName(ctx);
+  const scopes = await pickScopes(ctx, me);
+  const workflows = await pickWorkflows(ctx, api, me);
+  const expiresAt = await pickExpiry(ctx, me);
 
   const created = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Generating the API key "${name.trim()}"…` },
@@ -106,23 +138,7 @@ async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept:
     `Generated the API key "${name.trim()}" (${created.key?.id ?? 'id unknown'}; scopes: ${scopes.join(', ')}).`,
   );
   void ctx.refresh();
-
-  // Shown once, here and nowhere else.
-  const picked = await ctx.prompts.modalInfo(
-    `API key "${name.trim()}" created. Copy it now: it is shown only once.`,
-    created.plaintext,
-    KEY_SHOWN_ONCE_BUTTONS.copy,
-    KEY_SHOWN_ONCE_BUTTONS.copyAndKeep,
-  );
-  let kept = false;
-  if (picked) {
-    await vscode.env.clipboard.writeText(created.plaintext);
-    if (picked === KEY_SHOWN_ONCE_BUTTONS.copyAndKeep && created.key) {
-      await ctx.secrets.keepGeneratedKey(ctx.connection.identity, created.key.id, created.plaintext);
-      kept = true;
-    }
-    void ctx.prompts.info(`The key was copied to the clipboard${kept ? ' and kept in SecretStorage' : ''}.`);
-  }
+  const kept = await showKeyOnce(ctx, name, created);
   return { id: created.key?.id, kept };
 }
 

@@ -100,3 +100,47 @@ export function credentialMeta(a: CredentialAnswers): CredentialMeta {
   if (a.host) meta.hosts = [a.host];
   return meta;
 }
+
+export type Placement = CredentialAnswers['placement'];
+
+/** The detail line of a service in the "Service" pick. */
+export function serviceDetail(s: ServiceSpec): string {
+  return `Auth: ${s.authTypes.join(', ')}${s.hosts.length ? ` · hosts: ${s.hosts.join(', ')}` : ''}`;
+}
+
+/** Label and description of an auth type in the "Auth Type" pick. */
+export function authTypeItem(a: AuthType): { label: string; description: string } {
+  return a === 'bearer'
+    ? { label: 'Bearer token', description: 'Authorization: Bearer …' }
+    : { label: 'API key', description: 'a header or query parameter' };
+}
+
+/** Label and description of a placement kind in the "Placement" pick, showing the pre-filled names. */
+export function placementItem(
+  k: PlacementKind,
+  pre: ReturnType<typeof prefilledPlacement>,
+): { label: string; description: string } {
+  return k === 'header'
+    ? { label: 'Header', description: `${pre.header.name}: ${pre.header.prefix}…` }
+    : { label: 'Query parameter', description: `?${pre.query.param}=…` };
+}
+
+/** Where a new credential is kept: the labels of the "Save To" pick. */
+export const SAVE_TARGETS = {
+  local: 'SecretStorage (this machine)',
+  server: 'The Flero server',
+  both: 'Both',
+} as const;
+
+export function savesToServer(where: string): boolean {
+  return where === SAVE_TARGETS.server || where === SAVE_TARGETS.both;
+}
+
+export function savesLocally(where: string): boolean {
+  return where === SAVE_TARGETS.local || where === SAVE_TARGETS.both;
+}
+
+/** "SecretStorage and the server" for Both, else the target's own label. */
+export function savedToText(where: string): string {
+  return where === SAVE_TARGETS.both ? 'SecretStorage and the server' : where;
+}

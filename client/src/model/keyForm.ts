@@ -1,5 +1,6 @@
 // The steps of "Generate API Key" as pure logic: what each step offers and what the request body becomes.
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../../../server/src/core/scopes';
+import { parseCustomExpiry } from './expiry';
 
 export interface CallerRights {
   scopes: readonly string[];
@@ -25,6 +26,25 @@ export function grantableScopes(caller: CallerRights): { scope: Scope; descripti
 /** Whether "All workflows" may be offered: only to a caller that has all workflows itself. */
 export function mayGrantAllWorkflows(caller: CallerRights): boolean {
   return caller.workflows === 'all';
+}
+
+/** The labels of the "Workflows" pick. */
+export const WORKFLOW_CHOICES = { all: 'All workflows', choose: 'Choose workflows…' } as const;
+
+/** The "Workflows" pick: "All workflows" only for a caller that has them all, then "Choose workflows…". */
+export function workflowChoiceItems(caller: CallerRights): { label: string; description: string }[] {
+  return [
+    ...(mayGrantAllWorkflows(caller)
+      ? [{ label: WORKFLOW_CHOICES.all, description: 'every workflow, also ones created later' }]
+      : []),
+    { label: WORKFLOW_CHOICES.choose, description: 'an allow-list of workflow ids' },
+  ];
+}
+
+/** The input-box check of a custom expiry: a valid future date, no later than the caller's own expiry. */
+export function validateCustomExpiry(text: string, caller: CallerRights, now: Date = new Date()): string | undefined {
+  const r = parseCustomExpiry(text, now);
+  return 'error' in r ? r.error : checkExpiryWithinCaller(r.iso, caller);
 }
 
 /** An expiry no later than the caller's own; returns an error message or undefined. */

@@ -22,6 +22,7 @@ import { renderDeep, type ExpressionScope } from '../core/expressions';
 import { boundOutput, boundRecord, MAX_ERROR_CHARS, MAX_LOG_CHARS } from './bound';
 import { buildConnectorRequest } from './connector';
 import { send } from './http';
+import { httpParts } from './httpNode';
 import { prefixesOf } from './inject';
 import { runCode } from './sandbox';
 import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
@@ -125,52 +126,8 @@ function credentialFor(state: RunState, id: string | undefined): CredentialForRu
   return id === undefined ? undefined : state.credentials.get(id);
 }
 
-interface HttpParts {
-  url: string;
-  headers: Record<string, string>;
-  query: Record<string, string>;
-  body: unknown;
-}
-
-function toStrings(m: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(m).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
-  );
-}
-
-function renderHttp(node: HttpNode, scope: ExpressionScope): HttpParts {
-  const rendered = renderDeep(
-    { url: node.url, headers: node.headers ?? {}, query: node.query ?? {}, body: node.body },
-    scope,
-  ) as { url: unknown; headers: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
-  return {
-    url: typeof rendered.url === 'string' ? rendered.url : String(rendered.url),
-    headers: toStrings(rendered.headers),
-    query: toStrings(rendered.query),
-    body: rendered.body,
-  };
-}
-
-function hasTemplate(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('{{');
-  if (Array.isArray(value)) return value.some(hasTemplate);
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k.includes('{{') || hasTemplate(v)) return true;
-  }
-  return false;
-}
-
-// An http node without any `{{` renders to the same request every run: rendered once per (checked, immutable) node.
-// `send` only reads these objects.
-const staticHttp = new WeakMap<HttpNode, HttpParts | null>();
-
 async function runHttp(node: HttpNode, state: RunState): Promise<NodeOutcome> {
-  let parts = staticHttp.get(node);
-  if (parts === undefined) {
-    parts = hasTemplate([node.url, node.headers, node.query, node.body]) ? null : renderHttp(node, state.scope);
-    staticHttp.set(node, parts);
-  }
-  if (parts === null) parts = renderHttp(node, state.scope);
+  const parts = httpParts(node, state.scope);
   return send({
     method: node.method,
     url: parts.url,
@@ -290,8 +247,8 @@ function finish(state: RunState, status: Execution['status'], error?: string): E
   return boundRecord(ex);
 }
 
-export async function runWorkflow(workflow: Workflow, options: RunOptions): Promise<Execution> {
-  const masker = new Masker();
+/** A run's state before its first node: the execution record, its time limit and its abort (caller's signal or time). */
+function startRun(workflow: Workflow, options: RunOptions): RunState {
   const input = options.input ?? {};
   const startedMs = Date.now();
   const execution: Execution = {
@@ -312,7 +269,7 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
   const state: RunState = {
     execution,
     scope: { $input: input, $node: {} },
-    masker,
+    masker: new Masker(),
     credentials: new Map(),
     options,
     startedMs,
@@ -328,35 +285,31 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
     state.overTime = true;
     stop.abort(new Error(timeLimitError(timeLimitMs)));
   }, timeLimitMs);
+  return state;
+}
 
-  const checked = checkWorkflow(workflow);
-  if (checked.problems.length || !checked.workflow || !checked.byId || !checked.order || !checked.credentialIds)
-    return finish(state, 'failed', `the workflow cannot run: ${checked.problems.join('; ')}`);
-  const byId = checked.byId;
-  execution.nodes = checked.order.map((id) => ({ id, type: byId.get(id)!.type, status: 'pending', logs: [] }));
-
-  // Resolve every credential the workflow references, once: the run uses these values to the end.
-  for (const id of checked.credentialIds) {
+/**
+ * Resolves every credential the workflow references, once (the run uses these values to the end), each into the
+ * masker; the reason the run cannot go on, or undefined.
+ */
+async function loadCredentials(state: RunState, ids: readonly string[]): Promise<string | undefined> {
+  for (const id of ids) {
     let cred: CredentialForRun | undefined;
     try {
-      cred = await options.credentials(id);
+      cred = await state.options.credentials(id);
     } catch (err) {
-      return finish(state, 'failed', `credential "${id}" could not be loaded: ${(err as Error).message}`);
+      return `credential "${id}" could not be loaded: ${(err as Error).message}`;
     }
-    if (!cred) return finish(state, 'failed', `credential "${id}" does not exist`);
-    masker.add(cred.value, prefixesOf(cred));
+    if (!cred) return `credential "${id}" does not exist`;
+    state.masker.add(cred.value, prefixesOf(cred));
     state.credentials.set(id, cred);
   }
-  // Nodes (code nodes included) see the input masked too: a secret never enters the sandbox.
-  state.scope.$input = masker.maskDeep(input);
-  if (options.onStart) {
-    try {
-      await options.onStart(structuredClone({ ...execution, input: state.scope.$input }));
-    } catch (err) {
-      return finish(state, 'failed', `the run could not start: ${(err as Error).message}`);
-    }
-  }
+  return undefined;
+}
 
+/** Runs the nodes in order, each on the masked outputs of those before it; ends the run at the first failure. */
+async function runNodes(state: RunState, byId: Map<string, WorkflowNode>): Promise<Execution> {
+  const { execution, masker } = state;
   let last: unknown;
   for (const record of execution.nodes) {
     if (state.signal.aborted) return stopped(state);
@@ -375,7 +328,7 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
       const halted = state.signal.aborted;
       record.status = halted && !state.overTime ? 'cancelled' : 'failed';
       record.error =
-        halted && state.overTime ? timeLimitError(timeLimitMs) : masker.maskCut(outcome.error, MAX_ERROR_CHARS);
+        halted && state.overTime ? timeLimitError(state.timeLimitMs) : masker.maskCut(outcome.error, MAX_ERROR_CHARS);
       emit(state, record, 0);
       return halted ? stopped(state) : finish(state, 'failed', `node "${record.id}" failed: ${record.error}`);
     }
@@ -387,4 +340,28 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
   }
   if (last !== undefined) execution.output = last;
   return finish(state, 'succeeded');
+}
+
+export async function runWorkflow(workflow: Workflow, options: RunOptions): Promise<Execution> {
+  const state = startRun(workflow, options);
+  const checked = checkWorkflow(workflow);
+  if (checked.problems.length || !checked.workflow || !checked.byId || !checked.order || !checked.credentialIds)
+    return finish(state, 'failed', `the workflow cannot run: ${checked.problems.join('; ')}`);
+  const byId = checked.byId;
+  const execution = state.execution;
+  execution.nodes = checked.order.map((id) => ({ id, type: byId.get(id)!.type, status: 'pending', logs: [] }));
+
+  // A workflow without credentials does not wait here.
+  const unloaded = checked.credentialIds.length ? await loadCredentials(state, checked.credentialIds) : undefined;
+  if (unloaded !== undefined) return finish(state, 'failed', unloaded);
+  // Nodes (code nodes included) see the input masked too: a secret never enters the sandbox.
+  state.scope.$input = state.masker.maskDeep(state.scope.$input);
+  if (options.onStart) {
+    try {
+      await options.onStart(structuredClone({ ...execution, input: state.scope.$input }));
+    } catch (err) {
+      return finish(state, 'failed', `the run could not start: ${(err as Error).message}`);
+    }
+  }
+  return runNodes(state, byId);
 }

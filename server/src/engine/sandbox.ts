@@ -8,17 +8,15 @@
 // Not a pool library: piscina and tinypool load their own worker wrapper from their package folder at run time,
 // which our single-file bundles (and the VSIX, packaged without node_modules) do not have; what we need of a pool —
 // one task per worker, log lines streamed while it runs, terminate-on-abort and a per-task backstop — is this file.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CodeTask, WorkerMessage } from './codeWorker';
 import { DEFAULT_CODE_MEMORY_MB, DEFAULT_CODE_TIMEOUT_MS, MAX_OUTPUT_CHARS } from './codeLimits';
 import type { LogLine } from './types';
+import { codeWorkerEntry, type Entry } from './workerEntry';
 
 export { DEFAULT_CODE_MEMORY_MB, DEFAULT_CODE_TIMEOUT_MS } from './codeLimits';
+export { codeWorkerEntry, type Entry } from './workerEntry';
 
 /** Past the node's own timeout, how long a worker may take to answer before it is terminated. */
 const GRACE_MS = 2_000;
@@ -55,45 +53,6 @@ export const CANCELLED_ERROR = 'the code node was stopped (the run was cancelled
  */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(availableParallelism() - 1, MAX_WORKERS));
-}
-
-export interface Entry {
-  /** A path (bundles) or, from source under tsx, a bootstrap to evaluate. */
-  filename: string;
-  eval: boolean;
-}
-
-/** Finds the worker script: beside the bundle (dist/codeWorker.mjs), or codeWorker.ts from source (tsx). */
-export function codeWorkerEntry(dirs = bundleDirs()): Entry {
-  const looked: string[] = [];
-  for (const dir of dirs) {
-    const built = join(dir, 'codeWorker.mjs');
-    looked.push(built);
-    if (existsSync(built)) return { filename: built, eval: false };
-    const source = join(dir, 'codeWorker.ts');
-    if (existsSync(source)) {
-      // Running from source (tests, benches): the worker loads the TypeScript through tsx's require hook.
-      const tsx = createRequire(source).resolve('tsx/cjs');
-      return { filename: `require(${JSON.stringify(tsx)});\nrequire(${JSON.stringify(source)});`, eval: true };
-    }
-  }
-  throw new Error(
-    `the code sandbox cannot find its worker script codeWorker.mjs (looked in: ${looked.join(', ') || 'nowhere'}); rebuild with \`node esbuild.mjs\``,
-  );
-}
-
-/** The folder of this module: the bundle's (dist/) or engine/ in the source tree. */
-function bundleDirs(): string[] {
-  const dirs: string[] = [];
-  try {
-    // The ESM bundles (dist/flero.mjs, dist/languageServer.mjs): esbuild.mjs builds dist/codeWorker.mjs beside them.
-    const here = import.meta.url;
-    if (here) dirs.push(dirname(fileURLToPath(here)));
-  } catch {
-    // import.meta is empty when this file runs as CommonJS (tsx, or a CJS bundle).
-  }
-  if (typeof __dirname === 'string' && !dirs.includes(__dirname)) dirs.push(__dirname);
-  return dirs;
 }
 
 interface Job {

@@ -2,7 +2,7 @@
 //   dist/extension.js        the VS Code extension (CJS, `vscode` external); never contains the test seam
 //   dist/languageServer.mjs  the language server (ESM, fully bundled)
 //   dist/flero.mjs           the CLI and the bundled Flero API server (ESM, fully bundled)
-//   dist/codeWorker.mjs      the code-node worker thread both server bundles start (engine/sandbox.ts finds it
+//   dist/codeWorker.mjs      the code-node worker thread both server bundles start (engine/workerEntry.ts finds it
 //                            beside itself; ESM, fully bundled)
 // `node esbuild.mjs --test-build [--production]` builds only the extension's TEST BUILD, dist-test/extension.js: the
 // same extension with `__FLERO_TEST_BUILD__` defined true, i.e. with the scripted prompts and the test API the e2e

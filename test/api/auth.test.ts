@@ -193,6 +193,11 @@ describe('GET /api/me, lastUsedAt and the audit log', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, 'validation_failed');
     assert.equal(bad.body.errors[0].field, 'limit');
+    // An event the log never records is a mistake to point out, not an empty page.
+    const unknown = await api(srv.url, 'GET', '/api/audit?event=nonsense', { key: owner });
+    assert.equal(unknown.status, 400, unknown.text);
+    assert.equal(unknown.body.errors[0].field, 'event');
+    assert.match(unknown.body.errors[0].message, /key\.revoked/, 'the message lists the events');
   });
 });
 

@@ -78,6 +78,8 @@ test('usage errors and unreadable files exit 2 with a clear message; a credentia
   r = lint(join(fixtures, 'does-not-exist.flero.json'));
   assert.equal(r.status, 2);
   assert.match(r.stderr, /cannot read .*does-not-exist\.flero\.json: ENOENT/);
+  // The summary does not claim the unreadable file was checked (it said "1 file(s) checked: 0 error(s)").
+  assert.match(r.stderr, /0 file\(s\) checked: 0 error\(s\), 0 other problem\(s\); 1 file\(s\) could not be read/);
   const tmp = tmpDir('flero-lint');
   try {
     const creds = join(tmp.path, 'creds.json');

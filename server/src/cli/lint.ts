@@ -68,13 +68,13 @@ export async function run(argv: string[]): Promise<number> {
     ctx.credentials = creds;
   }
   const problems: LintProblem[] = [];
-  let unreadable = false;
+  let unreadable = 0;
   for (const file of files) {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      unreadable = true;
+      unreadable++;
       process.stderr.write(`flero lint: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}\n`);
       continue;
     }
@@ -87,11 +87,13 @@ export async function run(argv: string[]): Promise<number> {
         `${p.file}:${p.range.start.line + 1}:${p.range.start.character + 1} ${p.severity} ${p.code} ${p.message}\n`,
       );
     const errors = problems.filter((p) => p.severity === 'error').length;
+    const checked = files.length - unreadable;
+    const notRead = unreadable ? `; ${unreadable} file(s) could not be read, so they were not checked` : '';
     process.stderr.write(
-      `${files.length} file(s) checked: ${errors} error(s), ${problems.length - errors} other problem(s)\n`,
+      `${checked} file(s) checked: ${errors} error(s), ${problems.length - errors} other problem(s)${notRead}\n`,
     );
   }
-  if (unreadable) return 2;
+  if (unreadable) return 2; // a file named on the command line that cannot be read: a usage error, whatever else
   return problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
 

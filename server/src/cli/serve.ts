@@ -129,11 +129,6 @@ export async function run(argv: string[]): Promise<number> {
     await store.close();
   };
 
-  if (!(await ownerKeyOnFirstStart(api, keyPrefix, config.ownerKeyFile))) {
-    await shutdown();
-    return 1;
-  }
-
   const listening = await new Promise<true | Error>((resolve) => {
     api.server.once('error', (e) => resolve(e));
     api.server.listen(port, host, () => resolve(true));
@@ -154,6 +149,12 @@ export async function run(argv: string[]): Promise<number> {
   api.app.baseUrl = `http://${shownHost}:${realPort}`;
   if (host === '0.0.0.0' || host === '::' || host === '[::]')
     err(`warning: listening on all interfaces (${host}): anyone who can reach this machine can reach the API`);
+  // The owner key only once the server listens: a start that fails (a busy port) must not use up the one moment the
+  // key is shown, leaving a store whose owner key nobody ever saw.
+  if (!(await ownerKeyOnFirstStart(api, keyPrefix, config.ownerKeyFile))) {
+    await shutdown();
+    return 1;
+  }
   if (config.logTiming) err(`store ready in ${Math.round(storeMs)} ms`);
   process.stdout.write(`Flero API listening on ${api.app.baseUrl}\n`);
 

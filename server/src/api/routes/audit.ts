@@ -5,7 +5,7 @@ import { type ApiModule, defineRoute } from '../context';
 import { AuditEntrySchema, limitParam } from '../schemas';
 import { SCOPES } from '../../core/scopes';
 import type { AuthKey } from '../keyDirectory';
-import { type AuditViewer, listAudit } from '../store/audit';
+import { AUDIT_EVENTS, type AuditViewer, listAudit } from '../store/audit';
 
 /** undefined when the key sees every entry (every scope, all workflows, no expiry): its reach is everything. */
 function viewerOf(key: AuthKey): AuditViewer | undefined {
@@ -21,7 +21,7 @@ function viewerOf(key: AuthKey): AuditViewer | undefined {
 const AuditQuery = z.object({
   limit: limitParam(1000, 100),
   before: z.coerce.number().int().min(1).optional().describe('Only entries with a smaller id (paging)'),
-  event: z.string().max(64).optional().describe('Only this event, e.g. `key.revoked`'),
+  event: z.enum(AUDIT_EVENTS).optional().describe('Only this event, e.g. `key.revoked`'),
 });
 
 export const auditModule: ApiModule = {

@@ -3,22 +3,27 @@
 import type { Queryable } from './db';
 import { type AuditEntry, iso } from './records';
 
-export type AuditEvent =
-  | 'key.created'
-  | 'key.used'
-  | 'key.revoked'
-  | 'auth.failed'
-  | 'auth.blocked'
-  | 'workflow.created'
-  | 'workflow.updated'
-  | 'workflow.deleted'
-  | 'workflow.run'
-  | 'credential.created'
-  | 'credential.rotated'
-  | 'credential.updated'
-  | 'credential.deleted'
-  | 'credential.tested'
-  | (string & {});
+/** Every event the audit log records: one list, so a new event is added here and `?event=` filters know it. */
+export const AUDIT_EVENTS = [
+  'key.created',
+  'key.used',
+  'key.revoked',
+  'auth.failed',
+  'auth.blocked',
+  'workflow.created',
+  'workflow.updated',
+  'workflow.deleted',
+  'workflow.run',
+  'execution.cancelled',
+  'execution.deleted',
+  'credential.created',
+  'credential.rotated',
+  'credential.updated',
+  'credential.deleted',
+  'credential.tested',
+] as const;
+
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
 export interface AuditInput {
   event: AuditEvent;

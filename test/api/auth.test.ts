@@ -322,3 +322,45 @@ test('a run that outlasts the wait → 202 + Location, then the finished executi
     upstream.close();
   }
 });
+
+test('403 refusals are audited as auth.denied (who, which route, why), never with a key value', async () => {
+  const narrow = await mint({ scopes: ['workflows:read'] });
+  assert.equal(narrow.status, 201, narrow.text);
+  const scopeDenied = await api(srv.url, 'GET', '/api/audit', { key: narrow.body.key });
+  assert.equal(scopeDenied.status, 403);
+  const escalation = await api(srv.url, 'POST', '/api/api-keys', {
+    key: narrow.body.key,
+    body: { name: 'wider', scopes: ['audit:read'] },
+  });
+  assert.equal(escalation.status, 403);
+  const audit = await api(srv.url, 'GET', '/api/audit?event=auth.denied&limit=100', { key: owner });
+  assert.equal(audit.status, 200, audit.text);
+  const mine = audit.body.filter((e: { keyId: string }) => e.keyId === narrow.body.id);
+  assert.deepEqual(
+    mine
+      .map((e: { target: string; detail: { code: string; scope?: string } }) => [
+        e.target,
+        e.detail.code,
+        e.detail.scope,
+      ])
+      .reverse(),
+    [
+      ['GET /api/audit', 'insufficient_scope', 'audit:read'],
+      ['POST /api/api-keys', 'insufficient_scope', 'api-keys:write'],
+    ],
+  );
+  assert.ok(!audit.text.includes(narrow.body.key));
+  // A refusal a handler decides (minting beyond the caller's own rights) is audited the same way.
+  const minter = await mint({ scopes: ['api-keys:write'] });
+  const wider = await api(srv.url, 'POST', '/api/api-keys', {
+    key: minter.body.key,
+    body: { name: 'wider', scopes: ['audit:read'] },
+  });
+  assert.equal(wider.body.code, 'privilege_escalation', wider.text);
+  const after = await api(srv.url, 'GET', '/api/audit?event=auth.denied&limit=100', { key: owner });
+  const byMinter = after.body.filter((e: { keyId: string }) => e.keyId === minter.body.id);
+  assert.deepEqual(
+    byMinter.map((e: { target: string; detail: { code: string } }) => [e.target, e.detail.code]),
+    [['POST /api/api-keys', 'privilege_escalation']],
+  );
+});

@@ -150,8 +150,8 @@ export class Pipeline {
       });
     this.app.keys.markUsed(r.record.id, now);
     const denied = authorize(route, r, route.workflowScoped === 'param' ? ctx.params.id : undefined);
-    if (denied) throw denied;
     ctx.key = r;
+    if (denied) return refused(ctx, denied);
     return this.body(ctx);
   }
 
@@ -209,10 +209,41 @@ export class Pipeline {
 
 /** Stage 6, handler → send. */
 function respond(def: RouteDef, ctx: Ctx): void | Promise<void> {
-  const reply = def.handler(ctx);
+  let reply: ReturnType<RouteDef['handler']>;
+  try {
+    reply = def.handler(ctx);
+  } catch (err) {
+    return refused(ctx, err);
+  }
   const head = ctx.req.method === 'HEAD';
-  if (reply instanceof Promise) return reply.then((r) => send(ctx.res, r, head));
+  if (reply instanceof Promise)
+    return reply.then(
+      (r) => send(ctx.res, r, head),
+      (err: unknown) => refused(ctx, err),
+    );
   send(ctx.res, reply, head);
+}
+
+/**
+ * A 403 is audited (`auth.denied`: who, which route template, the problem code) before it is answered: refusals are
+ * what a reviewer of a leaked or misused key looks for. Other errors pass through untouched.
+ */
+function refused(ctx: Ctx, err: unknown): Promise<never> | never {
+  if (!(err instanceof ApiError) || err.status !== 403 || !ctx.key) throw err;
+  const detail: Record<string, unknown> = { code: err.code };
+  if (err.extra.scope) detail.scope = err.extra.scope;
+  return ctx.app
+    .audit({
+      event: 'auth.denied',
+      keyId: ctx.key.record.id,
+      ip: ctx.ip,
+      target: `${ctx.route.method} ${ctx.route.path}`,
+      detail,
+    })
+    .catch(() => undefined)
+    .then(() => {
+      throw err;
+    });
 }
 
 /** Any failure → problem+json. Never a stack trace or a value in the body; an internal error is logged without request data. */

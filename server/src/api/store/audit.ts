@@ -10,6 +10,7 @@ export const AUDIT_EVENTS = [
   'key.revoked',
   'auth.failed',
   'auth.blocked',
+  'auth.denied',
   'workflow.created',
   'workflow.updated',
   'workflow.deleted',

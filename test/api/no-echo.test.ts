@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { BASE62, generateKey } from '../../server/src/core/keys';
+import { SCOPES } from '../../server/src/core/scopes';
 import { ROUTES, type RouteSpec } from '../../server/src/core/routes';
 import { type RunningServer, startServer } from '../helpers/server';
 
@@ -176,17 +177,7 @@ before(async () => {
   executionId = run.body.id;
   const k = await post('/api/api-keys', {
     name: 'narrow',
-    scopes: [
-      'workflows:read',
-      'workflows:write',
-      'executions:read',
-      'executions:write',
-      'credentials:read',
-      'credentials:write',
-      'api-keys:read',
-      'api-keys:write',
-      'audit:read',
-    ],
+    scopes: [...SCOPES],
     workflows: ['wfA'],
   });
   assert.equal(k.status, 201);

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { postgresUnavailable, type RunningPostgres, startPostgres } from '../helpers/postgres';
+import { until } from '../helpers/poll';
 import { api, startServer } from '../helpers/server';
 import { tmpDir } from '../helpers/tmp';
 
@@ -51,16 +52,6 @@ function slowWorkflow(id: string, port: number) {
       { from: 'call', to: 'after' },
     ],
   };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: test code reads arbitrary JSON response fields

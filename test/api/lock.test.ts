@@ -3,10 +3,11 @@
 // live server on the same data dir is still refused and changes nothing.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { LOCK_FILE } from '../../server/src/api/store/lock';
+import { snapshot } from '../helpers/files';
 import { api, type RunningServer, startServer } from '../helpers/server';
 import { tmpDir } from '../helpers/tmp';
 
@@ -31,20 +32,6 @@ async function start(): Promise<RunningServer> {
 async function killed(s: RunningServer): Promise<void> {
   s.child.kill('SIGKILL');
   await s.stop({ keepData: true });
-}
-
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else out.push(`${p.slice(dir.length)} ${st.size} ${st.mtimeMs}`);
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 test('a stale data-dir lock never blocks a restart; a live server still does', async (t) => {

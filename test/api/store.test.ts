@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { LOCK_FILE } from '../../server/src/api/store/lock';
+import { snapshot } from '../helpers/files';
 import { api, runCli, type RunningServer, startServer } from '../helpers/server';
 import { tmpDir } from '../helpers/tmp';
 
@@ -25,20 +26,6 @@ async function start(): Promise<RunningServer> {
   const s = await startServer({ dataDir, ownerKeyFile });
   running.push(s);
   return s;
-}
-
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else out.push(`${p.slice(dir.length)} ${st.size} ${st.mtimeMs}`);
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 function filesContaining(dir: string, needle: string): string[] {

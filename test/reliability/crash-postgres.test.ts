@@ -10,6 +10,7 @@ import { call, expectStatus } from '../../bench/lib/http';
 import { scratchDir } from '../../bench/lib/paths';
 import { type FleroServer, startServer } from '../../bench/lib/server';
 import { postgresUnavailable, type RunningPostgres, startPostgres } from '../helpers/postgres';
+import { until } from '../helpers/poll';
 
 const CYCLES = Math.max(1, Number(process.env.FLERO_PG_CRASH_CYCLES ?? 2));
 const ON_A = 4;
@@ -47,16 +48,6 @@ describe(`kill -9 on PostgreSQL (${CYCLES} cycles)`, { skip, timeout: 600_000 },
     await pg?.stop();
     scratch.cleanup();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   it('every run of the killed server is finished as failed within 30 s; the live server’s runs are untouched', async () => {
     pg = await startPostgres();

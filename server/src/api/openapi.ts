@@ -6,7 +6,7 @@ import { ROUTES, type RouteSpec } from '../core/routes';
 import { SCOPE_DESCRIPTIONS, SCOPES } from '../core/scopes';
 import { FLERO_VERSION } from '../core/version';
 import type { ResponseDoc, RouteDef } from './context';
-import { ProblemSchema } from './schemas';
+import { ProblemSchema } from '../core/apiSchemas';
 
 type Json = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse, STORE_OPTIONS, storeTarget, UsageError } from './args';
 import { keyView } from '../api/routes/apiKeys';
-import { CreateApiKeySchema } from '../api/schemas';
+import { CreateApiKeySchema } from '../core/apiSchemas';
 import { insertAudit } from '../api/store/audit';
 import { getKey, insertKey, listKeys, revokeKey } from '../api/store/keys';
 import { DataDirLockedError } from '../api/store/lock';

@@ -23,7 +23,7 @@ export interface RouteSpec {
   needsAllWorkflows?: boolean;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+const TABLE = [
   { operationId: 'health', method: 'GET', path: '/healthz', scope: 'none', summary: 'Liveness check' },
   { operationId: 'apiDocs', method: 'GET', path: '/api-docs', scope: 'none', summary: 'HTML API reference' },
   {
@@ -192,7 +192,19 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Revoke an API key',
   },
   { operationId: 'listAudit', method: 'GET', path: '/api/audit', scope: 'audit:read', summary: 'Read the audit log' },
-];
+] as const satisfies readonly RouteSpec[];
+
+/** Every operation's id, as a type (the typed API client is keyed by it). */
+export type OperationId = (typeof TABLE)[number]['operationId'];
+/** An operation's path template, e.g. `/api/workflows/{id}/run`. */
+export type OperationPath<O extends OperationId> = Extract<(typeof TABLE)[number], { operationId: O }>['path'];
+
+export const ROUTES: readonly RouteSpec[] = TABLE;
+
+/** The route of an operation, by id. */
+export const ROUTE_BY_ID: ReadonlyMap<OperationId, RouteSpec> = new Map(
+  ROUTES.map((r) => [r.operationId as OperationId, r]),
+);
 
 /** Routes a scope unlocks (for the Scopes view and hover). */
 export function routesForScope(scope: Scope): RouteSpec[] {

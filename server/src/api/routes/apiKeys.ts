@@ -1,12 +1,12 @@
 // API keys: list, read, mint (never beyond the caller's own rights), revoke; and `GET /api/me`.
-import { z } from 'zod';
 import { generateKey } from '../../core/keys';
 import type { AuthKey } from '../keyDirectory';
 import { type ApiModule, defineRoute } from '../context';
 import { ApiError } from '../problem';
-import { ApiKeySchema, CreatedApiKeySchema, CreateApiKeySchema } from '../schemas';
+import { ApiKeySchema, CreatedApiKeySchema, CreateApiKeySchema } from '../../core/apiSchemas';
 import { getKey, listKeys } from '../store/keys';
 import type { ApiKeyRecord, WorkflowAccess } from '../store/records';
+import { OPERATIONS } from '../../core/operations';
 
 export const keyView = (r: ApiKeyRecord) => ({
   id: r.id,
@@ -89,7 +89,7 @@ export const apiKeysModule: ApiModule = {
         200: {
           description:
             'The keys within the caller’s reach (the keys it could have minted, itself included), revoked ones included (never their values)',
-          schema: z.array(ApiKeySchema),
+          schema: OPERATIONS.listApiKeys.response,
         },
       },
       async handler({ app, key }) {

@@ -1,11 +1,11 @@
 // The audit log, newest first; `before` pages back by entry id.
-import { z } from 'zod';
 import { validate } from '../body';
 import { type ApiModule, defineRoute } from '../context';
-import { AuditEntrySchema, limitParam } from '../schemas';
+import { AuditQuerySchema as AuditQuery } from '../../core/apiSchemas';
 import { SCOPES } from '../../core/scopes';
 import type { AuthKey } from '../keyDirectory';
-import { AUDIT_EVENTS, type AuditViewer, listAudit } from '../store/audit';
+import { type AuditViewer, listAudit } from '../store/audit';
+import { OPERATIONS } from '../../core/operations';
 
 /** undefined when the key sees every entry (every scope, all workflows, no expiry): its reach is everything. */
 function viewerOf(key: AuthKey): AuditViewer | undefined {
@@ -18,12 +18,6 @@ function viewerOf(key: AuthKey): AuditViewer | undefined {
   };
 }
 
-const AuditQuery = z.object({
-  limit: limitParam(1000, 100),
-  before: z.coerce.number().int().min(1).optional().describe('Only entries with a smaller id (paging)'),
-  event: z.enum(AUDIT_EVENTS).optional().describe('Only this event, e.g. `key.revoked`'),
-});
-
 export const auditModule: ApiModule = {
   routes: {
     listAudit: defineRoute({
@@ -32,7 +26,7 @@ export const auditModule: ApiModule = {
         200: {
           description:
             'Audit entries, newest first. A key that lacks a scope, is allow-listed or expires sees only events about the workflows it may see and about keys within its reach; credential and key-less events (e.g. `auth.failed`) only with `"all"` workflows',
-          schema: z.array(AuditEntrySchema),
+          schema: OPERATIONS.listAudit.response,
         },
       },
       async handler({ app, key, query }) {

@@ -1,10 +1,14 @@
 // Credentials: create, list, read, PATCH (edit / rotate), delete, test. Responses are metadata only (plus a `last4`
 // hint for long values); the value is sealed at rest and only the engine's resolver and the test call ever open it.
 // Audit: credential.created / .rotated / .updated / .deleted / .tested (never with a value).
-import { z } from 'zod';
-import { CREDENTIAL_ID_PATTERN, type CredentialMeta, HOST_PATTERN } from '../../core/credentials';
+import {
+  CreateCredentialSchema,
+  CredentialTestResultSchema,
+  CredentialViewSchema,
+  UpdateCredentialSchema,
+} from '../../core/apiSchemas';
+import type { CredentialMeta } from '../../core/credentials';
 import { newCredentialId } from '../../core/ids';
-import { MIN_SECRET_LENGTH } from '../../core/mask';
 import { defaultPlacementFor, findService, SERVICES } from '../../core/services';
 import { testCredential } from '../../engine/testCredential';
 import { MasterKeyError } from '../../engine/vault';
@@ -20,73 +24,7 @@ import {
   listCredentials,
   updateCredential,
 } from '../store/credentials';
-
-const MAX_VALUE = 8192;
-const header = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token (letters, digits, - and a few symbols)'),
-  prefix: z
-    .string()
-    .max(64)
-    .regex(/^[\x20-\x7e]*$/, 'the prefix is printable ASCII'),
-});
-const query = z.strictObject({
-  param: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9_.~-]+$/, 'a query parameter name: letters, digits, _ . ~ -'),
-});
-const hosts = z.array(z.string().regex(HOST_PATTERN, 'a host name, optionally :port or *.domain')).min(1).max(50);
-// The message never repeats the value.
-const value = z
-  .string()
-  .min(MIN_SECRET_LENGTH, `the value must be at least ${MIN_SECRET_LENGTH} characters`)
-  .max(MAX_VALUE, `the value must be at most ${MAX_VALUE} characters`)
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'the value must not contain control characters or line breaks')
-  .refine((v) => v.trim() === v, 'the value has leading or trailing whitespace');
-
-export const CreateCredentialSchema = z.strictObject({
-  id: z.string().regex(CREDENTIAL_ID_PATTERN, 'ids: letters, digits, _ . - (max 128)').optional(),
-  name: z.string().trim().min(1).max(200),
-  service: z.string().min(1).max(64),
-  authType: z.enum(['apiKey', 'bearer']),
-  value,
-  header: header.optional(),
-  query: query.optional(),
-  hosts: hosts.optional(),
-});
-
-export const UpdateCredentialSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  value: value.optional().describe('A new value: rotation (atomic; runs in flight keep the old value)'),
-  header: header.nullable().optional(),
-  query: query.nullable().optional(),
-  hosts: hosts.nullable().optional().describe('null = the service’s hosts'),
-  service: z.unknown().optional(),
-  authType: z.unknown().optional(),
-  id: z.unknown().optional(),
-});
-
-export const CredentialViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  service: z.string(),
-  authType: z.enum(['apiKey', 'bearer']),
-  header: header.optional(),
-  query: query.optional(),
-  hosts: z.array(z.string()).optional(),
-  last4: z.string().nullable().describe('Last 4 characters of values of 12+ characters; never the value'),
-  version: z.number().int().describe('1 on create, +1 on each rotation'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  rotatedAt: z.string().nullable(),
-});
-
-const TestResultSchema = z.object({ ok: z.boolean(), status: z.number().int(), detail: z.string() });
+import { OPERATIONS } from '../../core/operations';
 
 const view = (r: CredentialRecord) => r;
 
@@ -145,7 +83,7 @@ export const credentialsModule: ApiModule = {
   },
   routes: {
     listCredentials: defineRoute({
-      responses: { 200: { description: 'Metadata of every credential', schema: z.array(CredentialViewSchema) } },
+      responses: { 200: { description: 'Metadata of every credential', schema: OPERATIONS.listCredentials.response } },
       async handler({ app }) {
         return { status: 200, body: (await listCredentials(app.db)).map(view) };
       },
@@ -275,7 +213,7 @@ export const credentialsModule: ApiModule = {
       responses: {
         200: {
           description: 'The verdict is in `ok`; `detail` explains it (never the value)',
-          schema: TestResultSchema,
+          schema: CredentialTestResultSchema,
         },
       },
       async handler({ app, key, params, ip }) {

@@ -1,7 +1,6 @@
 // Executions: run a workflow (200 with the finished execution if it ends within the wait, else 202 + Location), list
 // them (cursor pages with a `Link` header), read, cancel and delete them; retention prunes old ones. The allow-list
 // applies by the execution's workflow.
-import { z } from 'zod';
 import { newExecutionId } from '../../core/ids';
 import { runWorkflow } from '../../engine/runner';
 import { closeSandbox } from '../../engine/sandbox';
@@ -10,7 +9,7 @@ import { allows, workflowNotAllowed } from '../auth';
 import { validate } from '../body';
 import { type ApiModule, type App, defineRoute } from '../context';
 import { ApiError, notFound, validationError } from '../problem';
-import { ExecutionSchema, limitParam, RunBodySchema } from '../schemas';
+import { ExecutionListQuerySchema as ListQuery, ExecutionSchema, RunBodySchema } from '../../core/apiSchemas';
 import {
   cancelStored,
   decodeCursor,
@@ -22,17 +21,8 @@ import {
   pruneExecutions,
   saveExecution,
 } from '../store/executions';
+import { OPERATIONS } from '../../core/operations';
 
-const ListQuery = z.strictObject({
-  limit: limitParam(500, 50),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .describe('Where the page starts: the `cursor` of the previous page’s `Link: rel="next"`'),
-  workflowId: z.string().max(64).optional().describe('Only executions of this workflow'),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']).optional().describe('Only executions in this state'),
-});
 const EXECUTION_ID = /^exe_[0-9a-f]{32}$/;
 /** How long a cancel waits for a run of this server to stop by itself before marking it cancelled in the store. */
 const CANCEL_WAIT_MS = 5_000;
@@ -170,7 +160,7 @@ export const executionsModule: ApiModule = {
         200: {
           description:
             'Newest first, one page (`limit` records, or fewer when they are large); a `Link: <…>; rel="next"` header points at the next page',
-          schema: z.array(ExecutionSchema),
+          schema: OPERATIONS.listExecutions.response,
         },
       },
       async handler({ app, key, query }) {

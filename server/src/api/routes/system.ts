@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type App, type ApiModule, defineRoute } from '../context';
 import { renderDocsPage } from '../docsPage';
 import { buildOpenApi } from '../openapi';
+import { OPERATIONS } from '../../core/operations';
 
 const HOST = /^[A-Za-z0-9.[\]:-]{1,300}$/;
 
@@ -14,7 +15,7 @@ function serverUrl(app: App, host: string | undefined): string {
 export const systemModule: ApiModule = {
   routes: {
     health: defineRoute({
-      responses: { 200: { description: 'The server is up', schema: z.object({ status: z.literal('ok') }) } },
+      responses: { 200: { description: 'The server is up', schema: OPERATIONS.health.response } },
       handler: () => ({ status: 200, raw: '{"status":"ok"}' }),
     }),
     apiDocs: defineRoute({
@@ -29,7 +30,7 @@ export const systemModule: ApiModule = {
       },
     }),
     openapi: defineRoute({
-      responses: { 200: { description: 'This document (OpenAPI 3.1)', schema: z.record(z.string(), z.unknown()) } },
+      responses: { 200: { description: 'This document (OpenAPI 3.1)', schema: OPERATIONS.openapi.response } },
       handler({ app, req }) {
         return { status: 200, body: buildOpenApi(app.routes, serverUrl(app, req.headers.host)) };
       },

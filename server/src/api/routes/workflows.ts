@@ -1,12 +1,11 @@
 // Workflows CRUD. Documents are validated by the workflow zod schema plus the graph checks (duplicate ids, unknown
 // nodes, cycles); saving never judges what only a run can (credentials, hosts).
-import { z } from 'zod';
 import { type GraphProblem, graphProblems, type Workflow, WorkflowSchema } from '../../core/workflow';
 import { allows } from '../auth';
 import { type ApiModule, defineRoute } from '../context';
 import { ApiError, type FieldError, notFound, validationError } from '../problem';
-import { WorkflowSummarySchema } from '../schemas';
 import type { WorkflowEntry } from '../workflowDirectory';
+import { OPERATIONS } from '../../core/operations';
 
 // The API's words for graph problems: they point at the field, never repeat a node id (the client's text).
 const API_MESSAGES: Record<GraphProblem['code'], string> = {
@@ -43,7 +42,7 @@ export const workflowsModule: ApiModule = {
   routes: {
     listWorkflows: defineRoute({
       responses: {
-        200: { description: 'Summaries of the workflows the key may see', schema: z.array(WorkflowSummarySchema) },
+        200: { description: 'Summaries of the workflows the key may see', schema: OPERATIONS.listWorkflows.response },
       },
       async handler({ app, key }) {
         const all = await app.workflows.list();

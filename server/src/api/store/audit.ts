@@ -1,30 +1,10 @@
 // The audit log. `audit()` is the one function every area records through (keys, workflows, runs, credentials,
 // failed auth). Details are small JSON objects and never hold a secret.
+import { AUDIT_EVENTS, type AuditEvent } from '../../core/apiSchemas';
 import type { Queryable } from './db';
 import { type AuditEntry, iso } from './records';
 
-/** Every event the audit log records: one list, so a new event is added here and `?event=` filters know it. */
-export const AUDIT_EVENTS = [
-  'key.created',
-  'key.used',
-  'key.revoked',
-  'auth.failed',
-  'auth.blocked',
-  'auth.denied',
-  'workflow.created',
-  'workflow.updated',
-  'workflow.deleted',
-  'workflow.run',
-  'execution.cancelled',
-  'execution.deleted',
-  'credential.created',
-  'credential.rotated',
-  'credential.updated',
-  'credential.deleted',
-  'credential.tested',
-] as const;
-
-export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+export { AUDIT_EVENTS, type AuditEvent };
 
 export interface AuditInput {
   event: AuditEvent;
@@ -100,10 +80,10 @@ function visibility(v: AuditViewer, params: (string | number)[]): string {
     END`;
 }
 
-/** Newest first; `before` = an entry id for paging; `viewer` = whose view (undefined: every entry). */
+/** Newest first; `before` = an entry id for paging; `since` = ISO date-time lower bound; `viewer` = whose view (undefined: every entry). */
 export async function listAudit(
   db: Queryable,
-  opts: { limit: number; before?: number; event?: string; viewer?: AuditViewer },
+  opts: { limit: number; before?: number; event?: string; since?: string; viewer?: AuditViewer },
 ): Promise<AuditEntry[]> {
   const where: string[] = [];
   const params: (string | number)[] = [];
@@ -115,6 +95,11 @@ export async function listAudit(
   if (opts.event) {
     params.push(opts.event);
     where.push(`event = $${params.length}`);
+  }
+  if (opts.since) {
+    // A timestamptz bound; Date normalises any offset the caller wrote.
+    params.push(new Date(opts.since).toISOString());
+    where.push(`at >= $${params.length}`);
   }
   params.push(opts.limit);
   const rows = await db.query<Row>(

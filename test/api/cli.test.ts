@@ -16,18 +16,20 @@ test('serve --help and usage errors', async () => {
     [['serve', '--port', '99999'], /--port must be a number from 0 to 65535/],
     [['serve', '--port', 'abc'], /--port/],
     [['serve', '--key-prefix', 'Bad-Prefix'], /--key-prefix "Bad-Prefix" is invalid/],
-    [['serve', '--bogus'], /Unknown option '--bogus'/],
+    [['serve', '--bogus'], /^flero serve: unknown option --bogus \(see `flero serve --help`\)\n$/],
+    [['serve', '--prot', '1'], /unknown option --prot \(did you mean --port\?\)/],
     [['serve', '--data', 'x', '--database-url', 'postgres://a@b/c'], /either --data or --database-url/],
     [['keys'], /Usage: flero keys/],
     [['keys', 'create', '--name', 'x'], /--scopes is required/],
-    [['keys', 'revoke'], /exactly one key id/],
+    [['keys', 'revoke'], /missing <key-id>/],
+    [['keys', 'revoke', 'a', 'b'], /unexpected argument "b"/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr + r.stdout, message);
   }
-  for (const sub of ['create', 'list', 'revoke']) {
+  for (const sub of ['create', 'list', 'show', 'revoke', 'roll']) {
     const r = await runCli(['keys', sub, '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, new RegExp(`Usage: flero keys ${sub}`));

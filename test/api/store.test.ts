@@ -123,7 +123,7 @@ test('the embedded store: lock, restart, stale lock, keys CLI, no plaintext at r
     assert.match(human.stdout, /ci pipeline/);
     const rev = await runCli(['keys', 'revoke', k1.id, '--data', dataDir]);
     assert.equal(rev.code, 0, rev.stderr);
-    assert.match(rev.stdout, new RegExp(`Revoked ${k1.id}`));
+    assert.match(rev.stderr, new RegExp(`Revoked ${k1.id}`));
     const unknown = await runCli(['keys', 'revoke', 'key_nope', '--data', dataDir]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /no API key with id "key_nope"/);

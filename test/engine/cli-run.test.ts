@@ -118,7 +118,7 @@ describe('flero run (local)', () => {
 
   it('exits 2 on usage errors with a clear message', async () => {
     const cases: [string[], RegExp, Record<string, string>?][] = [
-      [[], /give a workflow file or a workflow id/],
+      [[], /missing a workflow file or a workflow id/],
       [[file, '--input', '{oops'], /--input is not valid JSON/],
       [[file, '--input', '[1]'], /--input must be a JSON object/],
       [['missing.flero.json'], /no such file: missing\.flero\.json/],

@@ -44,11 +44,39 @@ export interface ApiResponse<O extends OperationId> {
   headers: Headers;
 }
 
-/** "List API keys" → "list API keys": the route table's summary as the action in a sentence. */
+/** What each operation does, as the verb phrase of "Could not …" (`{id}`: the path id). */
+const ACTIONS: Record<OperationId, string> = {
+  health: 'check the server',
+  apiDocs: 'open the API reference',
+  openapi: 'read the OpenAPI document',
+  listWorkflows: 'list workflows',
+  createWorkflow: 'create the workflow',
+  getWorkflow: 'read the workflow {id}',
+  putWorkflow: 'upload the workflow {id}',
+  deleteWorkflow: 'delete the workflow {id}',
+  runWorkflow: 'run the workflow {id}',
+  listExecutions: 'list executions',
+  getExecution: 'read the execution {id}',
+  deleteExecution: 'delete the execution {id}',
+  cancelExecution: 'cancel the execution {id}',
+  listCredentials: 'list credentials',
+  createCredential: 'create the credential',
+  getCredential: 'read the credential {id}',
+  updateCredential: 'update the credential {id}',
+  deleteCredential: 'delete the credential {id}',
+  testCredential: 'test the credential {id}',
+  whoami: 'check the API key',
+  listServices: 'read the service catalog',
+  listApiKeys: 'list API keys',
+  createApiKey: 'create the API key',
+  getApiKey: 'read the API key {id}',
+  revokeApiKey: 'revoke the API key {id}',
+  listAudit: 'read the audit log',
+};
+
 function actionOf(route: RouteSpec, params?: Record<string, string>): string {
-  const id = params?.id;
-  const s = route.summary.charAt(0).toLowerCase() + route.summary.slice(1);
-  return id ? `${s} ${id}` : s;
+  const phrase = ACTIONS[route.operationId as OperationId] ?? route.summary.toLowerCase();
+  return phrase.replace('{id}', params?.id ?? '').trimEnd();
 }
 
 function fillPath(template: string, params: Record<string, string> | undefined): string {

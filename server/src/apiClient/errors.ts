@@ -27,7 +27,8 @@ export function explainApiError(err: FleroApiError, opts: ExplainOptions = {}): 
       if (p.code === 'workflow_not_allowed') return `${start}: ${keyName} is not allowed to use this workflow${tail}`;
       if (p.code === 'privilege_escalation') return `${start}: a key cannot grant more than it holds itself${tail}`;
       const scope = p.scope ?? /scope="([^"]+)"/.exec(err.wwwAuthenticate ?? '')?.[1];
-      return `${start}: ${keyName} lacks ${scope ? `the scope "${scope}"` : 'a required scope'}${tail}`;
+      const restated = scope && said?.includes(scope);
+      return `${start}: ${keyName} lacks ${scope ? `the scope "${scope}"` : 'a required scope'}${restated ? '' : tail}`;
     }
     case 404:
       return `${start}: not found on the server${tail}`;

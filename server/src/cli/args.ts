@@ -1,26 +1,20 @@
-// Shared option handling for the CLI commands (node:util parseArgs, strict) and THE usage error (exit code 2).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Option handling shared by commands whose options come from a table of their own (serve's SETTINGS): node:util
+// parseArgs with the errors of THE parser (parser.ts), and the store target options of serve and keys.
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgsMessage, UsageError } from './parser';
 
-/** A command line the user must fix: the command prints the message (with its help when `showHelp`) and exits 2. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    /** True for an unknown or malformed option (from `parse`): the help follows the message. */
-    readonly showHelp = false,
-  ) {
-    super(message);
-  }
-}
+export { UsageError };
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: T,
+  command: string,
   positionals = false,
 ) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''), true);
+    throw new UsageError(parseArgsMessage(err as Error & { code?: string }, Object.keys(options)), command);
   }
 }
 

@@ -281,7 +281,7 @@ export function codeWorkersFrom(env: Env): number | undefined {
  * for a bad flag, ConfigError (exit 1) for a bad FLERO_SERVICE_BASE_URLS.
  */
 export function loadServerConfig(argv: string[], env: Env): ServerConfig | 'help' {
-  const { values: raw } = parse(argv, OPTIONS);
+  const { values: raw } = parse(argv, OPTIONS, 'serve');
   if (raw.help) return 'help';
   const values = raw as Record<string, string | undefined>;
   const text = (name: keyof ServerConfig) => values[longName(setting(name))!] ?? setting(name).default!;

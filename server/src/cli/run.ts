@@ -7,36 +7,20 @@
 // cancelled (or refused by the server), 2 usage errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { CredentialMetaSchema } from '../core/credentials';
+import type { ExecutionView } from '../core/operations';
 import { parseServiceBaseUrl } from '../core/services';
 import { WORKFLOW_ID_PATTERN, type Workflow } from '../core/workflow';
 import { runWorkflow } from '../engine/runner';
 import { closeSandbox, configureSandbox } from '../engine/sandbox';
-import type { CredentialForRun, Execution, ProgressEvent } from '../engine/types';
-import { UsageError } from './args';
+import type { CredentialForRun, ProgressEvent } from '../engine/types';
+import { defineCommand } from './command';
 import { codeWorkersFrom } from './config';
-
-const HELP = `Usage: flero run <file.flero.json | workflow-id> [options]
-
-Runs a workflow file locally, or a workflow on a Flero server; prints the execution as JSON.
-
-Options:
-  --input JSON                 The run input ($input), a JSON object (default {})
-  --server URL                 Run on this server (default: FLERO_SERVER_URL for a workflow id)
-  --service-base-url S=URL     Local runs: send service S's connector calls to URL (repeatable;
-                               also FLERO_SERVICE_BASE_URLS="github=http://…,slack=http://…")
-  -h, --help                   This help
-
-Environment:
-  FLERO_API_KEY      API key for server runs (needs executions:write; workflows:write to upload a file)
-  FLERO_SERVER_URL   Default server for workflow ids
-  FLERO_CREDENTIALS  Local runs: a JSON file [{ "id", "service", "authType", "header"?, "query"?, "hosts"?,
-                     "value" | "valueEnv" }]; "valueEnv" names an environment variable holding the value
-
-Exit codes: 0 succeeded, 1 failed/cancelled/refused, 2 usage error.`;
+import { UsageError } from './parser';
+import { connect, note, serverUrlOf } from './remote';
 
 interface Args {
   target: string;
-  input: unknown;
+  input: Record<string, unknown>;
   server?: string;
   baseUrls: Record<string, string>;
 }
@@ -47,44 +31,17 @@ function parseBaseUrl(spec: string, into: Record<string, string>): void {
   into[parsed.service] = parsed.url;
 }
 
-function parseArgs(argv: string[]): Args | 'help' {
-  let target: string | undefined;
-  let input: unknown = {};
-  let server: string | undefined;
-  const baseUrls: Record<string, string> = {};
-  for (const spec of (process.env.FLERO_SERVICE_BASE_URLS ?? '').split(',').filter((s) => s.trim()))
-    parseBaseUrl(spec, baseUrls);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=')
-        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
-        : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '-h' || flag === '--help') return 'help';
-    else if (flag === '--input') {
-      const raw = value();
-      try {
-        input = JSON.parse(raw);
-      } catch (e) {
-        throw new UsageError(`--input is not valid JSON: ${(e as Error).message}`);
-      }
-      if (input === null || typeof input !== 'object' || Array.isArray(input))
-        throw new UsageError('--input must be a JSON object, e.g. --input \'{"city":"Oslo"}\'');
-    } else if (flag === '--server') server = value();
-    else if (flag === '--service-base-url') parseBaseUrl(value(), baseUrls);
-    else if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
-    else if (target === undefined) target = a;
-    else throw new UsageError(`unexpected argument "${a}" (one workflow per run)`);
+function inputOf(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined) return {};
+  let input: unknown;
+  try {
+    input = JSON.parse(raw);
+  } catch (e) {
+    throw new UsageError(`--input is not valid JSON: ${(e as Error).message}`);
   }
-  if (!target) throw new UsageError('give a workflow file or a workflow id');
-  if (server !== undefined && !/^https?:\/\/./.test(server))
-    throw new UsageError(`--server must be an http(s) URL (got "${server}")`);
-  return { target, input, ...(server ? { server } : {}), baseUrls };
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw new UsageError('--input must be a JSON object, e.g. --input \'{"city":"Oslo"}\'');
+  return input as Record<string, unknown>;
 }
 
 function readWorkflowFile(path: string): unknown {
@@ -150,7 +107,7 @@ function progressLine(
   return `${lines.join('\n')}\n`;
 }
 
-function printExecution(ex: Execution): number {
+function printExecution(ex: ExecutionView): number {
   process.stderr.write(
     `${ex.status === 'succeeded' ? 'succeeded' : ex.status}: ${ex.id}${ex.durationMs !== undefined ? ` in ${ex.durationMs} ms` : ''}${ex.error ? ` — ${ex.error}` : ''}\n`,
   );
@@ -183,123 +140,99 @@ async function runLocal(args: Args, doc: unknown): Promise<number> {
   }
 }
 
-interface Problem {
-  title?: string;
-  detail?: string;
-  code?: string;
-}
-
-async function call(
-  server: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown; location?: string }> {
-  const key = process.env.FLERO_API_KEY;
-  if (!key)
-    throw new UsageError('FLERO_API_KEY is not set (an API key with executions:write is needed to run on a server)');
-  const url = new URL(path, server.endsWith('/') ? server : `${server}/`);
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      redirect: 'manual',
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    throw new Error(`cannot reach ${url.origin}${cause ? ` (${cause})` : ''}`);
-  }
-  const text = await res.text();
-  let json: unknown = text;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  const location = res.headers.get('location') ?? undefined;
-  return { status: res.status, json, ...(location ? { location } : {}) };
-}
-
-function refused(what: string, r: { status: number; json: unknown }): number {
-  const p = (r.json ?? {}) as Problem;
-  const detail = p.detail ?? p.title ?? (typeof r.json === 'string' ? r.json.slice(0, 200) : '');
-  process.stderr.write(
-    `flero run: ${what} refused: HTTP ${r.status}${p.code ? ` ${p.code}` : ''}${detail ? ` — ${detail}` : ''}\n`,
-  );
-  return 1;
-}
-
-async function runRemote(args: Args, server: string, id: string, doc?: unknown): Promise<number> {
+async function runRemote(args: Args, server: string, id: string, doc?: Workflow): Promise<number> {
+  const api = connect({ server });
   if (doc !== undefined) {
-    const put = await call(server, 'PUT', `api/workflows/${encodeURIComponent(id)}`, doc);
-    if (put.status !== 200 && put.status !== 201) return refused(`uploading workflow "${id}"`, put);
-    process.stderr.write(`uploaded ${id} to ${new URL(server).origin}\n`);
+    await api.call('putWorkflow', { params: { id }, body: doc });
+    note(`uploaded ${id} to ${api.baseUrl}`);
   }
-  let r = await call(server, 'POST', `api/workflows/${encodeURIComponent(id)}/run`, { input: args.input });
-  const location = r.location;
-  if (r.status === 202 && location) {
-    process.stderr.write('running on the server (still going after 30 s); waiting…\n');
-    const deadline = Date.now() + 30 * 60_000;
-    while (Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      r = await call(server, 'GET', location.replace(/^\//, ''));
-      if (r.status !== 200) return refused('reading the execution', r);
-      if ((r.json as Execution).status !== 'running') break;
-    }
-  } else if (r.status !== 200) return refused(`running workflow "${id}"`, r);
-  const ex = r.json as Execution;
-  for (const n of ex.nodes ?? [])
-    process.stderr.write(
-      progressLine({
-        nodeId: n.id,
-        nodeType: n.type,
-        status: n.status,
-        durationMs: n.durationMs,
-        error: n.error,
-        logs: n.logs,
-      }),
-    );
-  return printExecution(ex);
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const ex = await api.runAndWait(id, args.input, {
+      signal: ac.signal,
+      onWaiting: () => note('running on the server (still going after the server’s wait); waiting…'),
+    });
+    for (const n of ex.nodes ?? [])
+      process.stderr.write(
+        progressLine({
+          nodeId: n.id,
+          nodeType: n.type,
+          status: n.status as ProgressEvent['status'],
+          durationMs: n.durationMs,
+          error: n.error,
+          logs: n.logs as ProgressEvent['logs'],
+        }),
+      );
+    return printExecution(ex);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = parseArgs(argv);
-    if (args === 'help') {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
+async function runTarget(args: Args): Promise<number> {
+  const isFile = existsSync(args.target) || /\.json$/i.test(args.target);
+  if (isFile) {
+    if (!existsSync(args.target)) throw new UsageError(`no such file: ${args.target}`);
+    const doc = readWorkflowFile(args.target);
+    if (args.server) {
+      const id = (doc as { id?: unknown })?.id;
+      if (typeof id !== 'string' || !WORKFLOW_ID_PATTERN.test(id))
+        throw new UsageError(`${args.target} has no valid "id"`);
+      return runRemote(args, args.server, id, doc as Workflow);
     }
-    const isFile = existsSync(args.target) || /\.json$/i.test(args.target);
-    if (isFile) {
-      if (!existsSync(args.target)) throw new UsageError(`no such file: ${args.target}`);
-      const doc = readWorkflowFile(args.target);
-      if (args.server) {
-        const id = (doc as { id?: unknown })?.id;
-        if (typeof id !== 'string' || !WORKFLOW_ID_PATTERN.test(id))
-          throw new UsageError(`${args.target} has no valid "id"`);
-        return await runRemote(args, args.server, id, doc);
-      }
-      return await runLocal(args, doc);
-    }
-    if (!WORKFLOW_ID_PATTERN.test(args.target))
-      throw new UsageError(`"${args.target}" is neither a file nor a workflow id`);
-    const server = args.server ?? process.env.FLERO_SERVER_URL;
-    if (!server)
-      throw new UsageError(`to run workflow "${args.target}" on a server, give --server URL or set FLERO_SERVER_URL`);
-    if (!/^https?:\/\/./.test(server)) throw new UsageError(`FLERO_SERVER_URL must be an http(s) URL`);
-    return await runRemote(args, server, args.target);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`flero run: ${e.message}\nRun \`flero run --help\` for usage.\n`);
-      return 2;
-    }
-    process.stderr.write(`flero run: ${(e as Error).message}\n`);
-    return 1;
+    return runLocal(args, doc);
   }
+  if (!WORKFLOW_ID_PATTERN.test(args.target))
+    throw new UsageError(`"${args.target}" is neither a file nor a workflow id`);
+  const server = args.server ?? serverUrlOf(undefined);
+  if (!server)
+    throw new UsageError(`to run workflow "${args.target}" on a server, give --server URL or set FLERO_SERVER_URL`);
+  return runRemote(args, server, args.target);
 }
+
+export const command = defineCommand(
+  {
+    name: 'run',
+    usage: '<file.flero.json | workflow-id> [options]',
+    summary: 'Run a workflow file locally, or a workflow on a Flero server; prints the execution (masked) as JSON.',
+    options: {
+      input: { type: 'string', value: 'JSON', description: 'The run input ($input), a JSON object (default {})' },
+      server: {
+        type: 'string',
+        value: 'URL',
+        description: 'Run on this server: a workflow id, or a file (uploaded first). Default for ids: FLERO_SERVER_URL',
+      },
+      'service-base-url': {
+        type: 'string',
+        value: 'S=URL',
+        multiple: true,
+        description:
+          'Local runs: send service S’s connector calls to URL (also FLERO_SERVICE_BASE_URLS="github=http://…,slack=http://…")',
+      },
+    },
+    positionals: { min: 1, max: 1, name: 'a workflow file or a workflow id' },
+    sections: [
+      {
+        title: 'Environment',
+        body: [
+          '  FLERO_API_KEY      API key for server runs (needs executions:write; workflows:write to upload a file)',
+          '  FLERO_SERVER_URL   Default server for workflow ids',
+          '  FLERO_CREDENTIALS  Local runs: a JSON file [{ "id", "service", "authType", "header"?, "query"?, "hosts"?,',
+          '                     "value" | "valueEnv" }]; "valueEnv" names an environment variable holding the value',
+        ].join('\n'),
+      },
+    ],
+  },
+  async ({ values, positionals: [target] }) => {
+    const baseUrls: Record<string, string> = {};
+    for (const spec of (process.env.FLERO_SERVICE_BASE_URLS ?? '').split(',').filter((x) => x.trim()))
+      parseBaseUrl(spec, baseUrls);
+    for (const spec of values['service-base-url'] ?? []) parseBaseUrl(spec, baseUrls);
+    const server = values.server === undefined ? undefined : serverUrlOf(values.server);
+    return runTarget({ target: target!, input: inputOf(values.input), ...(server ? { server } : {}), baseUrls });
+  },
+);
+
+export const run = (argv: string[]) => command.run(argv);

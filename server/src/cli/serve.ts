@@ -6,7 +6,7 @@ import { DataDirLockedError } from '../api/store/lock';
 import { openStore } from '../api/store/open';
 import { redactUrl } from '../api/store/postgres';
 import { configureSandbox } from '../engine/sandbox';
-import { UsageError } from './args';
+import { reportUsage, UsageError } from './parser';
 import { ConfigError, loadServerConfig, type ServerConfig, serveHelp } from './config';
 
 const err = (msg: string) => process.stderr.write(`flero serve: ${msg}\n`);
@@ -19,11 +19,7 @@ function configOrExit(argv: string[]): ServerConfig | number {
     process.stdout.write(serveHelp());
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      // A bad flag value gets one line; an unknown or malformed option also the help.
-      err(e.showHelp ? `${e.message}\n\n${serveHelp()}` : e.message);
-      return 2;
-    }
+    if (e instanceof UsageError) return reportUsage(e, 'serve');
     if (e instanceof ConfigError) {
       err(`cannot start: ${e.message}`);
       return 1;

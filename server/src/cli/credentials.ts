@@ -1,0 +1,238 @@
+// `flero credentials create|list|show|test|rotate|rollback|delete`: a server's credentials. Secret values come from
+// standard input (one trailing newline dropped) or `--value-env VAR`, never from an argument (arguments show in `ps`
+// and shell history); nothing the server returns holds a value.
+import type { FleroClient } from '../apiClient/client';
+import type { CreateCredentialBody, CredentialTestResult, CredentialView } from '../core/operations';
+import { SERVICES } from '../core/services';
+import { type Command, defineCommand } from './command';
+import { didYouMean, UsageError } from './parser';
+import { connect, note, out, printJson, printTable, REMOTE_ENV, REMOTE_OPTIONS, secretValue, when } from './remote';
+
+const VALUE_OPTION = {
+  'value-env': {
+    type: 'string',
+    value: 'VAR',
+    description: 'Read the secret value from this environment variable (default: standard input)',
+  },
+} as const;
+
+const VALUE_SECTION = {
+  title: 'The secret value',
+  body: [
+    '  From standard input (one trailing newline is dropped), e.g.  printf %s "$GITHUB_TOKEN" | flero credentials …',
+    '  or from an environment variable:  --value-env GITHUB_TOKEN. Never as an argument.',
+  ].join('\n'),
+};
+
+const ID = { min: 1, max: 1, name: '<credential-id>' };
+
+function describe(c: CredentialView): string {
+  const placement = c.header
+    ? `header ${c.header.name}${c.header.prefix ? ` (prefix "${c.header.prefix}")` : ''}`
+    : c.query
+      ? `query parameter ${c.query.param}`
+      : c.authType === 'bearer'
+        ? 'Authorization: Bearer'
+        : 'the service’s default';
+  return [
+    `id:        ${c.id}`,
+    `name:      ${c.name}`,
+    `service:   ${c.service} (${c.authType})`,
+    `sent as:   ${placement}`,
+    `hosts:     ${c.hosts?.length ? c.hosts.join(', ') : 'the service’s'}`,
+    `value:     ${c.last4 ? `…${c.last4}` : 'hidden'} (version ${c.version})`,
+    `created:   ${when(c.createdAt)}; updated ${when(c.updatedAt)}; rotated ${when(c.rotatedAt)}`,
+    ...('rollbackUntil' in c && c.rollbackUntil ? [`undo:      \`flero credentials rollback ${c.id}\` until ${when(c.rollbackUntil as string)}`] : []),
+  ].join('\n');
+}
+
+function verdict(id: string, r: CredentialTestResult): string {
+  return `${r.ok ? '✓' : '✗'} ${id}: ${r.ok ? 'the service accepted it' : 'the service refused it'}${r.status ? ` (HTTP ${r.status})` : ''}${r.detail ? ` — ${r.detail}` : ''}`;
+}
+
+const create = defineCommand(
+  {
+    name: 'credentials create',
+    summary: 'Store an external service’s secret on the server (sealed at rest; runs inject it, only to its hosts).',
+    options: {
+      name: { type: 'string', value: 'NAME', description: 'A name people read, e.g. "GitHub (CI bot)" (required)' },
+      service: {
+        type: 'string',
+        value: 'SERVICE',
+        description: `The service (required): ${SERVICES.map((s) => s.id).join(', ')}`,
+      },
+      id: { type: 'string', value: 'ID', description: 'The id workflows name it by (default: made by the server)' },
+      'auth-type': { type: 'string', value: 'TYPE', description: 'apiKey or bearer (default: the service’s first)' },
+      header: { type: 'string', value: 'NAME', description: 'apiKey: send it in this header' },
+      prefix: { type: 'string', value: 'TEXT', description: 'apiKey with --header: text before the value, e.g. "Token "' },
+      query: { type: 'string', value: 'PARAM', description: 'apiKey: send it as this query parameter' },
+      host: {
+        type: 'string',
+        value: 'HOST',
+        multiple: true,
+        description: 'A host it may be sent to (custom services: required; e.g. api.example.com, http://127.0.0.1:8080)',
+      },
+      ...VALUE_OPTION,
+      ...REMOTE_OPTIONS,
+    },
+    sections: [VALUE_SECTION, REMOTE_ENV],
+  },
+  async ({ values }) => {
+    if (!values.name?.trim()) throw new UsageError('--name is required');
+    if (!values.service) throw new UsageError(`--service is required (${SERVICES.map((s) => s.id).join(', ')})`);
+    const service = SERVICES.find((s) => s.id === values.service);
+    if (!service)
+      throw new UsageError(
+        `--service: unknown service "${values.service}"${didYouMean(values.service, SERVICES.map((s) => s.id))}`,
+      );
+    const authType = values['auth-type'] ?? service.authTypes[0];
+    if (authType !== 'apiKey' && authType !== 'bearer')
+      throw new UsageError(`--auth-type must be apiKey or bearer${didYouMean(String(authType), ['apiKey', 'bearer'])}`);
+    if (values.prefix !== undefined && values.header === undefined) throw new UsageError('--prefix goes with --header');
+    const api = connect(values);
+    const body: CreateCredentialBody = {
+      name: values.name.trim(),
+      service: service.id,
+      authType,
+      value: await secretValue(values['value-env'], 'credentials create'),
+      ...(values.id !== undefined ? { id: values.id } : {}),
+      ...(values.header !== undefined ? { header: { name: values.header, prefix: values.prefix ?? '' } } : {}),
+      ...(values.query !== undefined ? { query: { param: values.query } } : {}),
+      ...(values.host?.length ? { hosts: values.host } : {}),
+    };
+    const c = await api.call('createCredential', { body });
+    if (values.json) return printJson(c), 0;
+    note(`Created ${c.id} (${c.service}, ${c.authType}${c.last4 ? `, …${c.last4}` : ''}). Test it: flero credentials test ${c.id}`);
+    out(`${c.id}\n`);
+    return 0;
+  },
+);
+
+const listCmd = defineCommand(
+  {
+    name: 'credentials list',
+    summary: 'List the server’s credentials (metadata only; never values).',
+    options: REMOTE_OPTIONS,
+    sections: [REMOTE_ENV],
+  },
+  async ({ values }) => {
+    const list = await connect(values).call('listCredentials');
+    if (values.json) return printJson(list), 0;
+    printTable(
+      ['ID', 'NAME', 'SERVICE', 'AUTH', 'HOSTS', 'VALUE', 'VERSION', 'ROTATED'],
+      list.map((c) => [
+        c.id,
+        c.name,
+        c.service,
+        c.authType,
+        c.hosts?.join(',') ?? '(service)',
+        c.last4 ? `…${c.last4}` : 'hidden',
+        String(c.version),
+        when(c.rotatedAt),
+      ]),
+      'No credentials yet. Add one: printf %s "$TOKEN" | flero credentials create --name NAME --service SERVICE',
+    );
+    return 0;
+  },
+);
+
+const show = defineCommand(
+  {
+    name: 'credentials show',
+    usage: '<credential-id> [options]',
+    summary: 'Show one credential’s metadata (never its value).',
+    options: REMOTE_OPTIONS,
+    positionals: ID,
+    sections: [REMOTE_ENV],
+  },
+  async ({ values, positionals: [id] }) => {
+    const c = await connect(values).call('getCredential', { params: { id: id! } });
+    if (values.json) printJson(c);
+    else out(`${describe(c)}\n`);
+    return 0;
+  },
+);
+
+async function testAndPrint(api: FleroClient, id: string, json: boolean | undefined): Promise<number> {
+  const r = await api.call('testCredential', { params: { id }, timeoutMs: 45_000 });
+  if (json) printJson(r);
+  else out(`${verdict(id, r)}\n`);
+  return r.ok ? 0 : 1;
+}
+
+const test = defineCommand(
+  {
+    name: 'credentials test',
+    usage: '<credential-id> [options]',
+    summary: 'Call the service’s no-op endpoint with the credential; exit 1 when the service refuses it.',
+    options: REMOTE_OPTIONS,
+    positionals: ID,
+    sections: [REMOTE_ENV],
+  },
+  ({ values, positionals: [id] }) => testAndPrint(connect(values), id!, values.json),
+);
+
+const rotate = defineCommand(
+  {
+    name: 'credentials rotate',
+    usage: '<credential-id> [options]',
+    summary:
+      'Replace the credential’s value (runs in flight keep the old one), then test it; exit 1 if the service refuses the new value.',
+    options: { ...VALUE_OPTION, ...REMOTE_OPTIONS },
+    positionals: ID,
+    sections: [VALUE_SECTION, REMOTE_ENV],
+  },
+  async ({ values, positionals: [id] }) => {
+    const value = await secretValue(values['value-env'], 'credentials rotate');
+    const api = connect(values);
+    const c = await api.call('updateCredential', { params: { id: id! }, body: { value } });
+    if (values.json) return printJson(c), 0;
+    note(`Rotated ${c.id} to version ${c.version}${c.last4 ? ` (…${c.last4})` : ''}. Testing it…`);
+    const code = await testAndPrint(api, c.id, false);
+    if (code) note(`Undo with: flero credentials rollback ${c.id}`);
+    return code;
+  },
+);
+
+const rollback = defineCommand(
+  {
+    name: 'credentials rollback',
+    usage: '<credential-id> [options]',
+    summary: 'Restore the value a credential had before its last rotation (within 24 h of it).',
+    options: REMOTE_OPTIONS,
+    positionals: ID,
+    sections: [REMOTE_ENV],
+  },
+  async ({ values, positionals: [id] }) => {
+    const c = await connect(values).call('rollbackCredential', { params: { id: id! } });
+    if (values.json) printJson(c);
+    else note(`Rolled ${c.id} back to its previous value (now version ${c.version}).`);
+    return 0;
+  },
+);
+
+const remove = defineCommand(
+  {
+    name: 'credentials delete',
+    usage: '<credential-id> [options]',
+    summary: 'Delete a credential (its sealed value is destroyed; runs that name it fail with a clear error).',
+    options: REMOTE_OPTIONS,
+    positionals: ID,
+    sections: [REMOTE_ENV],
+  },
+  async ({ values, positionals: [id] }) => {
+    await connect(values).call('deleteCredential', { params: { id: id! } });
+    note(`Deleted ${id}.`);
+    return 0;
+  },
+);
+
+export const SUBCOMMANDS: Record<string, Command> = {
+  create,
+  list: listCmd,
+  show,
+  test,
+  rotate,
+  rollback,
+  delete: remove,
+};

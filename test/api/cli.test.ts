@@ -1,7 +1,7 @@
 // `flero serve` and `flero keys` as a user meets them: --help, usage errors with exit code 2, the owner key printed
 // once when no --owner-key-file is given, an admin key prefix, graceful SIGINT.
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { api, runCli, startServer } from '../helpers/server';
@@ -72,5 +72,30 @@ test('the owner key file is written with mode 0600', async () => {
   } finally {
     await srv.stop();
     dir.remove();
+  }
+});
+
+test('keys on a data dir that does not exist: refused without --init (a typo never makes a new store)', async () => {
+  const d = tmpDir('flero-keys-init');
+  try {
+    const typo = join(d.path, 'flero-dta');
+    const args = ['keys', 'create', '--name', 'ci', '--scopes', 'workflows:read', '--data', typo];
+    const refused = await runCli(args, { env: { FLERO_SERVER_URL: '', FLERO_DATABASE_URL: '' } });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /no Flero data dir at .*flero-dta \(a typo\? To make a new one, add --init/);
+    assert.equal(existsSync(typo), false, 'nothing was created');
+    const listed = await runCli(['keys', 'list', '--data', typo], { env: { FLERO_SERVER_URL: '' } });
+    assert.equal(listed.code, 2);
+    assert.equal(existsSync(typo), false);
+    const made = await runCli([...args, '--init'], { env: { FLERO_SERVER_URL: '', FLERO_DATABASE_URL: '' } });
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /^flero_sk_[0-9A-Za-z]{36}\n$/);
+    const list = await runCli(['keys', 'list', '--data', typo, '--json'], { env: { FLERO_SERVER_URL: '' } });
+    assert.deepEqual(
+      JSON.parse(list.stdout).map((k: { name: string }) => k.name),
+      ['ci'],
+    );
+  } finally {
+    d.remove();
   }
 });

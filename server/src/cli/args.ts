@@ -28,7 +28,7 @@ export function storeTarget(
   values: { data?: string | undefined; 'database-url'?: string | undefined },
   databaseUrlFromEnv: string | undefined,
 ): { dataDir?: string; databaseUrl?: string } {
-  const url = values['database-url'] ?? databaseUrlFromEnv;
+  const url = values['database-url'] ?? (databaseUrlFromEnv || undefined);
   if (url !== undefined) {
     if (values.data !== undefined) throw new UsageError('give either --data or --database-url, not both');
     if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--database-url must be a postgres://… URL');

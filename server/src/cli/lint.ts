@@ -9,7 +9,14 @@ import { computeDiagnostics } from '../lsp/service/diagnostics';
 import { parseDocument } from '../lsp/service/document';
 import type { Severity, ServiceContext } from '../lsp/service/types';
 import { CredentialsFileError, readCredentialMetaFile } from './credentialsFile';
-import { formatProblems, gateExitCode, isLintFormat, type LintFormat, parseMaxWarnings } from './lint/gates';
+import {
+  countWarnings,
+  formatProblems,
+  gateExitCode,
+  isLintFormat,
+  type LintFormat,
+  parseMaxWarnings,
+} from './lint/gates';
 
 const USAGE = `Usage: flero lint [--format text|json|sarif|github] [--credentials FILE] [--max-warnings N] <files…>
 
@@ -116,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
       `${checked} file(s) checked: ${errors} error(s), ${problems.length - errors} other problem(s)${notRead}\n`,
     );
   }
-  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  const warnings = countWarnings(problems);
   if (maxWarnings !== undefined && warnings > maxWarnings)
     process.stderr.write(`flero lint: ${warnings} warning(s), more than --max-warnings ${maxWarnings} allows\n`);
   if (unreadable) return 2; // a file named on the command line that cannot be read: a usage error, whatever else

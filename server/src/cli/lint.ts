@@ -1,21 +1,39 @@
-// `flero lint [--format json] [--credentials FILE] <files…>`: the language server's checks for CI. Exit 1 if any
-// error, 2 on usage errors or unreadable files. Human format: `file:line:col severity code message`.
+// `flero lint [--format text|json|sarif|github] [--credentials FILE] [--max-warnings N] <files…>`: the language
+// server's checks for CI. Exit 1 if any error (or more warnings than --max-warnings), 2 on usage errors or unreadable
+// files. Human format: `file:line:col severity code message`. The formats and gates live in ./lint/.
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { CredentialMeta } from '../core/credentials';
-import { CredentialMetaSchema } from '../core/credentials';
+import { FLERO_VERSION } from '../core/version';
 import { toLspDiagnostic } from '../lsp/service/convert';
 import { computeDiagnostics } from '../lsp/service/diagnostics';
 import { parseDocument } from '../lsp/service/document';
 import type { Severity, ServiceContext } from '../lsp/service/types';
+import { CredentialsFileError, readCredentialMetaFile } from './credentialsFile';
+import {
+  countWarnings,
+  formatProblems,
+  gateExitCode,
+  isLintFormat,
+  type LintFormat,
+  parseMaxWarnings,
+} from './lint/gates';
 
-const USAGE = `Usage: flero lint [--format text|json] [--credentials FILE] <files…>
+const USAGE = `Usage: flero lint [--format text|json|sarif|github] [--credentials FILE] [--max-warnings N] <files…>
 
 Checks workflow files (*.flero.json) with the language server's checks.
+  --format text        file:line:col severity code message (the default)
   --format json        print a JSON array of { file, code, severity, message, range } (LSP zero-based ranges)
-  --credentials FILE   a JSON array of credential metadata (id, name, service, authType, header/query, hosts; no
-                       values) to also check unknown-credential and credential-host-mismatch
-Exit status: 0 no errors, 1 at least one error, 2 usage error or unreadable file.
+  --format sarif       print a SARIF 2.1.0 log (for GitHub code scanning: upload it with
+                       github/codeql-action/upload-sarif); paths relative to the working directory, no source text
+  --format github      print GitHub Actions workflow commands (::error file=…,line=…::message), one per problem,
+                       which annotate the pull request; info and hint become ::notice
+  --credentials FILE   credential metadata, to also check unknown-credential and credential-host-mismatch: a JSON
+                       array as GET /api/credentials returns it, or a flero run credentials file (FLERO_CREDENTIALS)
+                       whose valueEnv references are ignored; a literal "value" is refused (no secrets in CI files).
+                       Errors name the entry (counted from 0) and the field
+  --max-warnings N     also exit 1 when there are more than N warnings (N: a non-negative integer; 0 = none allowed)
+Exit status: 0 no errors (and at most N warnings), 1 at least one error or more than N warnings, 2 usage error or
+unreadable file.
 `;
 
 export interface LintProblem {
@@ -38,7 +56,8 @@ export function lintText(file: string, text: string, ctx: ServiceContext): LintP
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let format = 'text';
+  let format: LintFormat = 'text';
+  let maxWarnings: number | undefined;
   let credentialsFile: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -48,8 +67,16 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (a === '--format' || a.startsWith('--format=')) {
-      format = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (argv[++i] ?? '');
-      if (format !== 'json' && format !== 'text') return usage(`unknown format "${format}" (text or json)`);
+      const f = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (argv[++i] ?? '');
+      if (!isLintFormat(f)) return usage(`unknown format "${f}" (text, json, sarif or github)`);
+      format = f;
+    } else if (a === '--max-warnings' || a.startsWith('--max-warnings=')) {
+      const n = parseMaxWarnings(a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
+      if (typeof n !== 'number') {
+        process.stderr.write(`flero lint: ${n.error} (see flero lint --help)\n`);
+        return 2;
+      }
+      maxWarnings = n;
     } else if (a === '--credentials' || a.startsWith('--credentials=')) {
       credentialsFile = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (!credentialsFile) return usage('--credentials needs a file');
@@ -60,12 +87,13 @@ export async function run(argv: string[]): Promise<number> {
 
   const ctx: ServiceContext = {};
   if (credentialsFile) {
-    const creds = await readCredentials(credentialsFile);
-    if (typeof creds === 'string') {
-      process.stderr.write(`flero lint: ${creds}\n`);
+    try {
+      ctx.credentials = await readCredentialMetaFile(credentialsFile, { allowValues: false });
+    } catch (err) {
+      if (!(err instanceof CredentialsFileError)) throw err;
+      process.stderr.write(`flero lint: ${err.message}\n`);
       return 2;
     }
-    ctx.credentials = creds;
   }
   const problems: LintProblem[] = [];
   let unreadable = 0;
@@ -80,7 +108,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     problems.push(...lintText(file, text, ctx));
   }
-  if (format === 'json') process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
+  const machine = formatProblems(format, problems, { toolVersion: FLERO_VERSION });
+  if (machine !== undefined) process.stdout.write(machine);
+  else if (format === 'json') process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
   else {
     for (const p of problems)
       process.stdout.write(
@@ -93,32 +123,14 @@ export async function run(argv: string[]): Promise<number> {
       `${checked} file(s) checked: ${errors} error(s), ${problems.length - errors} other problem(s)${notRead}\n`,
     );
   }
+  const warnings = countWarnings(problems);
+  if (maxWarnings !== undefined && warnings > maxWarnings)
+    process.stderr.write(`flero lint: ${warnings} warning(s), more than --max-warnings ${maxWarnings} allows\n`);
   if (unreadable) return 2; // a file named on the command line that cannot be read: a usage error, whatever else
-  return problems.some((p) => p.severity === 'error') ? 1 : 0;
+  return gateExitCode(problems, maxWarnings);
 }
 
 function usage(message: string): number {
   process.stderr.write(`flero lint: ${message}\n\n${USAGE}`);
   return 2;
-}
-
-async function readCredentials(file: string): Promise<CredentialMeta[] | string> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    return `cannot read credentials file ${file}: ${err instanceof SyntaxError ? 'not JSON' : ((err as NodeJS.ErrnoException).code ?? 'error')}`;
-  }
-  const list = Array.isArray(raw) ? raw : (raw as { credentials?: unknown })?.credentials;
-  if (!Array.isArray(list)) return `credentials file ${file} must hold a JSON array of credential metadata`;
-  const out: CredentialMeta[] = [];
-  for (const [i, c] of list.entries()) {
-    if (c && typeof c === 'object' && 'value' in c)
-      return `credentials file ${file}: entry ${i} has a "value" — give metadata only, never secrets`;
-    const r = CredentialMetaSchema.safeParse(c);
-    if (!r.success)
-      return `credentials file ${file}: entry ${i} is not credential metadata (${r.error.issues[0]?.message})`;
-    out.push(r.data);
-  }
-  return out;
 }

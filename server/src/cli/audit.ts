@@ -11,7 +11,9 @@ export function sinceOf(text: string): string {
   if (ago !== undefined) return new Date(Date.now() - ago).toISOString();
   if (/^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$/.test(text) && !Number.isNaN(Date.parse(text)))
     return new Date(text.length === 10 ? `${text}T00:00:00Z` : text).toISOString();
-  throw new UsageError(`--since takes a date-time (2027-01-31T00:00:00Z), a date (2027-01-31) or a duration ago (${DURATION_FORMAT})`);
+  throw new UsageError(
+    `--since takes a date-time (2027-01-31T00:00:00Z), a date (2027-01-31) or a duration ago (${DURATION_FORMAT})`,
+  );
 }
 
 function detailText(d: Record<string, unknown> | null): string {
@@ -27,7 +29,11 @@ export const command = defineCommand(
     summary: 'Read the audit log, newest first (needs audit:read).',
     options: {
       event: { type: 'string', value: 'EVENT', description: `Only this event: ${AUDIT_EVENTS.join(', ')}` },
-      since: { type: 'string', value: 'TIME', description: 'Only entries since a date-time, a date, or a duration ago (24h, 7d)' },
+      since: {
+        type: 'string',
+        value: 'TIME',
+        description: 'Only entries since a date-time, a date, or a duration ago (24h, 7d)',
+      },
       limit: { type: 'string', value: 'N', description: 'At most N entries (1–1000, default 100)' },
       ...REMOTE_OPTIONS,
     },
@@ -48,7 +54,7 @@ export const command = defineCommand(
     }
     const api = connect(values);
     const entries = await api.call('listAudit', { query });
-    if (values.json) return printJson(entries), 0;
+    if (values.json) return (printJson(entries), 0);
     printTable(
       ['AT', 'EVENT', 'KEY', 'TARGET', 'IP', 'DETAIL'],
       entries.map((e) => [when(e.at), e.event, e.keyId ?? '-', e.target ?? '-', e.ip ?? '-', detailText(e.detail)]),

@@ -2,7 +2,15 @@
 // place that turns outcomes into exit codes and stderr lines: usage errors → 2, API and operation failures → 1.
 import { explainApiError } from '../apiClient/errors';
 import { FleroApiError } from '../apiClient/transport';
-import { type CommandSpec, helpText, type OptionSpec, type Parsed, parseCommand, reportUsage, UsageError } from './parser';
+import {
+  type CommandSpec,
+  helpText,
+  type OptionSpec,
+  type Parsed,
+  parseCommand,
+  reportUsage,
+  UsageError,
+} from './parser';
 
 /** An operation that failed in a way the user reads and may act on (exit 1), e.g. "no workflow files in ./flows". */
 export class CommandError extends Error {}

@@ -42,7 +42,9 @@ function describe(c: CredentialView): string {
     `hosts:     ${c.hosts?.length ? c.hosts.join(', ') : 'the service’s'}`,
     `value:     ${c.last4 ? `…${c.last4}` : 'hidden'} (version ${c.version})`,
     `created:   ${when(c.createdAt)}; updated ${when(c.updatedAt)}; rotated ${when(c.rotatedAt)}`,
-    ...('rollbackUntil' in c && c.rollbackUntil ? [`undo:      \`flero credentials rollback ${c.id}\` until ${when(c.rollbackUntil as string)}`] : []),
+    ...('rollbackUntil' in c && c.rollbackUntil
+      ? [`undo:      \`flero credentials rollback ${c.id}\` until ${when(c.rollbackUntil as string)}`]
+      : []),
   ].join('\n');
 }
 
@@ -64,13 +66,18 @@ const create = defineCommand(
       id: { type: 'string', value: 'ID', description: 'The id workflows name it by (default: made by the server)' },
       'auth-type': { type: 'string', value: 'TYPE', description: 'apiKey or bearer (default: the service’s first)' },
       header: { type: 'string', value: 'NAME', description: 'apiKey: send it in this header' },
-      prefix: { type: 'string', value: 'TEXT', description: 'apiKey with --header: text before the value, e.g. "Token "' },
+      prefix: {
+        type: 'string',
+        value: 'TEXT',
+        description: 'apiKey with --header: text before the value, e.g. "Token "',
+      },
       query: { type: 'string', value: 'PARAM', description: 'apiKey: send it as this query parameter' },
       host: {
         type: 'string',
         value: 'HOST',
         multiple: true,
-        description: 'A host it may be sent to (custom services: required; e.g. api.example.com, http://127.0.0.1:8080)',
+        description:
+          'A host it may be sent to (custom services: required; e.g. api.example.com, http://127.0.0.1:8080)',
       },
       ...VALUE_OPTION,
       ...REMOTE_OPTIONS,
@@ -83,7 +90,10 @@ const create = defineCommand(
     const service = SERVICES.find((s) => s.id === values.service);
     if (!service)
       throw new UsageError(
-        `--service: unknown service "${values.service}"${didYouMean(values.service, SERVICES.map((s) => s.id))}`,
+        `--service: unknown service "${values.service}"${didYouMean(
+          values.service,
+          SERVICES.map((s) => s.id),
+        )}`,
       );
     const authType = values['auth-type'] ?? service.authTypes[0];
     if (authType !== 'apiKey' && authType !== 'bearer')
@@ -101,8 +111,10 @@ const create = defineCommand(
       ...(values.host?.length ? { hosts: values.host } : {}),
     };
     const c = await api.call('createCredential', { body });
-    if (values.json) return printJson(c), 0;
-    note(`Created ${c.id} (${c.service}, ${c.authType}${c.last4 ? `, …${c.last4}` : ''}). Test it: flero credentials test ${c.id}`);
+    if (values.json) return (printJson(c), 0);
+    note(
+      `Created ${c.id} (${c.service}, ${c.authType}${c.last4 ? `, …${c.last4}` : ''}). Test it: flero credentials test ${c.id}`,
+    );
     out(`${c.id}\n`);
     return 0;
   },
@@ -117,7 +129,7 @@ const listCmd = defineCommand(
   },
   async ({ values }) => {
     const list = await connect(values).call('listCredentials');
-    if (values.json) return printJson(list), 0;
+    if (values.json) return (printJson(list), 0);
     printTable(
       ['ID', 'NAME', 'SERVICE', 'AUTH', 'HOSTS', 'VALUE', 'VERSION', 'ROTATED'],
       list.map((c) => [
@@ -186,7 +198,7 @@ const rotate = defineCommand(
     const value = await secretValue(values['value-env'], 'credentials rotate');
     const api = connect(values);
     const c = await api.call('updateCredential', { params: { id: id! }, body: { value } });
-    if (values.json) return printJson(c), 0;
+    if (values.json) return (printJson(c), 0);
     note(`Rotated ${c.id} to version ${c.version}${c.last4 ? ` (…${c.last4})` : ''}. Testing it…`);
     const code = await testAndPrint(api, c.id, false);
     if (code) note(`Undo with: flero credentials rollback ${c.id}`);

@@ -7,7 +7,8 @@ import { didYouMean, UsageError } from './parser';
 import { connect, note, out, printJson, printTable, REMOTE_ENV, REMOTE_OPTIONS, when } from './remote';
 
 const ID = { min: 1, max: 1, name: '<execution-id>' };
-const ms = (d: number | undefined) => (d === undefined ? '-' : d < 1000 ? `${Math.round(d)} ms` : `${(d / 1000).toFixed(1)} s`);
+const ms = (d: number | undefined) =>
+  d === undefined ? '-' : d < 1000 ? `${Math.round(d)} ms` : `${(d / 1000).toFixed(1)} s`;
 
 const MARK: Record<string, string> = { succeeded: '✓', failed: '✗', cancelled: '■', skipped: '-', running: '…' };
 
@@ -18,7 +19,9 @@ export function executionText(ex: ExecutionView): string {
   ];
   if (ex.error) lines.push(`  error: ${ex.error}`);
   for (const n of ex.nodes) {
-    lines.push(`  ${MARK[n.status] ?? '?'} ${n.id} (${n.type}) ${n.status} ${ms(n.durationMs)}${n.error ? `: ${n.error}` : ''}`);
+    lines.push(
+      `  ${MARK[n.status] ?? '?'} ${n.id} (${n.type}) ${n.status} ${ms(n.durationMs)}${n.error ? `: ${n.error}` : ''}`,
+    );
     for (const l of n.logs) lines.push(`      [${l.level}] ${l.message}`);
   }
   return `${lines.join('\n')}\n`;
@@ -38,10 +41,15 @@ const listCmd = defineCommand(
   },
   async ({ values }) => {
     if (values.status !== undefined && !(EXECUTION_STATUSES as readonly string[]).includes(values.status))
-      throw new UsageError(`--status: unknown state "${values.status}"${didYouMean(values.status, EXECUTION_STATUSES)}`);
+      throw new UsageError(
+        `--status: unknown state "${values.status}"${didYouMean(values.status, EXECUTION_STATUSES)}`,
+      );
     if (values.workflow !== undefined && !WORKFLOW_ID_PATTERN.test(values.workflow))
       throw new UsageError('--workflow: not a workflow id (letters, digits, _ . -, at most 64)');
-    if (values.limit !== undefined && (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > 10_000))
+    if (
+      values.limit !== undefined &&
+      (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > 10_000)
+    )
       throw new UsageError('--limit must be a whole number from 1 to 10000');
     const limit = Number(values.limit ?? 20);
     const api = connect(values);
@@ -56,7 +64,7 @@ const listCmd = defineCommand(
       if (found.length >= limit) break;
     }
     const list = found.slice(0, limit);
-    if (values.json) return printJson(list), 0;
+    if (values.json) return (printJson(list), 0);
     printTable(
       ['ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'ERROR'],
       list.map((e) => [e.id, e.workflowId, e.status, when(e.startedAt), ms(e.durationMs), e.error ?? '']),

@@ -8,33 +8,10 @@ import { toLspDiagnostic } from '../lsp/service/convert';
 import { computeDiagnostics } from '../lsp/service/diagnostics';
 import { parseDocument } from '../lsp/service/document';
 import type { Severity, ServiceContext } from '../lsp/service/types';
+import { defineCommand } from './command';
 import { CredentialsFileError, readCredentialMetaFile } from './credentialsFile';
-import {
-  countWarnings,
-  formatProblems,
-  gateExitCode,
-  isLintFormat,
-  type LintFormat,
-  parseMaxWarnings,
-} from './lint/gates';
-
-const USAGE = `Usage: flero lint [--format text|json|sarif|github] [--credentials FILE] [--max-warnings N] <files…>
-
-Checks workflow files (*.flero.json) with the language server's checks.
-  --format text        file:line:col severity code message (the default)
-  --format json        print a JSON array of { file, code, severity, message, range } (LSP zero-based ranges)
-  --format sarif       print a SARIF 2.1.0 log (for GitHub code scanning: upload it with
-                       github/codeql-action/upload-sarif); paths relative to the working directory, no source text
-  --format github      print GitHub Actions workflow commands (::error file=…,line=…::message), one per problem,
-                       which annotate the pull request; info and hint become ::notice
-  --credentials FILE   credential metadata, to also check unknown-credential and credential-host-mismatch: a JSON
-                       array as GET /api/credentials returns it, or a flero run credentials file (FLERO_CREDENTIALS)
-                       whose valueEnv references are ignored; a literal "value" is refused (no secrets in CI files).
-                       Errors name the entry (counted from 0) and the field
-  --max-warnings N     also exit 1 when there are more than N warnings (N: a non-negative integer; 0 = none allowed)
-Exit status: 0 no errors (and at most N warnings), 1 at least one error or more than N warnings, 2 usage error or
-unreadable file.
-`;
+import { countWarnings, formatProblems, gateExitCode, isLintFormat, parseMaxWarnings } from './lint/gates';
+import { UsageError } from './parser';
 
 export interface LintProblem {
   file: string;
@@ -55,44 +32,64 @@ export function lintText(file: string, text: string, ctx: ServiceContext): LintP
   }));
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let format: LintFormat = 'text';
-  let maxWarnings: number | undefined;
-  let credentialsFile: string | undefined;
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    if (a === '--format' || a.startsWith('--format=')) {
-      const f = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (argv[++i] ?? '');
-      if (!isLintFormat(f)) return usage(`unknown format "${f}" (text, json, sarif or github)`);
-      format = f;
-    } else if (a === '--max-warnings' || a.startsWith('--max-warnings=')) {
-      const n = parseMaxWarnings(a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
-      if (typeof n !== 'number') {
-        process.stderr.write(`flero lint: ${n.error} (see flero lint --help)\n`);
-        return 2;
-      }
-      maxWarnings = n;
-    } else if (a === '--credentials' || a.startsWith('--credentials=')) {
-      credentialsFile = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (!credentialsFile) return usage('--credentials needs a file');
-    } else if (a.startsWith('-') && a !== '-') return usage(`unknown option "${a}"`);
-    else files.push(a);
-  }
-  if (!files.length) return usage('no files given');
+export const command = defineCommand(
+  {
+    name: 'lint',
+    usage: '<files…> [options]',
+    summary: 'Check workflow files (*.flero.json) with the language server’s checks (the editor’s), for CI gates.',
+    options: {
+      format: {
+        type: 'string',
+        value: 'FORMAT',
+        description:
+          'text (file:line:col severity code message; the default), json ([{file, code, severity, message, range}], LSP ranges), sarif (SARIF 2.1.0 for code scanning: paths relative to the working directory, no source text) or github (::error file=…,line=…::message annotations)',
+      },
+      credentials: {
+        type: 'string',
+        value: 'FILE',
+        description:
+          'Credential metadata, to also check unknown-credential and credential-host-mismatch: GET /api/credentials output, or a flero run credentials file (FLERO_CREDENTIALS; valueEnv ignored). A literal "value" is refused. Errors name the entry (from 0) and the field',
+      },
+      'max-warnings': {
+        type: 'string',
+        value: 'N',
+        description: 'Also exit 1 when there are more than N warnings (0 = none allowed)',
+      },
+    },
+    positionals: { max: Number.POSITIVE_INFINITY, name: 'the workflow files to check' },
+    sections: [
+      {
+        title: 'Exit status',
+        body: '  0 no errors (and at most N warnings), 1 at least one error or more than N warnings, 2 usage error or unreadable file',
+      },
+    ],
+  },
+  (args) => lint(args.values, args.positionals),
+);
 
+export const run = (argv: string[]) => command.run(argv);
+
+async function lint(
+  values: { format?: string; credentials?: string; 'max-warnings'?: string },
+  files: string[],
+): Promise<number> {
+  const format = values.format ?? 'text';
+  if (!isLintFormat(format)) throw new UsageError(`unknown format "${format}" (text, json, sarif or github)`);
+  let maxWarnings: number | undefined;
+  if (values['max-warnings'] !== undefined) {
+    const n = parseMaxWarnings(values['max-warnings']);
+    if (typeof n !== 'number') throw new UsageError(n.error);
+    maxWarnings = n;
+  }
+  if (!files.length) throw new UsageError('no files given (name the *.flero.json files to check)');
+  const credentialsFile = values.credentials;
   const ctx: ServiceContext = {};
   if (credentialsFile) {
     try {
       ctx.credentials = await readCredentialMetaFile(credentialsFile, { allowValues: false });
     } catch (err) {
       if (!(err instanceof CredentialsFileError)) throw err;
-      process.stderr.write(`flero lint: ${err.message}\n`);
-      return 2;
+      throw new UsageError(err.message, undefined, false);
     }
   }
   const problems: LintProblem[] = [];
@@ -128,9 +125,4 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`flero lint: ${warnings} warning(s), more than --max-warnings ${maxWarnings} allows\n`);
   if (unreadable) return 2; // a file named on the command line that cannot be read: a usage error, whatever else
   return gateExitCode(problems, maxWarnings);
-}
-
-function usage(message: string): number {
-  process.stderr.write(`flero lint: ${message}\n\n${USAGE}`);
-  return 2;
 }

@@ -41,7 +41,10 @@ const COMMANDS: Record<string, Single | Group> = {
   },
   audit: { summary: 'Read a server’s audit log', load: () => one(import('./audit')) },
   run: { summary: 'Run a workflow file locally, or a workflow on a server', load: () => import('./run') },
-  lint: { summary: 'Check workflow files (the editor’s checks) for CI; exit 1 on errors', load: () => import('./lint') },
+  lint: {
+    summary: 'Check workflow files (the editor’s checks) for CI; exit 1 on errors',
+    load: () => import('./lint'),
+  },
   serve: { summary: 'Run the Flero API server', load: () => import('./serve') },
   schema: { summary: 'Print the workflow-file JSON Schema', load: () => import('./schema') },
   lsp: { summary: 'Start the language server (--stdio)', load: () => import('./lsp') },

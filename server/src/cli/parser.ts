@@ -11,6 +11,8 @@ export class UsageError extends Error {
     message: string,
     /** The command whose help explains it, e.g. "keys create" (the line ends with where to read it). */
     readonly command?: string,
+    /** False when the message is about a file's contents, not the command line: no pointer to the help. */
+    readonly pointToHelp = true,
   ) {
     super(message);
   }
@@ -45,11 +47,7 @@ export const EXIT_CODES = 'Exit codes: 0 success, 1 the operation failed or foun
 const HELP_OPTION = { type: 'boolean', short: 'h', description: 'Show this help' } as const;
 
 type Values<O extends Record<string, OptionSpec>> = {
-  [K in keyof O]?: O[K]['type'] extends 'boolean'
-    ? boolean
-    : O[K]['multiple'] extends true
-      ? string[]
-      : string;
+  [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string;
 };
 
 export type Parsed<O extends Record<string, OptionSpec>> =
@@ -176,6 +174,6 @@ export function helpText(spec: CommandSpec): string {
 /** Writes the one-line usage error and returns 2. */
 export function reportUsage(err: UsageError, fallbackCommand: string): number {
   const cmd = err.command ?? fallbackCommand;
-  process.stderr.write(`flero ${cmd}: ${err.message} (see \`flero ${cmd} --help\`)\n`);
+  process.stderr.write(`flero ${cmd}: ${err.message}${err.pointToHelp ? ` (see \`flero ${cmd} --help\`)` : ''}\n`);
   return 2;
 }

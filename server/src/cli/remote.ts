@@ -5,7 +5,11 @@ import { FleroClient } from '../apiClient/client';
 import { UsageError } from './parser';
 
 export const SERVER_OPTION = {
-  server: { type: 'string', value: 'URL', description: 'The Flero server, e.g. http://127.0.0.1:7400 (default: FLERO_SERVER_URL)' },
+  server: {
+    type: 'string',
+    value: 'URL',
+    description: 'The Flero server, e.g. http://127.0.0.1:7400 (default: FLERO_SERVER_URL)',
+  },
 } as const;
 
 export const JSON_OPTION = {
@@ -35,7 +39,8 @@ export function serverUrlOf(flag: string | undefined, env: NodeJS.ProcessEnv = p
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new UsageError(`${from} must be an http(s) URL (got ${url.protocol}//…)`);
-  if (url.username || url.password) throw new UsageError(`${from} must not hold a user or password; the key goes in FLERO_API_KEY`);
+  if (url.username || url.password)
+    throw new UsageError(`${from} must not hold a user or password; the key goes in FLERO_API_KEY`);
   return url.href.replace(/\/+$/, '');
 }
 
@@ -79,7 +84,9 @@ export function when(iso: string | null | undefined): string {
 /** Reads all of standard input (a secret value: one trailing newline dropped, nothing else changed). */
 export async function readStdinValue(what: string): Promise<string> {
   if (process.stdin.isTTY)
-    throw new UsageError(`${what}: pipe the value on standard input (e.g. printf %s "$SECRET" | …) or give --value-env VAR`);
+    throw new UsageError(
+      `${what}: pipe the value on standard input (e.g. printf %s "$SECRET" | …) or give --value-env VAR`,
+    );
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');

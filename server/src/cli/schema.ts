@@ -5,7 +5,8 @@ import { defineCommand } from './command';
 export const command = defineCommand(
   {
     name: 'schema',
-    summary: 'Print the JSON Schema of *.flero.json workflow files (generated from the schema the server validates with).',
+    summary:
+      'Print the JSON Schema of *.flero.json workflow files (generated from the schema the server validates with).',
     options: {},
   },
   () => {

@@ -21,7 +21,7 @@ const listCmd = defineCommand(
   },
   async ({ values }) => {
     const list = await connect(values).call('listWorkflows');
-    if (values.json) return printJson(list), 0;
+    if (values.json) return (printJson(list), 0);
     printTable(
       ['ID', 'NAME', 'NODES', 'UPDATED'],
       list.map((w) => [w.id, w.name, String(w.nodeCount), when(w.updatedAt)]),
@@ -62,7 +62,9 @@ function readWorkflow(file: string): Workflow {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new CommandError(`${file}: ${e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message}`);
+    throw new CommandError(
+      `${file}: ${e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message}`,
+    );
   }
   const parsed = WorkflowSchema.safeParse(raw);
   if (!parsed.success) {
@@ -130,7 +132,10 @@ const push = defineCommand(
       const verb = values['dry-run'] ? 'would be ' : '';
       for (const r of results)
         if (r.error) process.stderr.write(`✗ ${r.error}\n`);
-        else out(`${r.change === 'unchanged' ? '=' : r.change === 'created' ? '+' : '~'} ${r.id}  ${verb}${r.change}  (${r.file})\n`);
+        else
+          out(
+            `${r.change === 'unchanged' ? '=' : r.change === 'created' ? '+' : '~'} ${r.id}  ${verb}${r.change}  (${r.file})\n`,
+          );
       const count = (c: Change) => results.filter((r) => r.change === c).length;
       const failed = results.filter((r) => r.error).length;
       note(

@@ -16,8 +16,16 @@ import { createKeyInStore, listKeysInStore, revokeKeyInStore, showKeyInStore, ty
 
 const TARGET_OPTIONS = {
   ...REMOTE_OPTIONS,
-  data: { type: 'string', value: 'DIR', description: 'Offline: the server’s embedded data dir (refused while a server runs there)' },
-  'database-url': { type: 'string', value: 'URL', description: 'Offline: a PostgreSQL database (postgres://…; or FLERO_DATABASE_URL)' },
+  data: {
+    type: 'string',
+    value: 'DIR',
+    description: 'Offline: the server’s embedded data dir (refused while a server runs there)',
+  },
+  'database-url': {
+    type: 'string',
+    value: 'URL',
+    description: 'Offline: a PostgreSQL database (postgres://…; or FLERO_DATABASE_URL)',
+  },
 } as const;
 
 const TARGET_SECTION = {
@@ -78,7 +86,8 @@ function workflowsOf(text: string | undefined): 'all' | string[] {
 function expiryOf(at: string | undefined, within: string | undefined): { expiresAt?: string; expiresIn?: string } {
   if (at !== undefined && within !== undefined) throw new UsageError('give --expires-at or --expires-in, not both');
   if (within !== undefined) {
-    if (parseDuration(within) === undefined) throw new UsageError(`--expires-in must be a duration (${DURATION_FORMAT})`);
+    if (parseDuration(within) === undefined)
+      throw new UsageError(`--expires-in must be a duration (${DURATION_FORMAT})`);
     return { expiresIn: within };
   }
   if (at !== undefined) {
@@ -119,7 +128,9 @@ function describe(k: ApiKey): string {
 /** The one-time key: alone on stdout (or the whole JSON with --json); the details on stderr. */
 function printNewKey(created: CreatedApiKey, json: boolean | undefined, verb: string): void {
   if (json) return printJson(created);
-  note(`${verb} ${created.id} "${created.name}" (${created.scopes.join(', ')}; workflows ${wf(created)}; ${state(created)})`);
+  note(
+    `${verb} ${created.id} "${created.name}" (${created.scopes.join(', ')}; workflows ${wf(created)}; ${state(created)})`,
+  );
   note('The key is shown only this once: store it now (e.g. in your CI’s secrets).');
   out(`${created.key}\n`);
 }
@@ -130,11 +141,27 @@ const create = defineCommand(
     summary: 'Generate an API key; prints the key alone on stdout, once (details on stderr).',
     options: {
       name: { type: 'string', value: 'NAME', description: 'What the key is for, e.g. "CI deploy hook" (required)' },
-      scopes: { type: 'string', value: 'SCOPES', description: `Comma-separated scopes or "all" (required): ${SCOPES.join(', ')}` },
-      workflows: { type: 'string', value: 'IDS', description: '"all" (default) or comma-separated workflow ids: the allow-list' },
+      scopes: {
+        type: 'string',
+        value: 'SCOPES',
+        description: `Comma-separated scopes or "all" (required): ${SCOPES.join(', ')}`,
+      },
+      workflows: {
+        type: 'string',
+        value: 'IDS',
+        description: '"all" (default) or comma-separated workflow ids: the allow-list',
+      },
       'expires-in': { type: 'string', value: 'DURATION', description: `Expiry from now (${DURATION_FORMAT})` },
-      'expires-at': { type: 'string', value: 'DATE', description: 'Expiry as an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z' },
-      'key-prefix': { type: 'string', value: 'PREFIX', description: `Offline only: the key prefix (default ${DEFAULT_KEY_PREFIX})` },
+      'expires-at': {
+        type: 'string',
+        value: 'DATE',
+        description: 'Expiry as an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z',
+      },
+      'key-prefix': {
+        type: 'string',
+        value: 'PREFIX',
+        description: `Offline only: the key prefix (default ${DEFAULT_KEY_PREFIX})`,
+      },
       init: { type: 'boolean', description: 'Offline only: create the data dir if it does not exist yet' },
       ...TARGET_OPTIONS,
     },
@@ -150,7 +177,9 @@ const create = defineCommand(
     if (target.kind === 'server') {
       if (values['key-prefix'] !== undefined || values.init)
         throw new UsageError('--key-prefix and --init apply offline only (a server uses its own prefix)');
-      const created = await target.api.call('createApiKey', { body: { name: values.name, scopes, workflows, ...expiry } });
+      const created = await target.api.call('createApiKey', {
+        body: { name: values.name, scopes, workflows, ...expiry },
+      });
       printNewKey(created, values.json, 'Created');
       return 0;
     }
@@ -181,7 +210,7 @@ const listCmd = defineCommand(
   async ({ values }) => {
     const target = targetOf(values);
     const keys = target.kind === 'server' ? await target.api.call('listApiKeys') : await listKeysInStore(target.store);
-    if (values.json) return printJson(keys), 0;
+    if (values.json) return (printJson(keys), 0);
     printTable(
       ['ID', 'NAME', 'START', 'SCOPES', 'WORKFLOWS', 'STATE', 'LAST USED'],
       keys.map((k) => [k.id, k.name, `${k.start}…`, scopeList(k), wf(k), state(k), when(k.lastUsedAt)]),
@@ -255,7 +284,11 @@ const roll = defineCommand(
     sections: [REMOTE_ENV],
   },
   async ({ values, positionals: [id] }) => {
-    if (values.overlap !== undefined && !/^0[smhd]$/.test(values.overlap) && parseDuration(values.overlap) === undefined)
+    if (
+      values.overlap !== undefined &&
+      !/^0[smhd]$/.test(values.overlap) &&
+      parseDuration(values.overlap) === undefined
+    )
       throw new UsageError(`--overlap must be a duration (${DURATION_FORMAT})`);
     const target = targetOf(values, false);
     if (target.kind !== 'server') throw new UsageError('keys roll needs a running server');

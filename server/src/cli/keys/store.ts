@@ -67,7 +67,13 @@ export function createKeyInStore(target: StoreTarget, k: NewKeyInput, init: bool
       await insertAudit(db, {
         event: 'key.created',
         target: record.id,
-        detail: { name: record.name, start: record.start, scopes: record.scopes, workflows: record.workflows, via: 'cli' },
+        detail: {
+          name: record.name,
+          start: record.start,
+          scopes: record.scopes,
+          workflows: record.workflows,
+          via: 'cli',
+        },
       });
       return { ...keyView(record), key: plaintext } as CreatedApiKey;
     },

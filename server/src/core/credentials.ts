@@ -29,15 +29,32 @@ export function hostOf(url: string): { host: string; hostname: string; protocol:
   }
 }
 
-/** Does `allowed` (a list of host patterns) admit the URL's host? `host` or `host:port`, `*.domain`. */
+/** `*.domain` admits strict sub-domains; anything else only itself. Both lower-cased. */
+function hostMatches(pattern: string, target: string): boolean {
+  if (pattern.startsWith('*.')) return target.endsWith(pattern.slice(1)) && target.length > pattern.length - 1;
+  return target === pattern;
+}
+
+/**
+ * Does `allowed` (a list of host patterns) admit the URL? `host` or `host:port`, `*.domain`, each optionally with its
+ * scheme: `https://api.example.com` admits only https to that host on the default port, `http://127.0.0.1:8080` only
+ * plain http to that host and port. A bare entry admits either scheme (and, without a port, any port).
+ */
 export function hostAllowed(allowed: readonly string[], url: string): boolean {
   const h = hostOf(url);
   if (!h) return false;
   return allowed.some((raw) => {
-    const pattern = raw.toLowerCase();
-    const target = pattern.includes(':') && !pattern.startsWith('[') ? h.host : h.hostname;
-    if (pattern.startsWith('*.')) return target.endsWith(pattern.slice(1)) && target.length > pattern.length - 1;
-    return target === pattern;
+    let pattern = raw.toLowerCase();
+    const scheme = /^(https?):\/\//.exec(pattern);
+    if (scheme) {
+      if (h.protocol !== `${scheme[1]}:`) return false;
+      pattern = pattern.slice(scheme[0].length);
+      // The URL's host carries its port only when it is not the scheme's default: so does the entry's.
+      const defaultPort = scheme[1] === 'https' ? ':443' : ':80';
+      if (pattern.endsWith(defaultPort)) pattern = pattern.slice(0, -defaultPort.length);
+      return hostMatches(pattern, h.host);
+    }
+    return hostMatches(pattern, pattern.includes(':') && !pattern.startsWith('[') ? h.host : h.hostname);
   });
 }
 

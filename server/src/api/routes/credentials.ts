@@ -40,7 +40,10 @@ const query = z.strictObject({
     .max(128)
     .regex(/^[A-Za-z0-9_.~-]+$/, 'a query parameter name: letters, digits, _ . ~ -'),
 });
-const hosts = z.array(z.string().regex(HOST_PATTERN, 'a host name, optionally :port or *.domain')).min(1).max(50);
+const hosts = z
+  .array(z.string().regex(HOST_PATTERN, 'a host name, optionally with http:// or https://, :port or *.domain'))
+  .min(1)
+  .max(50);
 // The message never repeats the value.
 const value = z
   .string()

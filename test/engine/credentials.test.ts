@@ -172,6 +172,40 @@ describe('credential injection', () => {
     assert.equal(b.requests.length, beforeB);
   });
 
+  it('a refusal names each allowed host once, in the order given', async () => {
+    const cred: CredentialForRun = {
+      id: 'c3',
+      name: 'c',
+      service: 'custom',
+      authType: 'bearer',
+      hosts: [a.host, 'api.example.com', a.host, 'API.example.com', 'other.example.com'],
+      value: CANARY,
+    };
+    const run = (url: string, c: CredentialForRun, serviceBaseUrls?: Record<string, string>) =>
+      runWorkflow(single({ id: 'call', type: 'http', method: 'GET', url, credential: c.id }), {
+        credentials: resolver(c),
+        ...(serviceBaseUrls ? { serviceBaseUrls } : {}),
+      });
+    const ok = await run(`${a.url}/d`, cred);
+    assert.equal(ok.status, 'succeeded', ok.error);
+    const refused = await run(`${b.url}/d`, cred);
+    assert.ok(
+      refused.error!.endsWith(
+        `credential "c3" may only be sent to ${a.host}, api.example.com, other.example.com, not to ${b.host}; nothing was sent`,
+      ),
+      refused.error,
+    );
+    // An override onto the service's own host adds nothing new to the list.
+    const gh: CredentialForRun = { id: 'gh2', name: 'gh', service: 'github', authType: 'bearer', value: CANARY };
+    const ex = await run(`${b.url}/user`, gh, { github: 'https://api.github.com' });
+    assert.ok(
+      ex.error!.endsWith(`credential "gh2" may only be sent to api.github.com, not to ${b.host}; nothing was sent`),
+      ex.error,
+    );
+    assertNoCanary(refused);
+    assertNoCanary(ex);
+  });
+
   it('uses the service’s hosts when the credential has none, and refuses a custom credential without hosts', async () => {
     const gh: CredentialForRun = { id: 'gh', name: 'gh', service: 'github', authType: 'bearer', value: CANARY };
     const ex = await runWorkflow(

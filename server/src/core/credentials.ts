@@ -73,9 +73,20 @@ export function allowedHostsOf(
   cred: { service: string; hosts?: readonly string[] | undefined },
   serviceBaseUrls?: Readonly<Record<string, string>>,
 ): readonly string[] {
-  if (cred.hosts?.length) return cred.hosts;
+  if (cred.hosts?.length) return uniqueHosts(cred.hosts);
   const own = findService(cred.service)?.hosts ?? [];
   const override = serviceBaseUrls?.[cred.service];
   const extra = override ? hostOf(override)?.host : undefined;
-  return extra ? [...own, extra] : own;
+  return extra ? uniqueHosts([...own, extra]) : own;
+}
+
+/** Each host once (compared case-insensitively), in the order given: for the lists messages show. */
+export function uniqueHosts(hosts: readonly string[]): readonly string[] {
+  const seen = new Set<string>();
+  return hosts.filter((h) => {
+    const k = h.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

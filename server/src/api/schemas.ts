@@ -47,7 +47,7 @@ export const CreateApiKeySchema = z.strictObject({
     .refine((s) => new Set(s).size === s.length, 'scopes must not repeat'),
   workflows: WorkflowAccessSchema.default('all'),
   expiresAt: z.iso
-    .datetime({ offset: true })
+    .datetime({ offset: true, error: 'expiresAt: an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z' })
     .refine((s) => Date.parse(s) > Date.now(), 'expiresAt must be in the future')
     .optional(),
 });

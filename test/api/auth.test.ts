@@ -95,6 +95,26 @@ describe('expiry', () => {
     );
   });
 
+  test('an expiresAt without a time (or a zone) → 400 saying what is expected, with an example', async () => {
+    const expected = 'expiresAt: an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z';
+    for (const expiresAt of ['2027-01-01', '2027-01-31T00:00:00', 1800000000000]) {
+      const r = await mint({ scopes: ['workflows:read'], expiresAt });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.body.code, 'validation_failed');
+      assert.deepEqual(r.body.errors, [{ field: 'expiresAt', message: expected }], String(expiresAt));
+    }
+    // Not a date at all: the same message first (zod also runs the "in the future" check on it).
+    const garbage = await mint({ scopes: ['workflows:read'], expiresAt: '31.01.2027' });
+    assert.equal(garbage.status, 400);
+    assert.deepEqual(garbage.body.errors[0], { field: 'expiresAt', message: expected });
+    for (const expiresAt of ['2099-01-31T00:00:00Z', '2099-01-31T00:00:00+02:00', '2099-01-31T00:00:00.123Z']) {
+      const r = await mint({ scopes: ['workflows:read'], expiresAt });
+      assert.equal(r.status, 201, `${expiresAt}: ${r.text}`);
+    }
+    const past = await mint({ scopes: ['workflows:read'], expiresAt: '2020-01-01T00:00:00Z' });
+    assert.deepEqual(past.body.errors, [{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+  });
+
   test('a key works until it expires, then 401 invalid_token saying expired', async () => {
     const expiresAt = new Date(Date.now() + 1500).toISOString();
     const made = await mint({ scopes: ['workflows:read'], expiresAt });

@@ -171,6 +171,27 @@ describe('credentials API', () => {
     assert.equal((await call('POST', '/api/credentials/nope/test')).status, 404);
   });
 
+  it('a test call refused outside the credential’s own hosts names each host once', async () => {
+    const created = await call('POST', '/api/credentials', {
+      id: 'cred_dup',
+      name: 'dup',
+      service: 'github',
+      authType: 'bearer',
+      value: CANARY,
+      hosts: ['api.github.com', 'API.github.com', 'ghe.example.com', 'api.github.com'],
+    });
+    assert.equal(created.status, 201, created.text);
+    const before = up.requests.length;
+    const r = await call('POST', '/api/credentials/cred_dup/test');
+    assert.deepEqual(r.body, {
+      ok: false,
+      status: 0,
+      detail: `credential "cred_dup" may only be sent to api.github.com, ghe.example.com, not to ${up.host} (the overridden base URL of github; a credential with its own hosts does not follow it); nothing was sent`,
+    });
+    assert.equal(up.requests.length, before);
+    assert.equal((await call('DELETE', '/api/credentials/cred_dup')).status, 204);
+  });
+
   it('runs a workflow with connector and http nodes, the credential injected and masked in the execution', async () => {
     const wf = {
       id: 'wf_cred',

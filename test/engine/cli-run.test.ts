@@ -126,7 +126,7 @@ describe('flero run (local)', () => {
       [[file, '--bogus'], /unknown option --bogus/],
       [
         [file],
-        /FLERO_CREDENTIALS entry 0 \("cred_weather"\): needs "value" or "valueEnv"/,
+        /FLERO_CREDENTIALS \(.*creds\.json\) entry 0 \("cred_weather"\): valueEnv WEATHER_KEY is set but empty/,
         { FLERO_CREDENTIALS: creds },
       ],
       [['wf_remote', '--server', 'http://127.0.0.1:1'], /FLERO_API_KEY is not set/],
@@ -138,5 +138,47 @@ describe('flero run (local)', () => {
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, pattern);
     }
+  });
+  it('a local run names the unset valueEnv, and says where a missing credential was looked for', async () => {
+    const write = (name: string, entries: unknown) => {
+      const p = join(dir.path, name);
+      writeFileSync(p, JSON.stringify(entries));
+      return p;
+    };
+    const gh = { id: 'gh', service: 'github', authType: 'bearer' };
+    const unsetEnv = write('unset.json', [{ ...gh, valueEnv: 'FLERO_TEST_UNSET_TOKEN' }]);
+    const noValue = write('novalue.json', [gh]);
+    const other = write('other.json', [{ ...gh, value: CANARY }]);
+    const env = { WEATHER_KEY: CANARY }; // FLERO_TEST_UNSET_TOKEN is not in the environment
+
+    const unset = await runCli(['run', file], { env: { ...env, FLERO_CREDENTIALS: unsetEnv } });
+    assert.equal(unset.code, 2, unset.stderr);
+    assert.ok(
+      unset.stderr.includes(
+        `flero run: FLERO_CREDENTIALS (${unsetEnv}) entry 0 ("gh"): valueEnv FLERO_TEST_UNSET_TOKEN is not set\n`,
+      ),
+      unset.stderr,
+    );
+    const none = await runCli(['run', file], { env: { ...env, FLERO_CREDENTIALS: noValue } });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /entry 0 \("gh"\): needs "value" \(the value itself\) or "valueEnv"/);
+
+    // cred_weather is not in the file: the run fails naming the file it read.
+    const missing = await runCli(['run', file], { env: { ...env, FLERO_CREDENTIALS: other } });
+    assert.equal(missing.code, 1, missing.stderr);
+    const ex = JSON.parse(missing.stdout) as { status: string; error: string };
+    assert.equal(ex.status, 'failed');
+    assert.equal(
+      ex.error,
+      `credential "cred_weather" does not exist in FLERO_CREDENTIALS (${other}), the file a local run reads credentials from; it defines: gh`,
+    );
+    // FLERO_CREDENTIALS not set at all: the run says so.
+    const unsetFile = await runCli(['run', file], { env: { ...env, FLERO_CREDENTIALS: '' } });
+    assert.equal(unsetFile.code, 1, unsetFile.stderr);
+    assert.equal(
+      (JSON.parse(unsetFile.stdout) as { error: string }).error,
+      'credential "cred_weather" does not exist: a local run reads credentials from the JSON file named by FLERO_CREDENTIALS, which is not set (or run it on a server with --server)',
+    );
+    for (const r of [unset, none, missing, unsetFile]) assert.equal(leaks(r.stdout + r.stderr), 0);
   });
 });

@@ -130,6 +130,82 @@ describe('credential injection', () => {
     assert.ok(!b.everything().includes(CANARY), 'the other upstream never saw the credential');
   });
 
+  it('a hosts entry with its scheme admits only that scheme, host and port', async () => {
+    const cred: CredentialForRun = {
+      id: 'c2',
+      name: 'c',
+      service: 'custom',
+      authType: 'bearer',
+      hosts: [`http://${a.host}`, 'https://127.0.0.1'],
+      value: CANARY,
+    };
+    const ok = await runWorkflow(
+      single({ id: 'call', type: 'http', method: 'GET', url: `${a.url}/s`, credential: 'c2' }),
+      {
+        credentials: resolver(cred),
+      },
+    );
+    assert.equal(ok.status, 'succeeded', ok.error);
+    assert.equal(a.requests.at(-1)!.headers.authorization, `Bearer ${CANARY}`);
+    const refused = [
+      [`https://127.0.0.1:${a.port}/x`, `https://127.0.0.1:${a.port}`], // other scheme (and not the default https port)
+      [`${b.url}/x`, b.url], // other port
+      [`http://localhost:${a.port}/x`, `http://localhost:${a.port}`], // other host name
+      ['http://127.0.0.1/x', 'http://127.0.0.1'], // the https entry does not admit plain http
+    ];
+    const beforeA = a.requests.length;
+    const beforeB = b.requests.length;
+    for (const [url, origin] of refused) {
+      const ex = await runWorkflow(single({ id: 'call', type: 'http', method: 'GET', url, credential: 'c2' }), {
+        credentials: resolver(cred),
+      });
+      assert.equal(ex.status, 'failed', url);
+      assert.ok(
+        ex.error!.endsWith(
+          `credential "c2" may only be sent to http://${a.host}, https://127.0.0.1, not to ${origin}; nothing was sent`,
+        ),
+        ex.error,
+      );
+      assertNoCanary(ex);
+    }
+    assert.equal(a.requests.length, beforeA);
+    assert.equal(b.requests.length, beforeB);
+  });
+
+  it('a refusal names each allowed host once, in the order given', async () => {
+    const cred: CredentialForRun = {
+      id: 'c3',
+      name: 'c',
+      service: 'custom',
+      authType: 'bearer',
+      hosts: [a.host, 'api.example.com', a.host, 'API.example.com', 'other.example.com'],
+      value: CANARY,
+    };
+    const run = (url: string, c: CredentialForRun, serviceBaseUrls?: Record<string, string>) =>
+      runWorkflow(single({ id: 'call', type: 'http', method: 'GET', url, credential: c.id }), {
+        credentials: resolver(c),
+        ...(serviceBaseUrls ? { serviceBaseUrls } : {}),
+      });
+    const ok = await run(`${a.url}/d`, cred);
+    assert.equal(ok.status, 'succeeded', ok.error);
+    const refused = await run(`${b.url}/d`, cred);
+    assert.ok(
+      refused.error!.endsWith(
+        `credential "c3" may only be sent to ${a.host}, api.example.com, other.example.com, not to ${b.host}; nothing was sent`,
+      ),
+      refused.error,
+    );
+    // An override onto the service's own host adds nothing new to the list.
+    const gh: CredentialForRun = { id: 'gh2', name: 'gh', service: 'github', authType: 'bearer', value: CANARY };
+    const ex = await run(`${b.url}/user`, gh, { github: 'https://api.github.com' });
+    assert.ok(
+      ex.error!.endsWith(`credential "gh2" may only be sent to api.github.com, not to ${b.host}; nothing was sent`),
+      ex.error,
+    );
+    assertNoCanary(refused);
+    assertNoCanary(ex);
+  });
+
   it('uses the service’s hosts when the credential has none, and refuses a custom credential without hosts', async () => {
     const gh: CredentialForRun = { id: 'gh', name: 'gh', service: 'github', authType: 'bearer', value: CANARY };
     const ex = await runWorkflow(

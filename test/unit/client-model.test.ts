@@ -479,7 +479,7 @@ describe('credential metadata checks without zod', () => {
     service: 'custom',
     authType: 'apiKey',
     header: { name: 'X-API-Key', prefix: '' },
-    hosts: ['127.0.0.1:9', '*.example.com'],
+    hosts: ['127.0.0.1:9', '*.example.com', 'http://127.0.0.1:8080', 'https://api.example.com'],
   };
   it('accepts what CredentialMetaSchema accepts', () => {
     assert.deepEqual(parseCredentialMeta(good), good);
@@ -490,7 +490,8 @@ describe('credential metadata checks without zod', () => {
       { ...good, value: 'secret' },
       { ...good, id: '-x' },
       { ...good, authType: 'basic' },
-      { ...good, hosts: ['https://x.example'] },
+      { ...good, hosts: ['https://x.example/path'] },
+      { ...good, hosts: ['ftp://x.example'] },
       { ...good, header: { name: '', prefix: '' } },
       { ...good, query: { param: 'k', extra: 1 } },
       { ...good, name: '' },

@@ -66,3 +66,38 @@ test('without credential metadata, credential checks stay silent (nothing is kno
   const text = readFileSync(new URL('unknown-credential.pos.flero.json', dir), 'utf8');
   assert.deepEqual(computeDiagnostics(parseDocument('file:///x', text), {}), []);
 });
+
+test('credential-host-mismatch names each allowed host once, in order, and the target with its scheme when hosts carry one', () => {
+  const metas: CredentialMeta[] = [
+    {
+      id: 'dup',
+      name: 'Dup',
+      service: 'custom',
+      authType: 'bearer',
+      hosts: ['api.example.com', 'API.example.com', 'other.example.com', 'api.example.com'],
+    },
+    { id: 'plain', name: 'Plain', service: 'custom', authType: 'bearer', hosts: ['http://127.0.0.1:8080'] },
+  ];
+  const messages = (cred: string, url: string) => {
+    const text = JSON.stringify({
+      id: 'wf',
+      name: 'wf',
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'call', type: 'http', method: 'GET', url, credential: cred },
+      ],
+      connections: [{ from: 'start', to: 'call' }],
+    });
+    return computeDiagnostics(parseDocument('file:///dup.flero.json', text), { credentials: metas })
+      .filter((d) => d.code === 'credential-host-mismatch')
+      .map((d) => d.message);
+  };
+  assert.deepEqual(messages('dup', 'https://evil.example/x'), [
+    'credential "dup" may only be sent to api.example.com, other.example.com, not evil.example: the run will refuse',
+  ]);
+  assert.deepEqual(messages('dup', 'https://other.example.com/x'), []);
+  assert.deepEqual(messages('plain', 'https://127.0.0.1:8080/x'), [
+    'credential "plain" may only be sent to http://127.0.0.1:8080, not https://127.0.0.1:8080: the run will refuse',
+  ]);
+  assert.deepEqual(messages('plain', 'http://127.0.0.1:8080/x'), []);
+});

@@ -79,17 +79,33 @@ function loadLocalCredentials(): Map<string, CredentialForRun> {
     const parsed = CredentialMetaSchema.safeParse({ name: meta.id, ...meta });
     if (!parsed.success)
       throw new UsageError(
-        `FLERO_CREDENTIALS entry ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(entry)'}: ${x.message}`).join('; ')}`,
+        `FLERO_CREDENTIALS (${file}) entry ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(entry)'}: ${x.message}`).join('; ')}`,
       );
+    const where = `FLERO_CREDENTIALS (${file}) entry ${i} ("${parsed.data.id}")`;
     let v = value;
-    if (typeof valueEnv === 'string') v = process.env[valueEnv];
-    if (typeof v !== 'string' || !v)
+    if (valueEnv !== undefined) {
+      if (typeof valueEnv !== 'string' || !valueEnv)
+        throw new UsageError(`${where}: "valueEnv" must be the name of an environment variable`);
+      v = process.env[valueEnv];
+      if (v === undefined) throw new UsageError(`${where}: valueEnv ${valueEnv} is not set`);
+      if (v === '') throw new UsageError(`${where}: valueEnv ${valueEnv} is set but empty`);
+    } else if (value === undefined)
       throw new UsageError(
-        `FLERO_CREDENTIALS entry ${i} ("${parsed.data.id}"): needs "value" or "valueEnv" naming a set environment variable`,
+        `${where}: needs "value" (the value itself) or "valueEnv" (the name of an environment variable holding it)`,
       );
+    if (typeof v !== 'string' || !v) throw new UsageError(`${where}: "value" must be a non-empty string`);
     out.set(parsed.data.id, { ...parsed.data, value: v });
   });
   return out;
+}
+
+/** A local run's error for a credential FLERO_CREDENTIALS does not define: where it looked, and what it found. */
+function missingLocalCredential(id: string, creds: Map<string, CredentialForRun>): string {
+  const file = process.env.FLERO_CREDENTIALS;
+  if (!file)
+    return `credential "${id}" does not exist: a local run reads credentials from the JSON file named by FLERO_CREDENTIALS, which is not set (or run it on a server with --server)`;
+  const defined = creds.size ? `it defines: ${[...creds.keys()].join(', ')}` : 'it defines none';
+  return `credential "${id}" does not exist in FLERO_CREDENTIALS (${file}), the file a local run reads credentials from; ${defined}`;
 }
 
 const MARK: Record<string, string> = { succeeded: '✓', failed: '✗', cancelled: '■', skipped: '-' };
@@ -126,6 +142,7 @@ async function runLocal(args: Args, doc: unknown): Promise<number> {
     const ex = await runWorkflow(doc as Workflow, {
       input: args.input,
       credentials: async (id) => creds.get(id),
+      missingCredential: (id) => missingLocalCredential(id, creds),
       serviceBaseUrls: args.baseUrls,
       signal: ac.signal,
       onProgress: (e) => process.stderr.write(progressLine(e)),

@@ -52,7 +52,7 @@ export const CreateApiKeySchema = z.strictObject({
     .refine((s) => new Set(s).size === s.length, 'scopes must not repeat'),
   workflows: WorkflowAccessSchema.default('all'),
   expiresAt: z.iso
-    .datetime({ offset: true })
+    .datetime({ offset: true, error: 'expiresAt: an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z' })
     .refine((s) => Date.parse(s) > Date.now(), 'expiresAt must be in the future')
     .optional(),
 });
@@ -177,7 +177,7 @@ const credentialQuery = z.strictObject({
     .regex(/^[A-Za-z0-9_.~-]+$/, 'a query parameter name: letters, digits, _ . ~ -'),
 });
 const credentialHosts = z
-  .array(z.string().regex(HOST_PATTERN, 'a host name, optionally :port or *.domain'))
+  .array(z.string().regex(HOST_PATTERN, 'a host name, optionally with http:// or https://, :port or *.domain'))
   .min(1)
   .max(50);
 export const CredentialValueSchema = z

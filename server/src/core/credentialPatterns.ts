@@ -2,6 +2,10 @@
 // credential metadata without carrying the schema library. credentials.ts re-exports them.
 
 export const CREDENTIAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-/** A host name (no scheme, no path), optionally with :port; `*.example.com` allows sub-domains. */
+/**
+ * A host name (no path), optionally with :port; `*.example.com` allows sub-domains. It may carry its scheme
+ * (`http://127.0.0.1:8080`, `https://api.example.com`): then it admits only that scheme (and host and port); a bare
+ * host admits either scheme, and a test call to it uses https.
+ */
 export const HOST_PATTERN =
-  /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
+  /^([Hh][Tt][Tt][Pp][Ss]?:\/\/)?(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;

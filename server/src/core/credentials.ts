@@ -29,15 +29,32 @@ export function hostOf(url: string): { host: string; hostname: string; protocol:
   }
 }
 
-/** Does `allowed` (a list of host patterns) admit the URL's host? `host` or `host:port`, `*.domain`. */
+/** `*.domain` admits strict sub-domains; anything else only itself. Both lower-cased. */
+function hostMatches(pattern: string, target: string): boolean {
+  if (pattern.startsWith('*.')) return target.endsWith(pattern.slice(1)) && target.length > pattern.length - 1;
+  return target === pattern;
+}
+
+/**
+ * Does `allowed` (a list of host patterns) admit the URL? `host` or `host:port`, `*.domain`, each optionally with its
+ * scheme: `https://api.example.com` admits only https to that host on the default port, `http://127.0.0.1:8080` only
+ * plain http to that host and port. A bare entry admits either scheme (and, without a port, any port).
+ */
 export function hostAllowed(allowed: readonly string[], url: string): boolean {
   const h = hostOf(url);
   if (!h) return false;
   return allowed.some((raw) => {
-    const pattern = raw.toLowerCase();
-    const target = pattern.includes(':') && !pattern.startsWith('[') ? h.host : h.hostname;
-    if (pattern.startsWith('*.')) return target.endsWith(pattern.slice(1)) && target.length > pattern.length - 1;
-    return target === pattern;
+    let pattern = raw.toLowerCase();
+    const scheme = /^(https?):\/\//.exec(pattern);
+    if (scheme) {
+      if (h.protocol !== `${scheme[1]}:`) return false;
+      pattern = pattern.slice(scheme[0].length);
+      // The URL's host carries its port only when it is not the scheme's default: so does the entry's.
+      const defaultPort = scheme[1] === 'https' ? ':443' : ':80';
+      if (pattern.endsWith(defaultPort)) pattern = pattern.slice(0, -defaultPort.length);
+      return hostMatches(pattern, h.host);
+    }
+    return hostMatches(pattern, pattern.includes(':') && !pattern.startsWith('[') ? h.host : h.hostname);
   });
 }
 
@@ -56,9 +73,20 @@ export function allowedHostsOf(
   cred: { service: string; hosts?: readonly string[] | undefined },
   serviceBaseUrls?: Readonly<Record<string, string>>,
 ): readonly string[] {
-  if (cred.hosts?.length) return cred.hosts;
+  if (cred.hosts?.length) return uniqueHosts(cred.hosts);
   const own = findService(cred.service)?.hosts ?? [];
   const override = serviceBaseUrls?.[cred.service];
   const extra = override ? hostOf(override)?.host : undefined;
-  return extra ? [...own, extra] : own;
+  return extra ? uniqueHosts([...own, extra]) : own;
+}
+
+/** Each host once (compared case-insensitively), in the order given: for the lists messages show. */
+export function uniqueHosts(hosts: readonly string[]): readonly string[] {
+  const seen = new Set<string>();
+  return hosts.filter((h) => {
+    const k = h.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

@@ -37,28 +37,49 @@ function describe(method: string, url: URL): string {
   return `${method} ${url.origin}${url.pathname}`;
 }
 
-function networkDetail(err: unknown): string {
+const UNTRUSTED_CA =
+  'give the server a certificate from a public CA, or start Flero with NODE_EXTRA_CA_CERTS naming the PEM file of the CA that signed it';
+
+/** Why no response came, in words (TLS and network failures by their code); names the host, never the query. */
+function networkDetail(err: unknown, url: URL): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e?.code ?? e?.cause?.code;
+  const message = e?.message ?? e?.cause?.message ?? String(err);
+  const host = url.host;
   switch (code) {
     case 'ECONNREFUSED':
-      return 'connection refused (is the service running at that address?)';
+      return `connection refused by ${host} (is the service running at that address and port?)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the host name could not be resolved (check the URL, or the network/DNS)';
+      return `the host name ${url.hostname} could not be resolved (check the URL, or the network/DNS)`;
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
-      return 'the connection was closed by the other side';
+      return url.protocol === 'http:'
+        ? `${host} closed the connection (if it speaks TLS, write the host as https://${host})`
+        : `${host} closed the connection`;
+    case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'could not connect in time';
-    case 'CERT_HAS_EXPIRED':
+      return `could not connect to ${host} in time (is the host reachable from here, and the port open?)`;
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return `the server's TLS certificate is self-signed, so it cannot be verified (${code}): ${UNTRUSTED_CA}`;
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return `the server's TLS certificate is signed by an unknown CA or sent without its intermediate certificates, so it cannot be verified (${code}): ${UNTRUSTED_CA}`;
+    case 'CERT_HAS_EXPIRED':
+      return `the server's TLS certificate has expired (${code}): the service must renew it`;
+    case 'CERT_NOT_YET_VALID':
+      return `the server's TLS certificate is not valid yet (${code}): check the clocks of both machines`;
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `the TLS certificate was not accepted (${code})`;
-    default:
-      return e?.message ?? String(err);
+      return `the server's TLS certificate is not valid for ${url.hostname} (${code}): use the host name the certificate was issued for`;
   }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(message))
+    return `${host} speaks plain HTTP, not TLS: write the host as http://${host} (https is refused there)`;
+  if (code?.startsWith('ERR_SSL_') || code === 'EPROTO' || code?.startsWith('ERR_TLS_') || code?.startsWith('CERT_'))
+    return `the TLS connection to ${host} failed (${code})`;
+  // OpenSSL messages run over several lines with source paths: the first line is enough.
+  return message.split('\n')[0]!.trim();
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {
@@ -203,10 +224,17 @@ function toResult(res: Dispatcher.ResponseData, raw: ArrayBuffer | Buffer, what:
 }
 
 /** Why the request failed: cancelled by the caller, timed out, or the network's reason. */
-function failure(err: unknown, req: OutgoingRequest, abort: RequestAbort, what: string, timeoutMs: number): HttpResult {
+function failure(
+  err: unknown,
+  req: OutgoingRequest,
+  abort: RequestAbort,
+  what: string,
+  timeoutMs: number,
+  url: URL,
+): HttpResult {
   if (req.signal?.aborted) return { ok: false, error: `${what}: cancelled` };
   if (abort.timedOut) return { ok: false, error: `${what}: timed out after ${timeoutMs} ms` };
-  return { ok: false, error: `${what}: ${networkDetail(err)}` };
+  return { ok: false, error: `${what}: ${networkDetail(err, url)}` };
 }
 
 export async function send(req: OutgoingRequest): Promise<HttpResult> {
@@ -230,7 +258,7 @@ export async function send(req: OutgoingRequest): Promise<HttpResult> {
       return { ok: false, error: `${what}: the response is larger than ${MAX_RESPONSE_BYTES} bytes` };
     return toResult(res, raw, what);
   } catch (err) {
-    return failure(err, req, abort, what, timeoutMs);
+    return failure(err, req, abort, what, timeoutMs, prepared.url);
   } finally {
     abort.release();
   }

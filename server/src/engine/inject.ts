@@ -57,11 +57,14 @@ export function injectCredential(
       ok: false,
       error: `credential "${cred.id}" has no allowed hosts (give it "hosts"); nothing was sent`,
     };
-  if (!hostAllowedCached(allowed, url))
+  if (!hostAllowedCached(allowed, url)) {
+    // Entries with a scheme are about scheme and port too: then the refused target is named with its scheme.
+    const target = allowed.some((h) => /^https?:\/\//i.test(h)) ? url.origin : url.host;
     return {
       ok: false,
-      error: `credential "${cred.id}" may only be sent to ${allowed.join(', ')}, not to ${url.host}; nothing was sent`,
+      error: `credential "${cred.id}" may only be sent to ${allowed.join(', ')}, not to ${target}; nothing was sent`,
     };
+  }
   const placement = placementOf(cred);
   const outHeaders = { ...headers };
   let out = url;

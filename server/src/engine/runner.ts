@@ -300,7 +300,7 @@ async function loadCredentials(state: RunState, ids: readonly string[]): Promise
     } catch (err) {
       return `credential "${id}" could not be loaded: ${(err as Error).message}`;
     }
-    if (!cred) return `credential "${id}" does not exist`;
+    if (!cred) return state.options.missingCredential?.(id) ?? `credential "${id}" does not exist`;
     state.masker.add(cred.value, prefixesOf(cred));
     state.credentials.set(id, cred);
   }

@@ -1,6 +1,6 @@
 // "Test connection": the service's no-op call with the credential injected, through the same code path as a run
 // (host binding included). Never throws; the detail explains the outcome and never contains the value.
-import { type CredentialMeta, hostAllowed, hostOf } from '../core/credentials';
+import { type CredentialMeta, hostAllowed, hostOf, uniqueHosts } from '../core/credentials';
 import { Masker } from '../core/mask';
 import { findService } from '../core/services';
 import { baseUrlFor } from './connector';
@@ -69,7 +69,7 @@ function testBase(
     ? ` (the overridden base URL of ${service.id}; a credential with its own hosts does not follow it)`
     : '';
   return {
-    refused: `credential "${meta.id}" may only be sent to ${own.join(', ')}, not to ${hostOf(base)?.host}${why}; nothing was sent`,
+    refused: `credential "${meta.id}" may only be sent to ${uniqueHosts(own).join(', ')}, not to ${hostOf(base)?.host}${why}; nothing was sent`,
   };
 }
 

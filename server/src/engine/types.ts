@@ -68,6 +68,8 @@ export interface ProgressEvent {
 export interface RunOptions {
   input?: unknown;
   credentials: CredentialResolver;
+  /** The run's error for a credential the resolver does not know (default `credential "<id>" does not exist`). */
+  missingCredential?: (id: string) => string;
   /** Override service base URLs (tests point them at a local upstream): service id → base URL. */
   serviceBaseUrls?: Record<string, string>;
   /** Aborting cancels the run: the node in flight is stopped (a code node's worker is terminated); status `cancelled`. */

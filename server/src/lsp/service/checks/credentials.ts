@@ -62,12 +62,15 @@ function httpHostMismatch(
   if (!hs || !hostOf(url)) return [];
   const allowed = allowedHostsOf(cred);
   if (hostAllowed(allowed, url)) return [];
+  // Entries with a scheme are about scheme and port too: then the target is named with its scheme (never userinfo).
+  const target = url.slice(hs.start, hs.end);
+  const shown = allowed.some((h) => /^https?:\/\//i.test(h)) ? `${hostOf(url)!.protocol}//${target}` : target;
   return [
     {
       code: 'credential-host-mismatch',
       severity: 'warning',
       message: allowed.length
-        ? `credential "${id}" may only be sent to ${allowed.join(', ')}, not ${url.slice(hs.start, hs.end)}: the run will refuse`
+        ? `credential "${id}" may only be sent to ${allowed.join(', ')}, not ${shown}: the run will refuse`
         : `credential "${id}" lists no allowed hosts: the run will refuse to send it anywhere`,
       start: stringOffset(doc, urlNode, hs.start),
       end: stringOffset(doc, urlNode, hs.end),

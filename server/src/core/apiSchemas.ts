@@ -77,11 +77,8 @@ export const CreateApiKeySchema = z
   })
   .superRefine((b, ctx) => {
     if (b.expiresAt !== undefined && b.expiresIn !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['expiresIn'],
-        message: 'give expiresAt or expiresIn, not both (expiresAt and expiresIn)',
-      });
+      for (const field of ['expiresAt', 'expiresIn'])
+        ctx.addIssue({ code: 'custom', path: [field], message: 'give expiresAt or expiresIn, not both' });
   });
 
 /** The longest `overlap` of a roll: 7 days. */

@@ -96,7 +96,7 @@ describe('expiry', () => {
   });
 
   test('an expiresAt without a time (or a zone) → 400 saying what is expected, with an example', async () => {
-    const expected = 'expiresAt: an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z';
+    const expected = 'expiresAt must be an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z';
     for (const expiresAt of ['2027-01-01', '2027-01-31T00:00:00', 1800000000000]) {
       const r = await mint({ scopes: ['workflows:read'], expiresAt });
       assert.equal(r.status, 400, r.text);

@@ -307,6 +307,58 @@ describe('flero against a server', () => {
   });
 });
 
+/** Every command that talks to a server, with arguments that would otherwise be valid. */
+const SERVER_COMMANDS: string[][] = [
+  ['whoami'],
+  ['keys', 'create', '--name', 'x', '--scopes', 'workflows:read'],
+  ['keys', 'list'],
+  ['keys', 'show', 'key_x'],
+  ['keys', 'revoke', 'key_x'],
+  ['keys', 'roll', 'key_x'],
+  ['credentials', 'create', '--name', 'x', '--service', 'github', '--value-env', 'SOME_VALUE'],
+  ['credentials', 'list'],
+  ['credentials', 'show', 'c'],
+  ['credentials', 'test', 'c'],
+  ['credentials', 'rotate', 'c', '--value-env', 'SOME_VALUE'],
+  ['credentials', 'rollback', 'c'],
+  ['credentials', 'delete', 'c'],
+  ['workflows', 'list'],
+  ['workflows', 'pull', 'w'],
+  ['workflows', 'delete', 'w'],
+  ['executions', 'list'],
+  ['executions', 'show', 'exe_x'],
+  ['executions', 'cancel', 'exe_x'],
+  ['executions', 'delete', 'exe_x'],
+  ['audit'],
+  ['run', 'some_workflow'],
+];
+
+describe('every server command refuses the same way', () => {
+  it('no key (2), a wrong key (1, "did not accept"), an unreachable server (1, its URL)', async () => {
+    const port = await closedPort();
+    const base = { FLERO_SERVER_URL: srv.url, SOME_VALUE: 'placeholder-value-0000' };
+    for (const args of SERVER_COMMANDS) {
+      const noKey = await runCli(args, { env: { ...base, FLERO_API_KEY: '' } });
+      assert.equal(noKey.code, 2, `${args.join(' ')}: ${noKey.stderr}`);
+      assert.match(noKey.stderr, /FLERO_API_KEY is not set/, args.join(' '));
+      const badKey = await runCli(args, { env: { ...base, FLERO_API_KEY: 'flero_sk_wrongwrongwrong' } });
+      assert.equal(badKey.code, 1, `${args.join(' ')}: ${badKey.stderr}`);
+      assert.match(badKey.stderr, /did not accept the key/, args.join(' '));
+      assert.ok(!badKey.stderr.includes('wrongwrong'), 'the key is never echoed');
+      const gone = await runCli(args, {
+        env: { ...base, FLERO_SERVER_URL: `http://127.0.0.1:${port}`, FLERO_API_KEY: 'flero_sk_x' },
+      });
+      assert.equal(gone.code, 1, `${args.join(' ')}: ${gone.stderr}`);
+      assert.match(
+        gone.stderr,
+        new RegExp(`127\\.0\\.0\\.1:${port} did not answer \\(ECONNREFUSED\\)`),
+        args.join(' '),
+      );
+      assert.equal(gone.stderr.split('\n').length, 2, `one line: ${gone.stderr}`);
+    }
+  });
+});
+
 describe('flero commands and help', () => {
   it('every command and subcommand has --help (exit 0); help <command> is the same', async () => {
     const top = await runCli(['--help']);

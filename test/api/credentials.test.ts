@@ -80,6 +80,7 @@ describe('credentials API', () => {
       'id',
       'last4',
       'name',
+      'rollbackUntil',
       'rotatedAt',
       'service',
       'updatedAt',

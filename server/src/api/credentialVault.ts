@@ -79,7 +79,15 @@ export class CredentialVault {
     const found = await getSealed(this.app.db, id);
     if (!found) return undefined;
     const value = this.#load(false).decrypt(id, found.sealed);
-    const { last4: _l, version: _v, createdAt: _c, updatedAt: _u, rotatedAt: _r, ...meta } = found.record;
+    const {
+      last4: _l,
+      version: _v,
+      createdAt: _c,
+      updatedAt: _u,
+      rotatedAt: _r,
+      rollbackUntil: _b,
+      ...meta
+    } = found.record;
     return { ...meta, value };
   }
 

@@ -6,7 +6,16 @@ import { hashKey } from '../core/keys';
 import { SCOPES, type Scope } from '../core/scopes';
 import { ADVISORY_LOCKS } from './store/advisoryLocks';
 import type { Db } from './store/db';
-import { insertKey, keyByHash, liveKeysWithHash, type NewKey, revokeKey, touchKeys } from './store/keys';
+import {
+  insertKey,
+  keyByHash,
+  liveKeysWithHash,
+  type NewKey,
+  revokeKey,
+  type RollPlan,
+  rollKey,
+  touchKeys,
+} from './store/keys';
 import type { ApiKeyRecord } from './store/records';
 
 export interface AuthKey {
@@ -95,6 +104,22 @@ export class KeyDirectory {
       this.byId.delete(id);
     }
     return record;
+  }
+
+  /**
+   * Rolls a key (store/keys.ts rollKey). On the embedded store the index learns the new key and the old key's
+   * shortened expiry at once, so the very next request with the old key sees it (PostgreSQL reads every request).
+   */
+  async roll(id: string, plaintext: string, plan: RollPlan): ReturnType<typeof rollKey> {
+    const r = await rollKey(this.db, id, plaintext, plan);
+    if ('record' in r && 'hash' in r && this.db.kind === 'embedded') {
+      this.remember(r.record, r.hash);
+      const oldHash = this.byId.get(id);
+      const cached = oldHash ? this.index.get(oldHash) : undefined;
+      if (oldHash && cached)
+        this.index.set(oldHash, toAuthKey({ ...r.old, lastUsedAt: cached.record.lastUsedAt ?? r.old.lastUsedAt }));
+    }
+    return r;
   }
 
   /** Records a use (no I/O): flushed in one batch by `flush()`. */

@@ -65,12 +65,14 @@ const ACTIONS: Record<OperationId, string> = {
   updateCredential: 'update the credential {id}',
   deleteCredential: 'delete the credential {id}',
   testCredential: 'test the credential {id}',
+  rollbackCredential: 'roll back the credential {id}',
   whoami: 'check the API key',
   listServices: 'read the service catalog',
   listApiKeys: 'list API keys',
   createApiKey: 'create the API key',
   getApiKey: 'read the API key {id}',
   revokeApiKey: 'revoke the API key {id}',
+  rollApiKey: 'roll the API key {id}',
   listAudit: 'read the audit log',
 };
 

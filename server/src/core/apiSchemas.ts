@@ -3,6 +3,7 @@
 // types are inferred from them (operations.ts), so server, document and clients cannot drift.
 import { z } from 'zod';
 import { CREDENTIAL_ID_PATTERN, HOST_PATTERN } from './credentials';
+import { DURATION_FORMAT, parseDuration } from './duration';
 import { MIN_SECRET_LENGTH } from './mask';
 import { SCOPES } from './scopes';
 import { WORKFLOW_ID_PATTERN } from './workflow';
@@ -38,23 +39,69 @@ export const ApiKeySchema = z.object({
   createdAt: isoDate,
   lastUsedAt: isoDate.nullable().describe('Updated in batches (within a few seconds)'),
   revokedAt: isoDate.nullable(),
+  rolledFrom: z
+    .string()
+    .nullable()
+    .describe('The id of the key this one replaced (`POST /api/api-keys/{id}/roll`), or null'),
+  rolledTo: z
+    .string()
+    .nullable()
+    .describe('The id of the key that replaced this one (it was rolled; it expires at `expiresAt`), or null'),
 });
 
 export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().describe('The key itself: returned only in this response, store it now'),
 });
 
-export const CreateApiKeySchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  scopes: z
-    .array(z.enum(SCOPES))
-    .min(1)
-    .refine((s) => new Set(s).size === s.length, 'scopes must not repeat'),
-  workflows: WorkflowAccessSchema.default('all'),
-  expiresAt: z.iso
-    .datetime({ offset: true, error: 'expiresAt: an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z' })
-    .refine((s) => Date.parse(s) > Date.now(), 'expiresAt must be in the future')
-    .optional(),
+export const CreateApiKeySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    scopes: z
+      .array(z.enum(SCOPES))
+      .min(1)
+      .refine((s) => new Set(s).size === s.length, 'scopes must not repeat'),
+    workflows: WorkflowAccessSchema.default('all'),
+    expiresAt: z.iso
+      .datetime({
+        offset: true,
+        error: 'expiresAt must be an ISO 8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z',
+      })
+      .refine((s) => Date.parse(s) > Date.now(), 'expiresAt must be in the future')
+      .optional()
+      .describe('When the key stops working (or give `expiresIn`; neither = no expiry)'),
+    expiresIn: z
+      .string()
+      .refine((s) => parseDuration(s) !== undefined, `expiresIn must be a duration: ${DURATION_FORMAT}`)
+      .optional()
+      .describe('The key’s lifetime from now, `<n>s|m|h|d` (e.g. `30d`); instead of `expiresAt`'),
+  })
+  .superRefine((b, ctx) => {
+    if (b.expiresAt !== undefined && b.expiresIn !== undefined)
+      for (const field of ['expiresAt', 'expiresIn'])
+        ctx.addIssue({ code: 'custom', path: [field], message: 'give expiresAt or expiresIn, not both' });
+  });
+
+/** The longest `overlap` of a roll: 7 days. */
+export const MAX_ROLL_OVERLAP_MS = 7 * 86_400_000;
+const ZERO_DURATION = /^0(s|m|h|d)$/;
+
+/** An overlap in ms (`0s` … `7d`), or undefined when `text` is not a duration. */
+export function overlapMs(text: string): number | undefined {
+  return ZERO_DURATION.test(text) ? 0 : parseDuration(text);
+}
+
+export const RollApiKeySchema = z.strictObject({
+  overlap: z
+    .string()
+    .refine(
+      (s) => overlapMs(s) !== undefined,
+      'overlap must be a duration: <n>s|m|h|d, e.g. 0s (the old key stops now), 15m, 24h, 7d',
+    )
+    .refine((s) => (overlapMs(s) ?? 0) <= MAX_ROLL_OVERLAP_MS, 'overlap may be at most 7d')
+    .default('24h')
+    .describe(
+      'How long the old key keeps working, `<n>s|m|h|d` up to `7d` (default `24h`; `0s`: it stops now). Never extends the old key’s expiry',
+    ),
 });
 
 export const WorkflowSummarySchema = z.object({
@@ -99,7 +146,7 @@ export const RunBodySchema = z.strictObject({
 export const AuditEntrySchema = z.object({
   id: z.number().int(),
   at: isoDate,
-  event: z.string().describe('key.created, key.used, key.revoked, auth.failed, workflow.*, credential.*'),
+  event: z.string().describe('key.created, key.used, key.revoked, key.rolled, auth.failed, workflow.*, credential.*'),
   keyId: z.string().nullable(),
   ip: z.string().nullable(),
   target: z.string().nullable(),
@@ -114,6 +161,7 @@ export const AUDIT_EVENTS = [
   'key.created',
   'key.used',
   'key.revoked',
+  'key.rolled',
   'auth.failed',
   'auth.blocked',
   'auth.denied',
@@ -125,6 +173,7 @@ export const AUDIT_EVENTS = [
   'execution.deleted',
   'credential.created',
   'credential.rotated',
+  'credential.rolled_back',
   'credential.updated',
   'credential.deleted',
   'credential.tested',
@@ -222,6 +271,11 @@ export const CredentialViewSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   rotatedAt: z.string().nullable(),
+  rollbackUntil: isoDate
+    .nullable()
+    .describe(
+      'Until when `POST /api/credentials/{id}/rollback` can restore the value before the last rotation (24 h after it); null: nothing to roll back',
+    ),
 });
 
 export const CredentialTestResultSchema = z.object({ ok: z.boolean(), status: z.number().int(), detail: z.string() });

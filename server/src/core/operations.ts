@@ -15,6 +15,7 @@ import {
   ExecutionListQuerySchema,
   ExecutionSchema,
   HealthSchema,
+  RollApiKeySchema,
   RunBodySchema,
   ServiceSchema,
   UpdateCredentialSchema,
@@ -49,6 +50,7 @@ export const OPERATIONS = {
   getCredential: { response: CredentialViewSchema },
   updateCredential: { body: UpdateCredentialSchema, response: CredentialViewSchema },
   deleteCredential: {},
+  rollbackCredential: { response: CredentialViewSchema },
   testCredential: { response: CredentialTestResultSchema },
   whoami: { response: ApiKeySchema },
   listServices: { response: z.array(ServiceSchema) },
@@ -56,6 +58,7 @@ export const OPERATIONS = {
   createApiKey: { body: CreateApiKeySchema, response: CreatedApiKeySchema },
   getApiKey: { response: ApiKeySchema },
   revokeApiKey: {},
+  rollApiKey: { body: RollApiKeySchema, response: CreatedApiKeySchema },
   listAudit: { query: AuditQuerySchema, response: z.array(AuditEntrySchema) },
 } as const satisfies Record<OperationId, OperationSchemas>;
 
@@ -77,6 +80,7 @@ export type ResponseBody<O extends OperationId> = Ops[O] extends { response: inf
 export type ApiKey = z.output<typeof ApiKeySchema>;
 export type CreatedApiKey = z.output<typeof CreatedApiKeySchema>;
 export type CreateApiKeyBody = z.input<typeof CreateApiKeySchema>;
+export type RollApiKeyBody = z.input<typeof RollApiKeySchema>;
 export type CredentialView = z.output<typeof CredentialViewSchema>;
 export type CreateCredentialBody = z.input<typeof CreateCredentialSchema>;
 export type UpdateCredentialBody = z.input<typeof UpdateCredentialSchema>;

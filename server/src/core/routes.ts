@@ -149,6 +149,13 @@ const TABLE = [
     summary: 'Delete a credential',
   },
   {
+    operationId: 'rollbackCredential',
+    method: 'POST',
+    path: '/api/credentials/{id}/rollback',
+    scope: 'credentials:write',
+    summary: 'Restore the value before the last rotation (within 24 h of it)',
+  },
+  {
     operationId: 'testCredential',
     method: 'POST',
     path: '/api/credentials/{id}/test',
@@ -190,6 +197,13 @@ const TABLE = [
     path: '/api/api-keys/{id}',
     scope: 'api-keys:write',
     summary: 'Revoke an API key',
+  },
+  {
+    operationId: 'rollApiKey',
+    method: 'POST',
+    path: '/api/api-keys/{id}/roll',
+    scope: 'api-keys:write',
+    summary: 'Roll an API key: a new key replaces it, the old one keeps working for the overlap',
   },
   { operationId: 'listAudit', method: 'GET', path: '/api/audit', scope: 'audit:read', summary: 'Read the audit log' },
 ] as const satisfies readonly RouteSpec[];

@@ -3,7 +3,14 @@ import { generateKey } from '../../core/keys';
 import type { AuthKey } from '../keyDirectory';
 import { type ApiModule, defineRoute } from '../context';
 import { ApiError } from '../problem';
-import { ApiKeySchema, CreatedApiKeySchema, CreateApiKeySchema } from '../../core/apiSchemas';
+import {
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  CreateApiKeySchema,
+  overlapMs,
+  RollApiKeySchema,
+} from '../../core/apiSchemas';
+import { parseDuration } from '../../core/duration';
 import { getKey, listKeys } from '../store/keys';
 import type { ApiKeyRecord, WorkflowAccess } from '../store/records';
 import { OPERATIONS } from '../../core/operations';
@@ -18,6 +25,8 @@ export const keyView = (r: ApiKeyRecord) => ({
   createdAt: r.createdAt,
   lastUsedAt: r.lastUsedAt,
   revokedAt: r.revokedAt,
+  rolledFrom: r.rolledFrom,
+  rolledTo: r.rolledTo,
 });
 
 /** Why minting `want` would escalate the caller's rights, or undefined. */
@@ -112,17 +121,27 @@ export const apiKeysModule: ApiModule = {
       body: CreateApiKeySchema,
       responses: {
         201: { description: 'The new key; `key` is shown only here', schema: CreatedApiKeySchema },
+        400: {
+          description:
+            '`validation_failed`, e.g. `expiresAt` and `expiresIn` both given, or `expiresIn` not `<n>s|m|h|d`',
+        },
         403: { description: '`insufficient_scope`, or `privilege_escalation` (more than the caller holds)' },
       },
       async handler({ app, key, body, ip }) {
-        const why = escalation(key!, body);
+        const expiresAt =
+          body.expiresIn !== undefined
+            ? new Date(Date.now() + parseDuration(body.expiresIn)!).toISOString()
+            : body.expiresAt
+              ? new Date(body.expiresAt).toISOString()
+              : undefined;
+        const why = escalation(key!, { ...body, expiresAt });
         if (why) throw new ApiError(403, 'privilege_escalation', why);
         const plaintext = generateKey(app.keyPrefix);
         const record = await app.keys.create(plaintext, {
           name: body.name,
           scopes: body.scopes,
           workflows: body.workflows,
-          expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null,
+          expiresAt: expiresAt ?? null,
           createdBy: key!.record.id,
         });
         await app.audit({
@@ -136,6 +155,72 @@ export const apiKeysModule: ApiModule = {
           status: 201,
           body: { ...keyView(record), key: plaintext },
           headers: { location: `/api/api-keys/${record.id}` },
+        };
+      },
+    }),
+    rollApiKey: defineRoute({
+      body: RollApiKeySchema,
+      bodyOptional: true,
+      responses: {
+        201: {
+          description:
+            'The new key (`key` is shown only here): same name, scopes and workflows; if the old key expires, the new one has the same lifetime length counted from now (never beyond the caller’s own expiry). The old key now expires at now + `overlap` (never later than it did) and names the new one in `rolledTo`',
+          schema: CreatedApiKeySchema,
+        },
+        403: reachDoc('api-keys:write'),
+        409: {
+          description:
+            '`already_rolled`: the key was rolled before (the detail names the key that replaced it; roll that one); `key_not_active`: the key is revoked or expired',
+        },
+      },
+      async handler({ app, key, params, body, ip }) {
+        if (!KEY_ID.test(params.id!)) throw new ApiError(404, 'not_found', NO_SUCH_KEY);
+        const overlap = body?.overlap ?? '24h';
+        const plaintext = generateKey(app.keyPrefix);
+        const r = await app.keys.roll(params.id!, plaintext, {
+          now: Date.now(),
+          overlapMs: overlapMs(overlap)!,
+          createdBy: key!.record.id,
+          capMs: key!.expiresMs,
+          check: (old) => (withinReach(key!, old) ? undefined : 'outside'),
+        });
+        if ('refused' in r) {
+          switch (r.refused) {
+            case 'not_found':
+              throw new ApiError(404, 'not_found', NO_SUCH_KEY);
+            case 'check':
+              throw outsideReach();
+            case 'already_rolled':
+              throw new ApiError(
+                409,
+                'already_rolled',
+                `the API key was already rolled: it was replaced by ${r.rolledTo} (roll that key instead)`,
+              );
+            case 'revoked':
+              throw new ApiError(
+                409,
+                'key_not_active',
+                `the API key was revoked at ${r.record.revokedAt}: a revoked key cannot be rolled (create a new key)`,
+              );
+            case 'expired':
+              throw new ApiError(
+                409,
+                'key_not_active',
+                `the API key expired at ${r.record.expiresAt}: an expired key cannot be rolled (create a new key)`,
+              );
+          }
+        }
+        await app.audit({
+          event: 'key.rolled',
+          keyId: key!.record.id,
+          ip,
+          target: r.old.id,
+          detail: { rolledTo: r.record.id, overlap, name: r.record.name, start: r.record.start },
+        });
+        return {
+          status: 201,
+          body: { ...keyView(r.record), key: plaintext },
+          headers: { location: `/api/api-keys/${r.record.id}` },
         };
       },
     }),

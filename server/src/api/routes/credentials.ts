@@ -1,6 +1,7 @@
 // Credentials: create, list, read, PATCH (edit / rotate), delete, test. Responses are metadata only (plus a `last4`
 // hint for long values); the value is sealed at rest and only the engine's resolver and the test call ever open it.
-// Audit: credential.created / .rotated / .updated / .deleted / .tested (never with a value).
+// Audit: credential.created / .rotated / .rolled_back / .updated / .deleted / .tested (never with a value).
+// A rotation keeps the value it replaces, sealed, for 24 h: `POST …/rollback` restores it (store/credentials.ts).
 import {
   CreateCredentialSchema,
   CredentialTestResultSchema,
@@ -22,6 +23,8 @@ import {
   insertCredential,
   last4Of,
   listCredentials,
+  pruneRollbacks,
+  rollbackCredential,
   updateCredential,
 } from '../store/credentials';
 import { OPERATIONS } from '../../core/operations';
@@ -80,6 +83,7 @@ export const credentialsModule: ApiModule = {
     const vault = vaultOf(app);
     await vault.verifyAtStart();
     app.credentials = vault.resolver();
+    await pruneRollbacks(app.db); // previous values whose 24 h passed while no server ran
   },
   routes: {
     listCredentials: defineRoute({
@@ -198,6 +202,37 @@ export const credentialsModule: ApiModule = {
           detail: { version: updated.version, ...(changed.length ? { changed } : {}) },
         });
         return { status: 200, body: view(updated) };
+      },
+    }),
+    rollbackCredential: defineRoute({
+      responses: {
+        200: {
+          description:
+            'Rolled back (metadata only): the value before the last rotation is the value again (version +1, `rotatedAt` now); the replaced value is destroyed, so a rollback cannot be rolled back (`rollbackUntil` is null)',
+          schema: CredentialViewSchema,
+        },
+        409: {
+          description:
+            '`nothing_to_roll_back`: no rotation in the last 24 h (or it was rolled back already, or the window passed and the previous value is destroyed)',
+        },
+      },
+      async handler({ app, key, params, ip }) {
+        const r = await rollbackCredential(app.db, params.id!);
+        if (r === 'gone') throw notFound('the credential');
+        if (r === 'nothing')
+          throw new ApiError(
+            409,
+            'nothing_to_roll_back',
+            'there is no previous value to restore: a rollback is possible for 24 h after a rotation (PATCH with `value`), once; after that (or after a rollback) the previous value is destroyed',
+          );
+        await app.audit({
+          event: 'credential.rolled_back',
+          keyId: key!.record.id,
+          ip,
+          target: r.id,
+          detail: { version: r.version },
+        });
+        return { status: 200, body: view(r) };
       },
     }),
     deleteCredential: defineRoute({

@@ -12,7 +12,12 @@ export interface CredentialRecord extends CredentialMeta {
   createdAt: string;
   updatedAt: string;
   rotatedAt: string | null;
+  /** Until when the value before the last rotation can be restored (rollback), or null. */
+  rollbackUntil: string | null;
 }
+
+/** How long after a rotation the previous value can be restored; then it is destroyed. */
+export const ROLLBACK_WINDOW_MS = 24 * 3_600_000;
 
 interface Row {
   id: string;
@@ -28,6 +33,8 @@ interface Row {
   created_at: string | Date;
   updated_at: string | Date;
   rotated_at: string | Date | null;
+  rollback_until: string | Date | null;
+  has_previous: boolean;
 }
 
 const iso = (v: string | Date | null): string | null =>
@@ -44,6 +51,7 @@ function toRecord(r: Row): CredentialRecord {
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     rotatedAt: iso(r.rotated_at),
+    rollbackUntil: rollbackOpen(r, Date.now()) ? iso(r.rollback_until) : null,
   };
   if (r.header) rec.header = JSON.parse(r.header) as NonNullable<CredentialMeta['header']>;
   if (r.query) rec.query = JSON.parse(r.query) as NonNullable<CredentialMeta['query']>;
@@ -52,7 +60,32 @@ function toRecord(r: Row): CredentialRecord {
 }
 
 const COLUMNS =
-  'id, name, service, auth_type, header, query, hosts, sealed_value, last4, version, created_at, updated_at, rotated_at';
+  'id, name, service, auth_type, header, query, hosts, sealed_value, last4, version, created_at, updated_at, rotated_at, rollback_until, previous_sealed_value IS NOT NULL AS has_previous';
+
+/** A previous value is kept and its 24 h are not over. */
+const rollbackOpen = (r: Row, now: number) =>
+  Boolean(r.has_previous) && r.rollback_until !== null && new Date(r.rollback_until).getTime() > now;
+
+/** A previous value is kept though its 24 h are over: it is destroyed on this read (lazily; also pruned at start). */
+const rollbackStale = (r: Row, now: number) => Boolean(r.has_previous) && !rollbackOpen(r, now);
+
+/** Rows read: destroys the previous values whose window has passed (one UPDATE, only when there are some). */
+async function clearStale(db: Queryable, rows: Row[]): Promise<Row[]> {
+  const now = Date.now();
+  if (rows.some((r) => rollbackStale(r, now))) await pruneRollbacks(db, now);
+  return rows;
+}
+
+/** Destroys every previous value whose rollback window has passed; returns how many. */
+export async function pruneRollbacks(db: Queryable, now = Date.now()): Promise<number> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE credentials SET previous_sealed_value = NULL, previous_last4 = NULL, rollback_until = NULL
+     WHERE (previous_sealed_value IS NOT NULL OR rollback_until IS NOT NULL)
+       AND (rollback_until IS NULL OR rollback_until <= $1) RETURNING id`,
+    [new Date(now).toISOString()],
+  );
+  return rows.length;
+}
 
 export function last4Of(value: string): string | null {
   return value.length >= 12 ? value.slice(-4) : null;
@@ -60,11 +93,12 @@ export function last4Of(value: string): string | null {
 
 export async function listCredentials(db: Queryable): Promise<CredentialRecord[]> {
   const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM credentials ORDER BY created_at, id`);
-  return rows.map(toRecord);
+  return (await clearStale(db, rows)).map(toRecord);
 }
 
 export async function getCredential(db: Queryable, id: string): Promise<CredentialRecord | undefined> {
   const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM credentials WHERE id = $1`, [id]);
+  await clearStale(db, rows);
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
@@ -74,6 +108,7 @@ export async function getSealed(
   id: string,
 ): Promise<{ record: CredentialRecord; sealed: string } | undefined> {
   const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM credentials WHERE id = $1`, [id]);
+  await clearStale(db, rows);
   return rows[0] ? { record: toRecord(rows[0]), sealed: rows[0].sealed_value } : undefined;
 }
 
@@ -133,6 +168,10 @@ export async function updateCredential(
   if (change.query !== undefined) set('query', change.query ? JSON.stringify(change.query) : null);
   if (change.hosts !== undefined) set('hosts', change.hosts ? JSON.stringify(change.hosts) : null);
   if (change.sealed) {
+    // The value being replaced is kept, sealed as it is, for a rollback within 24 h (a previous one is destroyed:
+    // only the value right before the last rotation can be restored). SET reads the row as it was.
+    sets.push('previous_sealed_value = sealed_value', 'previous_last4 = last4');
+    set('rollback_until', new Date(Date.parse(now) + ROLLBACK_WINDOW_MS).toISOString());
     set('sealed_value', change.sealed.value);
     set('last4', change.sealed.last4);
     set('rotated_at', now);
@@ -145,6 +184,24 @@ export async function updateCredential(
     params,
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/**
+ * Restores the value before the last rotation, if it is kept and its window is open, in one UPDATE (atomic; two
+ * rollbacks cannot both succeed): the previous value becomes the value and is destroyed (a rollback cannot be
+ * rolled back), version +1, rotated_at = now. 'gone': no such credential; 'nothing': nothing to roll back.
+ */
+export async function rollbackCredential(db: Queryable, id: string): Promise<CredentialRecord | 'gone' | 'nothing'> {
+  const now = new Date().toISOString();
+  const rows = await db.query<Row>(
+    `UPDATE credentials SET sealed_value = previous_sealed_value, last4 = previous_last4,
+       previous_sealed_value = NULL, previous_last4 = NULL, rollback_until = NULL,
+       version = version + 1, rotated_at = $2, updated_at = $2
+     WHERE id = $1 AND previous_sealed_value IS NOT NULL AND rollback_until > $2 RETURNING ${COLUMNS}`,
+    [id, now],
+  );
+  if (rows[0]) return toRecord(rows[0]);
+  return (await getCredential(db, id)) ? 'nothing' : 'gone';
 }
 
 export async function deleteCredential(db: Queryable, id: string): Promise<boolean> {
@@ -182,4 +239,10 @@ export const CREDENTIALS_MIGRATION_SQL = `
     id integer PRIMARY KEY,
     check_value text NOT NULL         -- a sealed constant: detects a wrong master key at start-up
   );
+`;
+
+export const CREDENTIAL_ROLLBACK_MIGRATION_SQL = `
+  ALTER TABLE credentials ADD COLUMN previous_sealed_value text;  -- the value before the last rotation, sealed as values are; NULL once rolled back, replaced or 24 h old
+  ALTER TABLE credentials ADD COLUMN previous_last4 text;         -- its last4 hint
+  ALTER TABLE credentials ADD COLUMN rollback_until timestamptz;  -- rotation + 24 h: after it the previous value is destroyed
 `;

@@ -11,6 +11,8 @@ export interface NewKey {
   workflows: WorkflowAccess;
   expiresAt: string | null;
   createdBy: string | null;
+  /** Set by a roll: the key this one replaces. */
+  rolledFrom?: string | null;
 }
 
 /** Inserts a key row for the plaintext `key` (which is not stored). */
@@ -21,8 +23,8 @@ export async function insertKey(
 ): Promise<{ record: ApiKeyRecord; hash: string }> {
   const hash = hashKey(key);
   const rows = await db.query<ApiKeyRow>(
-    `INSERT INTO api_keys (id, name, key_hash, start, scopes, workflows, expires_at, created_at, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8) RETURNING ${KEY_COLUMNS}`,
+    `INSERT INTO api_keys (id, name, key_hash, start, scopes, workflows, expires_at, created_at, created_by, rolled_from)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9) RETURNING ${KEY_COLUMNS}`,
     [
       newKeyId(),
       k.name,
@@ -32,9 +34,70 @@ export async function insertKey(
       JSON.stringify(k.workflows),
       k.expiresAt,
       k.createdBy,
+      k.rolledFrom ?? null,
     ],
   );
   return { record: keyFromRow(rows[0]!), hash };
+}
+
+/** Why a key cannot be rolled (the row is the key as it is now). */
+export type RollRefusal =
+  | { refused: 'not_found' }
+  | { refused: 'already_rolled'; rolledTo: string }
+  | { refused: 'revoked' | 'expired'; record: ApiKeyRecord };
+
+export interface RollPlan {
+  /** ms since epoch: "now" of the roll. */
+  now: number;
+  overlapMs: number;
+  createdBy: string;
+  /** The new key may not expire after this (ms since epoch; Infinity = no cap): the caller's own expiry. */
+  capMs: number;
+  /** Checked on the row as locked (reach), before anything changes; a string refuses with that reason. */
+  check(old: ApiKeyRecord): string | undefined;
+}
+
+/**
+ * Rolls key `id` in one transaction (the row locked: two rolls of one key cannot both succeed): inserts the new key
+ * (same name, scopes, workflows; the same lifetime length from now if the old one expires, capped at `capMs`) with
+ * rolled_from = id, and sets the old key's rolled_to and expires_at = min(its expiry, now + overlap).
+ */
+export async function rollKey(
+  db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+  id: string,
+  plaintext: string,
+  plan: RollPlan,
+): Promise<
+  RollRefusal | { refused: 'check'; why: string } | { old: ApiKeyRecord; record: ApiKeyRecord; hash: string }
+> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 FOR UPDATE`, [id]);
+    if (!rows[0]) return { refused: 'not_found' as const };
+    const old = keyFromRow(rows[0]);
+    const why = plan.check(old);
+    if (why !== undefined) return { refused: 'check' as const, why };
+    if (old.rolledTo) return { refused: 'already_rolled' as const, rolledTo: old.rolledTo };
+    if (old.revokedAt) return { refused: 'revoked' as const, record: old };
+    const oldExpiresMs = old.expiresAt ? Date.parse(old.expiresAt) : Number.POSITIVE_INFINITY;
+    if (oldExpiresMs <= plan.now) return { refused: 'expired' as const, record: old };
+    let newExpiresMs = Number.POSITIVE_INFINITY;
+    if (old.expiresAt) newExpiresMs = plan.now + (oldExpiresMs - Date.parse(old.createdAt));
+    newExpiresMs = Math.min(newExpiresMs, plan.capMs);
+    const made = await insertKey(tx, plaintext, {
+      name: old.name,
+      scopes: old.scopes,
+      workflows: old.workflows,
+      expiresAt: Number.isFinite(newExpiresMs) ? new Date(newExpiresMs).toISOString() : null,
+      createdBy: plan.createdBy,
+      rolledFrom: old.id,
+    });
+    const oldUntil = new Date(Math.min(oldExpiresMs, plan.now + plan.overlapMs)).toISOString();
+    const updated = await tx.query<ApiKeyRow>(
+      `UPDATE api_keys SET rolled_to = $2, expires_at = $3 WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
+      [id, made.record.id, oldUntil],
+    );
+    return { old: keyFromRow(updated[0]!), record: made.record, hash: made.hash };
+  });
 }
 
 export async function listKeys(db: Queryable): Promise<ApiKeyRecord[]> {

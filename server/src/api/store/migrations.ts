@@ -2,7 +2,7 @@
 // To change the schema, APPEND a migration with the next version number; never edit or reorder an applied one.
 // Other areas add theirs here too (e.g. credentials: version 2). Servers sharing one PostgreSQL serialise migration
 // with an advisory lock, so concurrent starts are safe.
-import { CREDENTIALS_MIGRATION_SQL } from './credentials';
+import { CREDENTIAL_ROLLBACK_MIGRATION_SQL, CREDENTIALS_MIGRATION_SQL } from './credentials';
 import { ADVISORY_LOCKS } from './advisoryLocks';
 import type { Db } from './db';
 
@@ -73,6 +73,19 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE executions ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false;
       CREATE INDEX executions_running_leases ON executions (lease_expires_at) WHERE status = 'running';
     `,
+  },
+  {
+    version: 4,
+    name: 'api key rolls: each record names the key it replaced and the key that replaced it',
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN rolled_from text;             -- id of the key this one replaced (roll)
+      ALTER TABLE api_keys ADD COLUMN rolled_to text;               -- id of the key that replaced this one
+    `,
+  },
+  {
+    version: 5,
+    name: 'credential rollback: the value before the last rotation, sealed, for 24 h',
+    sql: CREDENTIAL_ROLLBACK_MIGRATION_SQL,
   },
 ];
 

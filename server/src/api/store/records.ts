@@ -14,6 +14,10 @@ export interface ApiKeyRecord {
   lastUsedAt: string | null;
   revokedAt: string | null;
   createdBy: string | null;
+  /** The key this one replaced by a roll, or null. */
+  rolledFrom: string | null;
+  /** The key that replaced this one by a roll, or null. */
+  rolledTo: string | null;
 }
 
 export interface WorkflowRow {
@@ -52,6 +56,8 @@ export interface ApiKeyRow {
   last_used_at: unknown;
   revoked_at: unknown;
   created_by: string | null;
+  rolled_from: string | null;
+  rolled_to: string | null;
   key_hash?: string | null;
 }
 
@@ -67,8 +73,10 @@ export function keyFromRow(r: ApiKeyRow): ApiKeyRecord {
     lastUsedAt: iso(r.last_used_at),
     revokedAt: iso(r.revoked_at),
     createdBy: r.created_by,
+    rolledFrom: r.rolled_from ?? null,
+    rolledTo: r.rolled_to ?? null,
   };
 }
 
 export const KEY_COLUMNS =
-  'id, name, start, scopes, workflows, expires_at, created_at, last_used_at, revoked_at, created_by';
+  'id, name, start, scopes, workflows, expires_at, created_at, last_used_at, revoked_at, created_by, rolled_from, rolled_to';

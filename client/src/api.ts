@@ -1,85 +1,81 @@
-// The Flero HTTP API over global fetch. Paths come from the contract (core/routes.ts); errors become sentences a
-// person can act on (ApiError.message), never containing the key.
-import {
-  createdKeyPlaintext,
-  describeProblem,
-  type KeyInfo,
-  parseCredentials,
-  parseKey,
-  parseKeys,
-  parseProblem,
-  parseTestResult,
-  parseWorkflows,
-  type Problem,
-  type ServerCredential,
-  type TestResult,
-  type WorkflowSummary,
-} from './model/apiTypes';
-import type { CreateKeyBody } from './model/keyForm';
-import type { Execution } from '../../server/src/engine/types';
+// The Flero HTTP API as the extension's commands and views use it: a thin layer over the typed API client
+// (server/src/apiClient, driven by core's route table and schemas). Errors become ApiError with a sentence a person
+// can act on (explainApiError), never containing the key.
+import { FleroClient } from '../../server/src/apiClient/client';
+import { explainApiError } from '../../server/src/apiClient/errors';
+import { type ApiErrorKind, FleroApiError } from '../../server/src/apiClient/transport';
 import type { CredentialMeta } from '../../server/src/core/credentials';
+import type { ExecutionView, Problem, RequestBody } from '../../server/src/core/operations';
+import type { KeyInfo, ServerCredential, TestResult, WorkflowSummary } from './model/apiTypes';
+import type { CreateKeyBody } from './model/keyForm';
 
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
-    readonly problem?: Problem,
+    readonly problem?: Partial<Problem>,
+    readonly kind: ApiErrorKind | 'client' = 'client',
   ) {
     super(message);
   }
 }
 
-const enc = encodeURIComponent;
+/** What to do about a refused key, in the extension's words. */
+const EXPLAIN = { onUnauthorized: 'Sign in again with "Flero: Sign In with API Key".', keyName: 'the signed-in key' };
+
+/**
+ * The FleroApiError as the extension's ApiError. `action` is the extension's phrase for what was being done ("list
+ * API keys", "revoke the API key k_1"); the route table's summaries read as titles, not as the end of "Could not …".
+ */
+export function toApiError(err: unknown, action?: string): unknown {
+  if (!(err instanceof FleroApiError)) return err;
+  const e =
+    action && action !== err.action
+      ? new FleroApiError(
+          err.message
+            .replace(`Could not ${err.action}`, `Could not ${action}`)
+            .replace(`Cancelled: ${err.action}`, `Cancelled: ${action}`),
+          err.kind,
+          action,
+          err.status,
+          err.problem,
+          err.wwwAuthenticate,
+        )
+      : err;
+  return new ApiError(explainApiError(e, EXPLAIN), e.status, e.problem, e.kind);
+}
 
 export class FleroApi {
+  #client: FleroClient | undefined;
+
   constructor(
     readonly baseUrl: string,
     private readonly key: string | undefined,
   ) {}
 
-  private async call(
-    action: string,
-    method: string,
-    path: string,
-    body?: unknown,
-    timeoutMs = 15_000,
-    signal?: AbortSignal,
-  ): Promise<{ status: number; body: unknown; headers: Headers }> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.key) headers.authorization = `Bearer ${this.key}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
-    let res: Response;
+  /** The typed client (built on first use: a malformed URL is an ApiError of the call, not of the constructor). */
+  get client(): FleroClient {
     try {
-      res = await fetch(new URL(path, `${this.baseUrl}/`), {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.any(signals),
-      });
+      this.#client ??= new FleroClient({ baseUrl: this.baseUrl, key: this.key });
     } catch (e) {
-      if (signal?.aborted) throw new ApiError(`Cancelled: ${action}`, 0);
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (e as Error).name;
-      throw new ApiError(`Could not ${action}: the Flero server at ${this.baseUrl} did not answer (${why}).`, 0);
+      throw new ApiError(`The Flero server URL "${this.baseUrl}" is not usable: ${(e as Error).message}`, 0);
     }
-    const text = await res.text();
-    let parsed: unknown;
+    return this.#client;
+  }
+
+  /** Runs `fn` against the typed client; its errors become ApiError sentences about `action`. */
+  private async run<T>(action: string, fn: (c: FleroClient) => Promise<T>): Promise<T> {
+    const client = this.client;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
+      return await fn(client);
+    } catch (e) {
+      throw toApiError(e, action);
     }
-    if (!res.ok) {
-      const problem = parseProblem(res.status, parsed);
-      throw new ApiError(describeProblem(action, problem, res.headers.get('www-authenticate')), res.status, problem);
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
   }
 
   async health(): Promise<boolean> {
     try {
-      await this.call('check the server', 'GET', 'healthz', undefined, 3_000);
+      await this.client.call('health', { timeoutMs: 3_000 });
       return true;
     } catch {
       return false;
@@ -87,85 +83,66 @@ export class FleroApi {
   }
 
   async me(): Promise<KeyInfo> {
-    const { body } = await this.call('check the API key', 'GET', 'api/me');
-    const me = parseKey(body);
-    if (!me) throw new ApiError('Could not check the API key: the server sent no key metadata', 0);
-    return me;
+    return this.run('check the API key', (c) => c.call('whoami'));
   }
 
   async listKeys(): Promise<KeyInfo[]> {
-    return parseKeys((await this.call('list API keys', 'GET', 'api/api-keys')).body);
+    return this.run('list API keys', (c) => c.call('listApiKeys'));
   }
 
   /** Returns the key's metadata and its plaintext (once). The caller must never log `plaintext`. */
-  async createKey(req: CreateKeyBody): Promise<{ key: KeyInfo | undefined; plaintext: string }> {
-    const { body } = await this.call('generate the API key', 'POST', 'api/api-keys', req);
-    const plaintext = createdKeyPlaintext(body);
-    if (!plaintext) throw new ApiError('The server created the key but returned no key text', 0);
-    return { key: parseKey(body), plaintext };
+  async createKey(req: CreateKeyBody): Promise<{ key: KeyInfo; plaintext: string }> {
+    const { key: plaintext, ...key } = await this.run('generate the API key', (c) =>
+      c.call('createApiKey', { body: req }),
+    );
+    return { key, plaintext };
   }
 
   async revokeKey(id: string): Promise<void> {
-    await this.call(`revoke the API key ${id}`, 'DELETE', `api/api-keys/${enc(id)}`);
+    await this.run(`revoke the API key ${id}`, (c) => c.call('revokeApiKey', { params: { id } }));
   }
 
   async listCredentials(): Promise<ServerCredential[]> {
-    return parseCredentials((await this.call('list credentials', 'GET', 'api/credentials')).body);
+    return this.run('list credentials', (c) => c.call('listCredentials'));
   }
 
   async createCredential(meta: CredentialMeta, value: string): Promise<void> {
-    await this.call(`save the credential ${meta.id} on the server`, 'POST', 'api/credentials', { ...meta, value });
+    await this.run(`save the credential ${meta.id} on the server`, (c) =>
+      c.call('createCredential', { body: { ...meta, value } }),
+    );
   }
 
   async rotateCredential(id: string, value: string): Promise<void> {
-    await this.call(`rotate the credential ${id}`, 'PATCH', `api/credentials/${enc(id)}`, { value });
+    await this.run(`rotate the credential ${id}`, (c) =>
+      c.call('updateCredential', { params: { id }, body: { value } }),
+    );
   }
 
   async deleteCredential(id: string): Promise<void> {
-    await this.call(`delete the credential ${id}`, 'DELETE', `api/credentials/${enc(id)}`);
+    await this.run(`delete the credential ${id}`, (c) => c.call('deleteCredential', { params: { id } }));
   }
 
   async testCredential(id: string): Promise<TestResult> {
-    const { body } = await this.call(
-      `test the credential ${id}`,
-      'POST',
-      `api/credentials/${enc(id)}/test`,
-      {},
-      30_000,
+    return this.run(`test the credential ${id}`, (c) =>
+      c.call('testCredential', { params: { id }, timeoutMs: 30_000 }),
     );
-    return parseTestResult(body);
   }
 
   async listWorkflows(): Promise<WorkflowSummary[]> {
-    return parseWorkflows((await this.call('list workflows', 'GET', 'api/workflows')).body);
+    return this.run('list workflows', (c) => c.call('listWorkflows'));
   }
 
+  /** Uploads the editor's document as it is: the server validates it (a 400 names the fields). */
   async putWorkflow(id: string, document: unknown): Promise<void> {
-    await this.call(`upload the workflow ${id}`, 'PUT', `api/workflows/${enc(id)}`, document);
+    await this.run(`upload the workflow ${id}`, (c) =>
+      c.call('putWorkflow', { params: { id }, body: document as RequestBody<'putWorkflow'> }),
+    );
   }
 
   /** Runs on the server; follows a 202 `Location` until the execution has finished or `signal` aborts. */
-  async runWorkflow(id: string, input: unknown, signal?: AbortSignal): Promise<Execution> {
-    const action = `run the workflow ${id} on the server`;
-    const res = await this.call(action, 'POST', `api/workflows/${enc(id)}/run`, { input }, 40_000, signal);
-    let execution = unwrapExecution(res.body);
-    const location = res.headers.get('location');
-    for (let polls = 0; polls < 900 && (res.status === 202 || execution?.status === 'running'); polls++) {
-      const path = location ?? (execution ? `api/executions/${enc(execution.id)}` : undefined);
-      if (!path) break;
-      await new Promise((r) => setTimeout(r, 1_000));
-      const next = await this.call(action, 'GET', path.replace(/^\//, ''), undefined, 15_000, signal);
-      execution = unwrapExecution(next.body);
-      if (execution && execution.status !== 'running') break;
-    }
-    if (!execution) throw new ApiError(`Could not ${action}: the server sent no execution`, 0);
-    return execution;
+  async runWorkflow(id: string, input: unknown, signal?: AbortSignal): Promise<ExecutionView> {
+    return this.run(`run the workflow ${id} on the server`, (c) =>
+      c.runAndWait(id, input as Record<string, unknown> | undefined, { signal, maxWaitMs: 15 * 60_000 }),
+    );
   }
-}
-
-function unwrapExecution(body: unknown): Execution | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const b = body as Record<string, unknown>;
-  const e = (typeof b.execution === 'object' && b.execution ? b.execution : b) as Record<string, unknown>;
-  return typeof e.id === 'string' && typeof e.status === 'string' ? (e as unknown as Execution) : undefined;
 }

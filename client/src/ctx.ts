@@ -2,6 +2,7 @@
 // connection to a Flero server and the data the views show. Commands and views receive it.
 import * as vscode from 'vscode';
 import type { CredentialMeta } from '../../server/src/core/credentials';
+import type { Scope } from '../../server/src/core/scopes';
 import { type ApiError, FleroApi } from './api';
 import { readConfig } from './config';
 import { PreconditionError } from './errors';
@@ -213,7 +214,7 @@ export class Ctx implements vscode.Disposable {
     return [...out.values()];
   }
 
-  requireScope(scope: string, action: string): void {
+  requireScope(scope: Scope, action: string): void {
     const me = this.connection.me;
     if (me && !me.scopes.includes(scope)) {
       throw new PreconditionError(

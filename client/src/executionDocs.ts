@@ -1,6 +1,6 @@
 // Finished executions as read-only JSON documents (`flero-execution:` URIs), opened beside the workflow.
 import * as vscode from 'vscode';
-import type { Execution } from '../../server/src/engine/types';
+import type { Execution } from './model/apiTypes';
 
 export const EXECUTION_SCHEME = 'flero-execution';
 

@@ -4,20 +4,24 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../server/src/core/keys';
-import { api, type RunningServer, rawRequest, startServer } from '../helpers/server';
+import type { FleroClient } from '../../server/src/apiClient/client';
+import type { FleroApiError } from '../../server/src/apiClient/transport';
+import type { CreateApiKeyBody } from '../../server/src/core/operations';
+import { api, client, type RunningServer, rawRequest, startServer } from '../helpers/server';
 
 const LIMIT = 40;
 let srv: RunningServer;
 let owner: string;
+/** The typed API client signed in with the owner key (ordinary calls; `api(…)` for the refused and odd ones). */
+let ownerApi: FleroClient;
 
 before(async () => {
   srv = await startServer({ env: { FLERO_AUTH_FAILURE_LIMIT: String(LIMIT), FLERO_RUN_WAIT_MS: '300' } });
   owner = srv.ownerKey!;
-  const r = await api(srv.url, 'POST', '/api/workflows', {
-    key: owner,
+  ownerApi = client(srv, owner);
+  await ownerApi.call('createWorkflow', {
     body: { id: 'wf1', name: 'One', nodes: [{ id: 'start', type: 'trigger' }] },
   });
-  assert.equal(r.status, 201, r.text);
 });
 after(async () => {
   await srv?.stop();
@@ -25,6 +29,19 @@ after(async () => {
 
 async function mint(body: Record<string, unknown>, key = owner) {
   return api(srv.url, 'POST', '/api/api-keys', { key, body: { name: 'test', ...body } });
+}
+
+/** A new key (typed): its metadata and, this once, the key itself. */
+async function minted(body: Omit<CreateApiKeyBody, 'name'>, by: FleroClient = ownerApi) {
+  return by.call('createApiKey', { body: { name: 'test', ...body } });
+}
+
+/** The typed call's rejection (a FleroApiError). */
+async function refusal(p: Promise<unknown>): Promise<FleroApiError> {
+  return p.then(
+    () => assert.fail('the call was not refused'),
+    (e: FleroApiError) => e,
+  );
 }
 
 /** Requests from another loopback address (the failed-auth limit is per address). */
@@ -45,26 +62,24 @@ function from(localAddress: string) {
 
 describe('revocation', () => {
   test('the request right after a revoke gets 401; the row stays with revokedAt', async () => {
-    const made = await mint({ scopes: ['workflows:read'] });
-    assert.equal(made.status, 201, made.text);
-    assert.match(made.body.key, /^flero_sk_[0-9A-Za-z]{36}$/);
-    assert.equal(made.body.start, made.body.key.slice(0, 13));
-    const ok = await api(srv.url, 'GET', '/api/workflows/wf1', { key: made.body.key });
-    assert.equal(ok.status, 200);
-    const del = await api(srv.url, 'DELETE', `/api/api-keys/${made.body.id}`, { key: owner });
+    const made = await minted({ scopes: ['workflows:read'] });
+    assert.match(made.key, /^flero_sk_[0-9A-Za-z]{36}$/);
+    assert.equal(made.start, made.key.slice(0, 13));
+    const theirs = client(srv, made.key);
+    assert.equal((await theirs.call('getWorkflow', { params: { id: 'wf1' } })).id, 'wf1');
+    const del = await ownerApi.request('revokeApiKey', { params: { id: made.id } });
     assert.equal(del.status, 204);
-    assert.equal(del.text, '');
-    const after = await api(srv.url, 'GET', '/api/workflows/wf1', { key: made.body.key });
+    assert.equal(del.body, undefined);
+    const after = await refusal(theirs.call('getWorkflow', { params: { id: 'wf1' } }));
     assert.equal(after.status, 401);
-    assert.equal(after.body.code, 'invalid_token');
-    assert.match(after.headers.get('www-authenticate') ?? '', /^Bearer realm="flero", error="invalid_token"/);
-    const row = await api(srv.url, 'GET', `/api/api-keys/${made.body.id}`, { key: owner });
-    assert.equal(row.status, 200);
-    assert.ok(row.body.revokedAt);
-    assert.equal(row.body.key, undefined, 'never the key again');
-    const listed = await api(srv.url, 'GET', '/api/api-keys', { key: owner });
-    assert.ok(listed.body.some((k: { id: string; revokedAt: string }) => k.id === made.body.id && k.revokedAt));
-    assert.ok(listed.body.every((k: Record<string, unknown>) => !('key' in k)));
+    assert.equal(after.problem?.code, 'invalid_token');
+    assert.match(after.wwwAuthenticate ?? '', /^Bearer realm="flero", error="invalid_token"/);
+    const row = await ownerApi.call('getApiKey', { params: { id: made.id } });
+    assert.ok(row.revokedAt);
+    assert.ok(!('key' in row), 'never the key again');
+    const listed = await ownerApi.call('listApiKeys');
+    assert.ok(listed.some((k) => k.id === made.id && k.revokedAt));
+    assert.ok(listed.every((k) => !('key' in k)));
   });
 
   test('revoking an unknown id → 404 problem; a revoked key cannot revoke others', async () => {
@@ -173,42 +188,38 @@ describe('minting never escalates (privilege_escalation)', () => {
 
 describe('GET /api/me, lastUsedAt and the audit log', () => {
   test('/api/me returns the calling key without its value', async () => {
-    const made = await mint({ scopes: ['executions:read'], workflows: ['wf1'] });
-    const me = await api(srv.url, 'GET', '/api/me', { key: made.body.key });
-    assert.equal(me.status, 200);
-    assert.equal(me.body.id, made.body.id);
-    assert.deepEqual(me.body.scopes, ['executions:read']);
-    assert.deepEqual(me.body.workflows, ['wf1']);
-    assert.ok(!me.text.includes(made.body.key));
+    const made = await minted({ scopes: ['executions:read'], workflows: ['wf1'] });
+    const me = await client(srv, made.key).call('whoami');
+    assert.equal(me.id, made.id);
+    assert.deepEqual(me.scopes, ['executions:read']);
+    assert.deepEqual(me.workflows, ['wf1']);
+    assert.ok(!JSON.stringify(me).includes(made.key));
   });
 
   test('lastUsedAt is set after use; the audit log records created, used, revoked and failed auth', async () => {
-    const made = await mint({ scopes: ['workflows:read'] });
-    assert.equal(made.body.lastUsedAt, null);
-    await api(srv.url, 'GET', '/api/workflows', { key: made.body.key });
-    await api(srv.url, 'GET', '/api/workflows', { key: made.body.key });
-    await api(srv.url, 'GET', '/api/workflows', { key: generateKey() }); // unknown key: failed auth
-    await api(srv.url, 'DELETE', `/api/api-keys/${made.body.id}`, { key: owner });
-    const row = await api(srv.url, 'GET', `/api/api-keys/${made.body.id}`, { key: owner });
-    assert.ok(row.body.lastUsedAt, 'lastUsedAt recorded');
-    const audit = await api(srv.url, 'GET', '/api/audit?limit=1000', { key: owner });
-    assert.equal(audit.status, 200);
-    const about = (event: string) =>
-      audit.body.filter((e: { event: string; target: string }) => e.event === event && e.target === made.body.id);
+    const made = await minted({ scopes: ['workflows:read'] });
+    assert.equal(made.lastUsedAt, null);
+    const theirs = client(srv, made.key);
+    await theirs.call('listWorkflows');
+    await theirs.call('listWorkflows');
+    await refusal(client(srv, generateKey()).call('listWorkflows')); // unknown key: failed auth
+    await ownerApi.call('revokeApiKey', { params: { id: made.id } });
+    const row = await ownerApi.call('getApiKey', { params: { id: made.id } });
+    assert.ok(row.lastUsedAt, 'lastUsedAt recorded');
+    const audit = await ownerApi.call('listAudit', { query: { limit: 1000 } });
+    const about = (event: string) => audit.filter((e) => e.event === event && e.target === made.id);
     assert.equal(about('key.created').length, 1);
     assert.equal(about('key.revoked').length, 1);
-    const used = audit.body.filter(
-      (e: { event: string; keyId: string }) => e.event === 'key.used' && e.keyId === made.body.id,
-    );
+    const used = audit.filter((e) => e.event === 'key.used' && e.keyId === made.id);
     assert.equal(
-      used.reduce((n: number, e: { detail: { requests: number } }) => n + e.detail.requests, 0),
+      used.reduce((n, e) => n + (e.detail as { requests: number }).requests, 0),
       2,
     );
-    assert.ok(audit.body.some((e: { event: string }) => e.event === 'auth.failed'));
-    assert.ok(!audit.text.includes(made.body.key), 'no key value in the audit log');
-    const filtered = await api(srv.url, 'GET', '/api/audit?event=key.revoked&limit=1', { key: owner });
-    assert.equal(filtered.body.length, 1);
-    assert.equal(filtered.body[0].event, 'key.revoked');
+    assert.ok(audit.some((e) => e.event === 'auth.failed'));
+    assert.ok(!JSON.stringify(audit).includes(made.key), 'no key value in the audit log');
+    const filtered = await ownerApi.call('listAudit', { query: { event: 'key.revoked', limit: 1 } });
+    assert.equal(filtered.length, 1);
+    assert.equal(filtered[0]!.event, 'key.revoked');
     const bad = await api(srv.url, 'GET', '/api/audit?limit=0', { key: owner });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, 'validation_failed');

@@ -2,7 +2,7 @@
 // port, and waits for its "Flero API listening on http://HOST:PORT" line. Build first: `node esbuild.mjs`.
 //
 //   const srv = await startServer();            // fresh embedded store in a temp dir, owner key captured
-//   await fetch(`${srv.url}/api/me`, { headers: { authorization: `Bearer ${srv.ownerKey}` } });
+//   await client(srv, srv.ownerKey).call('whoami');   // the typed API client; api(…) for raw requests
 //   await srv.stop();                            // SIGTERM, waits for exit, removes the temp dirs it created
 //
 // Options let a test reuse a data dir (restart persistence), point at PostgreSQL, or pass extra flags/env.
@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FleroClient } from '../../server/src/apiClient/client';
 import { tmpDir } from './tmp';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -176,7 +177,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 }
 
-/** `fetch` with the bearer key and JSON body filled in; returns status, headers and the parsed body. */
+/** One typed API client per base URL, without a key of its own (each call passes its key). */
+const clients = new Map<string, FleroClient>();
+function clientFor(base: string): FleroClient {
+  let c = clients.get(base);
+  if (!c) {
+    c = new FleroClient({ baseUrl: base, timeoutMs: 10 * 60_000 });
+    clients.set(base, c);
+  }
+  return c;
+}
+
+/**
+ * The typed API client's raw layer (FleroClient.send): any method and path, the bearer key and JSON body filled in,
+ * every status resolves; returns status, headers, the parsed body and the text. For hostile or odd requests; ordinary
+ * calls read better typed: `client(srv, key).call('whoami')`. Accepts any media type unless told otherwise
+ * (as fetch does) and parses a JSON text whatever its content type; redirects are not followed.
+ */
 export async function api(
   base: string,
   method: string,
@@ -184,22 +201,23 @@ export async function api(
   opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
   // biome-ignore lint/suspicious/noExplicitAny: test code reads arbitrary JSON response fields
 ): Promise<{ status: number; headers: Headers; body: any; text: string }> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.key !== undefined) headers.authorization = `Bearer ${opts.key}`;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
+  const headers: Record<string, string> = { accept: '*/*' };
+  for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
+  const res = await clientFor(base).send(method, path, { key: opts.key ?? null, body: opts.body, headers });
+  let body: unknown = res.body;
+  if (body === undefined && res.text) {
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      body = undefined;
+    }
   }
-  const res = await fetch(base + path, { method, headers, body });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+  return { status: res.status, headers: res.headers, body, text: res.text };
+}
+
+/** A typed API client for a test server, signed in with `key` (e.g. `srv.ownerKey`). */
+export function client(srv: { url: string }, key: string | undefined): FleroClient {
+  return new FleroClient({ baseUrl: srv.url, key, timeoutMs: 10 * 60_000 });
 }
 
 /**

@@ -4,8 +4,8 @@
 // are in it; the test build of the same source must contain them (so the check can fail). The packaged .vsix is
 // checked the same way by the e2e build (test/e2e/lib/build.mjs).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -62,5 +62,64 @@ describe('the extension bundle', () => {
     const file = join(ROOT, 'dist', 'extension.js');
     if (!existsSync(file)) return t.skip('dist/extension.js not built');
     assert.deepEqual(seam.testSeamIn(readFileSync(file, 'utf8')), []);
+  });
+});
+
+/** Every `from '…'` / `import('…')` specifier of a TypeScript file (type-only imports included). */
+function specifiers(text: string): string[] {
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** What of server/src a client file may import: core (shared logic and API types), the typed API client, the LSP protocol. */
+const ALLOWED_SERVER_PATHS = [/^core\//, /^apiClient\//, /^lsp\/protocol(\.ts)?$/];
+
+describe('what the extension imports from the server tree (issue 11)', () => {
+  it('client/src reaches server/src only through core, apiClient and lsp/protocol (no engine, api, cli, store…)', () => {
+    const bad: string[] = [];
+    let seen = 0;
+    for (const file of tsFiles(join(ROOT, 'client', 'src'))) {
+      for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(join(ROOT, 'server', 'src'), resolve(dirname(file), spec)).replaceAll('\\', '/');
+        if (target.startsWith('..')) continue;
+        seen++;
+        if (!ALLOWED_SERVER_PATHS.some((re) => re.test(target)))
+          bad.push(`${relative(ROOT, file)} → server/src/${target}`);
+      }
+    }
+    assert.ok(seen > 10, `found only ${seen} imports of server/src: is the scan broken?`);
+    assert.deepEqual(bad, []);
+  });
+
+  it('the typed API client imports nothing of the server but core', () => {
+    const bad: string[] = [];
+    for (const file of tsFiles(join(ROOT, 'server', 'src', 'apiClient')))
+      for (const spec of specifiers(readFileSync(file, 'utf8')))
+        if (!/^\.\/|^\.\.\/core\//.test(spec)) bad.push(`${relative(ROOT, file)} → ${spec}`);
+    assert.deepEqual(bad, []);
+  });
+
+  it('the bundle holds no engine, API server, CLI or store module, and no zod (API types are type-only)', async () => {
+    const out = await esbuild.build({
+      ...script.extensionProgram({ production: true, outdir: join(ROOT, 'test', '.tmp', 'bundle-check') }),
+      write: false,
+      sourcemap: false,
+      metafile: true,
+    });
+    const inputs = Object.keys(out.metafile!.inputs).map((i) => i.replaceAll('\\', '/'));
+    assert.ok(
+      inputs.some((i) => i.includes('server/src/apiClient/client.ts')),
+      'the extension uses the typed client',
+    );
+    assert.deepEqual(
+      inputs.filter((i) => /server\/src\/(engine|api|cli|store|db)\//.test(i) || /node_modules\/zod\//.test(i)),
+      [],
+    );
   });
 });

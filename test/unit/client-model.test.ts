@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import { ROUTES } from '../../server/src/core/routes';
 import { SCOPES } from '../../server/src/core/scopes';
 import { findService } from '../../server/src/core/services';
-import { asList, describeProblem, parseCredentials, parseKeys } from '../../client/src/model/apiTypes';
+import { toApiError } from '../../client/src/api';
+import type { KeyInfo, ServerCredential } from '../../client/src/model/apiTypes';
+import { FleroApiError } from '../../server/src/apiClient/transport';
 import {
   authTypeItem,
   credentialMeta,
@@ -55,6 +57,19 @@ import { generateKey } from '../../server/src/core/keys';
 const NOW = new Date('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
 const at = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();
+
+/** An API key's metadata as GET /api/api-keys sends it (core's ApiKey), with the fields a case does not care about. */
+function keyInfo(k: Pick<KeyInfo, 'id' | 'name' | 'scopes'> & Partial<KeyInfo>): KeyInfo {
+  return {
+    start: `flero_sk_${k.id.slice(0, 4)}`,
+    workflows: 'all',
+    expiresAt: null,
+    createdAt: at(-30),
+    lastUsedAt: null,
+    revokedAt: null,
+    ...k,
+  };
+}
 
 describe('server identity and SecretStorage names', () => {
   it('normalises URLs so one server has one key name', () => {
@@ -302,7 +317,7 @@ function flatten(nodes: ViewNode[]): ViewNode[] {
 }
 
 describe('view data', () => {
-  const keys = parseKeys([
+  const keys = [
     {
       id: 'k_owner',
       name: 'owner',
@@ -323,7 +338,7 @@ describe('view data', () => {
     },
     { id: 'k_old', name: 'old', scopes: ['audit:read'], workflows: 'all', expiresAt: at(-3) },
     { id: 'k_gone', name: 'gone', scopes: ['executions:write'], workflows: 'all', revokedAt: at(-1) },
-  ]);
+  ].map((k) => keyInfo(k as KeyInfo));
   it('lists keys with state icons, context values for menus and stable ids', () => {
     const nodes = keyNodes(keys, NOW);
     assert.deepEqual(
@@ -375,10 +390,19 @@ describe('view data', () => {
     assert.equal(scopeNodes(undefined)[0]!.children![1]!.description, 'not connected');
   });
   it('labels credentials by where they are stored', () => {
-    const server = parseCredentials([
-      { id: 'cred_b', name: 'B', service: 'github', authType: 'bearer', last4: 'wxyz' },
-      { junk: true },
-    ]);
+    const server: ServerCredential[] = [
+      {
+        id: 'cred_b',
+        name: 'B',
+        service: 'github',
+        authType: 'bearer',
+        last4: 'wxyz',
+        version: 1,
+        createdAt: at(-2),
+        updatedAt: at(-2),
+        rotatedAt: null,
+      },
+    ];
     const nodes = credentialNodes(
       [
         {
@@ -428,32 +452,46 @@ describe('workflow facts and run input', () => {
 });
 
 describe('HTTP problems as sentences', () => {
+  const refused = (status: number, problem: FleroApiError['problem'], wwwAuthenticate?: string) =>
+    toApiError(
+      new FleroApiError('raw', 'http', 'GET /api/api-keys', status, problem, wwwAuthenticate),
+      'list API keys',
+    );
+  const message = (e: unknown) => (e as Error).message;
   it('explains 401, 403 with the missing scope, allow-list and escalation', () => {
     assert.match(
-      describeProblem(
-        'list API keys',
-        { status: 401 },
-        'Bearer realm="flero", error="invalid_token", error_description="the key has expired"',
+      message(
+        refused(
+          401,
+          { code: 'invalid_token', detail: 'the key has expired' },
+          'Bearer realm="flero", error="invalid_token", error_description="the key has expired"',
+        ),
       ),
-      /has expired.*Sign In/,
+      /^Could not list API keys: the server did not accept the signed-in key \(it has expired\)\..*Sign In/,
     );
     assert.match(
-      describeProblem('list API keys', { status: 403 }, 'Bearer error="insufficient_scope", scope="api-keys:read"'),
-      /lacks the scope "api-keys:read"/,
+      message(refused(403, {}, 'Bearer error="insufficient_scope", scope="api-keys:read"')),
+      /the signed-in key lacks the scope "api-keys:read"/,
     );
+    assert.match(message(refused(403, { code: 'workflow_not_allowed' })), /not allowed to use this workflow/);
     assert.match(
-      describeProblem('run', { status: 403, code: 'workflow_not_allowed' }),
-      /not allowed to use this workflow/,
-    );
-    assert.match(
-      describeProblem('generate', { status: 403, code: 'privilege_escalation', detail: 'scope audit:read' }),
+      message(refused(403, { code: 'privilege_escalation', detail: 'scope audit:read' })),
       /cannot grant more.*audit:read/,
     );
   });
-  it('reads list bodies bare or wrapped', () => {
-    assert.deepEqual(asList([1]), [1]);
-    assert.deepEqual(asList({ items: [2] }), [2]);
-    assert.deepEqual(asList({ nope: 1 }), []);
+  it("keeps the extension's action in messages of failures without an HTTP answer", () => {
+    const e = toApiError(
+      new FleroApiError(
+        'Could not list API keys: the Flero server at http://127.0.0.1:1 did not answer (ECONNREFUSED)',
+        'network',
+        'list API keys',
+      ),
+      'list the keys',
+    );
+    assert.equal(
+      message(e),
+      'Could not list the keys: the Flero server at http://127.0.0.1:1 did not answer (ECONNREFUSED)',
+    );
   });
   it('explains every diagnostic code of the contract', () => {
     for (const code of [

@@ -99,7 +99,7 @@ describe('the bundled server as the extension runs it', () => {
     await assert.rejects(ci.me(), (e: unknown) => {
       assert.ok(e instanceof ApiError);
       assert.equal(e.status, 401);
-      assert.match(e.message, /did not accept the API key.*Sign In/);
+      assert.match(e.message, /did not accept the signed-in key.*Sign In/);
       return true;
     });
   });

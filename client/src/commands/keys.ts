@@ -142,11 +142,14 @@ async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept:
   return { id: created.key?.id, kept };
 }
 
-async function pickKey(ctx: Ctx, arg: unknown, purpose: string, filter: (k: KeyInfo) => boolean): Promise<KeyInfo> {
+/** A key of the tree, or an id the command was given (not listed: only its id is known). */
+type PickedKey = Pick<KeyInfo, 'id' | 'name'> & Partial<KeyInfo>;
+
+async function pickKey(ctx: Ctx, arg: unknown, purpose: string, filter: (k: KeyInfo) => boolean): Promise<PickedKey> {
   const keys = ctx.data.keys ?? [];
   const fromArg = keyFromArg(arg, keys);
   if (fromArg) return fromArg;
-  if (typeof arg === 'string') return { id: arg, name: arg, scopes: [], workflows: 'all' };
+  if (typeof arg === 'string') return { id: arg, name: arg };
   const candidates = keys.filter(filter);
   if (!candidates.length) throw new PreconditionError(`There is no API key to ${purpose}.`);
   const item = required(

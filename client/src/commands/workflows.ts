@@ -1,10 +1,10 @@
 // Running workflows: in the language server with credential values from SecretStorage (sealed per run), or on the
 // connected Flero server over HTTP. Progress is cancellable; per-node progress (masked by the engine) goes to the log.
 import * as vscode from 'vscode';
-import type { Execution, ProgressEvent } from '../../../server/src/engine/types';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { PreconditionError, required } from '../errors';
+import type { Execution } from '../model/apiTypes';
 import { parseRunInput, type WorkflowFacts, workflowFacts } from '../model/workflowDoc';
 import type { CommandHandler } from './index';
 
@@ -55,7 +55,18 @@ async function askInput(ctx: Ctx, workflowId: string): Promise<unknown> {
   return r.value;
 }
 
-function logProgress(ctx: Ctx, e: ProgressEvent): string {
+/** One node's progress: a local run's RunProgressNotification event, or a node of a server execution. */
+interface NodeProgress {
+  executionId: string;
+  nodeId: string;
+  nodeType: string;
+  status: string;
+  durationMs?: number;
+  error?: string;
+  logs?: readonly { level: string; message: string }[];
+}
+
+function logProgress(ctx: Ctx, e: NodeProgress): string {
   const took = e.durationMs !== undefined ? ` in ${e.durationMs} ms` : '';
   const line = `[run ${e.executionId}] ${e.nodeId} (${e.nodeType}) ${e.status}${took}${e.error ? `: ${e.error}` : ''}`;
   if (e.status === 'failed') ctx.log.error(line);

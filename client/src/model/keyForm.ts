@@ -1,4 +1,5 @@
 // The steps of "Generate API Key" as pure logic: what each step offers and what the request body becomes.
+import type { CreateApiKeyBody } from '../../../server/src/core/operations';
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../../../server/src/core/scopes';
 import { parseCustomExpiry } from './expiry';
 
@@ -56,12 +57,8 @@ export function checkExpiryWithinCaller(expiresAt: string | undefined, caller: C
   return undefined;
 }
 
-export interface CreateKeyBody {
-  name: string;
-  scopes: string[];
-  workflows: 'all' | string[];
-  expiresAt?: string;
-}
+/** The body of POST /api/api-keys (core's type: what the server validates with). */
+export type CreateKeyBody = CreateApiKeyBody;
 
 export function createKeyBody(
   name: string,

@@ -151,7 +151,7 @@ function placementText(c: CredentialMeta): string {
   return c.authType === 'bearer' ? 'header Authorization: Bearer …' : '';
 }
 
-function credentialNode(c: CredentialMeta & { last4?: string }, origin: 'local' | 'server'): ViewNode {
+function credentialNode(c: CredentialMeta & { last4?: string | null }, origin: 'local' | 'server'): ViewNode {
   const service = findService(c.service)?.name ?? c.service;
   const where = origin === 'local' ? 'SecretStorage' : 'server';
   return {

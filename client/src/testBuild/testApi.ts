@@ -7,7 +7,7 @@
 //   api.script('CI deploy', ['executions:write', 'workflows:read'], 'All workflows', '30 days', 'Copy');
 //   await vscode.commands.executeCommand('flero.generateApiKey');   // answers consumed in order
 //   (await api.view('apiKeys')).map((n) => n.label);                 // → ['CI deploy', 'owner', …]
-import type { Execution } from '../../../server/src/engine/types';
+import type { Execution } from '../model/apiTypes';
 import type { Connection, Ctx } from '../ctx';
 import type { ViewNode } from '../model/tree';
 import { VIEW_ROOTS, type ViewName } from '../views/index';

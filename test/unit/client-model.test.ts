@@ -67,6 +67,8 @@ function keyInfo(k: Pick<KeyInfo, 'id' | 'name' | 'scopes'> & Partial<KeyInfo>):
     createdAt: at(-30),
     lastUsedAt: null,
     revokedAt: null,
+    rolledFrom: null,
+    rolledTo: null,
     ...k,
   };
 }
@@ -401,6 +403,7 @@ describe('view data', () => {
         createdAt: at(-2),
         updatedAt: at(-2),
         rotatedAt: null,
+        rollbackUntil: null,
       },
     ];
     const nodes = credentialNodes(

@@ -6,6 +6,8 @@
 // packOnce() passes --ignore-scripts: `npm pack`'s own `prepare` rebuilds dist/ in place (--production, esbuild.mjs),
 // which would pull dist/flero.mjs out from under the test files running beside this one. The tarball therefore holds
 // the build the suite runs on (`npm test` builds first); its file list is the same (.npmignore).
+// FLERO_TEST_PACK_SCRIPTS=1 packs exactly as a release does (npm's prepare: the production build, minified, no source
+// maps), for running this file on its own: `FLERO_TEST_PACK_SCRIPTS=1 node --import tsx --test test/api/packed-cli.test.ts`.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -99,11 +101,15 @@ export function packOnce(): Promise<Packed> {
       throw new Error('dist/flero.mjs is missing: run `node esbuild.mjs` before the tests');
     const dest = tmpDir('flero-pack');
     process.once('exit', () => dest.remove());
-    const r = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest.path], REPO_ROOT, {
-      timeoutMs: 120_000,
-    });
+    const scripts = process.env.FLERO_TEST_PACK_SCRIPTS === '1' ? [] : ['--ignore-scripts'];
+    const args = ['pack', '--json', ...scripts, '--pack-destination', dest.path];
+    const r = await exec('npm', args, REPO_ROOT, { timeoutMs: 120_000 });
     if (r.code !== 0) throw new Error(`npm pack failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-    const [report] = JSON.parse(r.stdout) as (Omit<Packed, 'tarball'> & { filename: string })[];
+    // With scripts, prepare's own output (esbuild's summary line) precedes npm's JSON on stdout.
+    const at = r.stdout.search(/^\[/m);
+    const [report] = JSON.parse(at < 0 ? r.stdout : r.stdout.slice(at)) as (Omit<Packed, 'tarball'> & {
+      filename: string;
+    })[];
     if (!report) throw new Error(`npm pack printed no report:\n${r.stdout}`);
     return {
       tarball: join(dest.path, report.filename),

@@ -18,7 +18,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const production = process.argv.includes('--production');
+// `npm pack` and `npm publish` run the `prepare` script (after `prepack`): the npm package (the `flero` CLI, .npmignore)
+// gets the production build, minified and without source maps, like the .vsix (`npm run package`).
+const packing =
+  ['pack', 'publish'].includes(process.env.npm_command ?? '') && process.env.npm_lifecycle_event === 'prepare';
+const production = process.argv.includes('--production') || packing;
 const watch = process.argv.includes('--watch');
 const testBuild = process.argv.includes('--test-build');
 const dist = join(root, 'dist');

@@ -4,11 +4,11 @@
 // loaded from node_modules/flero-vscode/dist) answering /healthz and /api/me with the owner key.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Packed, packOnce, type ScratchProject, scratchEnv, scratchProject } from '../helpers/packed';
-import { api, REPO_ROOT } from '../helpers/server';
+import { api, REPO_ROOT, type RunningServer, startServer } from '../helpers/server';
 import { startUpstream, type Upstream } from '../helpers/upstream';
 
 const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -200,5 +200,137 @@ describe('the packed npm package in a scratch project', () => {
       keys.map((k) => k.name),
       ['owner'],
     );
+  });
+});
+
+// The "done when" of issue 11: a pipeline's whole life cycle with the packed `flero` alone, in a project outside this
+// repo, against a real server: a key for one workflow with an expiry, a credential from a CI secret on stdin, push,
+// run and wait, read the execution and the audit, roll and revoke the key. No credential value in any output.
+describe('a CI pipeline’s life cycle with the packed flero, against a real server', () => {
+  const SLACK_TOKEN = 'xoxb-CANARY-packed-lifecycle-0000000000000';
+  let project: ScratchProject;
+  let srv: RunningServer;
+  let slack: Upstream;
+  const outputs: string[] = [];
+  let admin: Record<string, string>;
+
+  before(async () => {
+    await packOnce();
+    project = await scratchProject('flero-packed-lifecycle');
+    slack = await startUpstream((req) =>
+      req.headers.authorization === `Bearer ${SLACK_TOKEN}`
+        ? { status: 200, body: { ok: true, ts: '1.2' } }
+        : { status: 401, body: { ok: false, error: 'invalid_auth' } },
+    );
+    srv = await startServer({ env: { FLERO_SERVICE_BASE_URLS: `slack=${slack.url}/api` } });
+    admin = { FLERO_SERVER_URL: srv.url, FLERO_API_KEY: srv.ownerKey! };
+  });
+  after(async () => {
+    await srv?.stop();
+    await slack?.close();
+    project?.remove();
+    const all = outputs.join('\n') + (srv ? srv.output() : '');
+    assert.ok(!all.includes(SLACK_TOKEN), 'the credential value appears in no output');
+  });
+
+  const flero = async (args: string[], env: Record<string, string>, input?: string) => {
+    const r = await project.npx(args, { env, input });
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  };
+
+  it('key → credential → push → run → execution → audit → roll → revoke', async () => {
+    // 1. A key for one workflow, expiring in a day; printed alone on stdout.
+    const made = await flero(
+      [
+        'keys',
+        'create',
+        '--name',
+        'deploy (CI)',
+        '--scopes',
+        'workflows:read,workflows:write,executions:read,executions:write',
+        '--workflows',
+        'deploy_notify',
+        '--expires-in',
+        '1d',
+      ],
+      admin,
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const ciKey = made.stdout.trim();
+    assert.match(ciKey, /^flero_sk_[0-9A-Za-z]{36}$/);
+    const ci = { FLERO_SERVER_URL: srv.url, FLERO_API_KEY: ciKey };
+    const me = JSON.parse((await flero(['whoami', '--json'], ci)).stdout);
+    assert.deepEqual(me.workflows, ['deploy_notify']);
+    assert.ok(Date.parse(me.expiresAt) - Date.now() <= 86_400_000);
+
+    // 2. The Slack token from the CI's secrets, on stdin.
+    const cred = await flero(
+      ['credentials', 'create', '--id', 'cred_slack', '--name', 'Slack (CI)', '--service', 'slack'],
+      admin,
+      `${SLACK_TOKEN}\n`,
+    );
+    assert.equal(cred.code, 0, cred.stderr);
+    assert.equal((await flero(['credentials', 'test', 'cred_slack'], admin)).code, 0);
+
+    // 3. Push the repo's workflows (a folder) with the pipeline key; again: unchanged.
+    mkdirSync(join(project.dir, 'workflows'), { recursive: true });
+    writeFileSync(
+      join(project.dir, 'workflows', 'deploy-notify.flero.json'),
+      JSON.stringify({
+        id: 'deploy_notify',
+        name: 'Deploy notification',
+        nodes: [
+          { id: 'start', type: 'trigger' },
+          {
+            id: 'post',
+            type: 'slack.postMessage',
+            credential: 'cred_slack',
+            params: { channel: '#deploys', text: 'deployed {{ $input.sha }}' },
+          },
+        ],
+        connections: [{ from: 'start', to: 'post' }],
+      }),
+    );
+    const pushed = await flero(['workflows', 'push', 'workflows'], ci);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.match(pushed.stdout, /^\+ deploy_notify\s+created/m);
+    assert.match((await flero(['workflows', 'push', 'workflows'], ci)).stderr, /0 created, 0 updated, 1 unchanged/);
+
+    // 4. Run it and wait; the token went to Slack (the local stand-in) and nowhere else.
+    const run = await flero(['run', 'deploy_notify', '--input', '{"sha":"abc123"}'], ci);
+    assert.equal(run.code, 0, run.stderr);
+    const ex = JSON.parse(run.stdout);
+    assert.equal(ex.status, 'succeeded');
+    const post = slack.requests.at(-1)!;
+    assert.equal(post.path, '/api/chat.postMessage');
+    assert.deepEqual(JSON.parse(post.body), { channel: '#deploys', text: 'deployed abc123' });
+
+    // 5. Read the execution and the audit.
+    const show = await flero(['executions', 'show', ex.id], ci);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /✓ post \(slack\.postMessage\) succeeded/);
+    const listed = JSON.parse(
+      (await flero(['executions', 'list', '--workflow', 'deploy_notify', '--json'], ci)).stdout,
+    );
+    assert.equal(listed[0].id, ex.id);
+    const audit = JSON.parse(
+      (await flero(['audit', '--event', 'workflow.run', '--since', '1h', '--json'], admin)).stdout,
+    );
+    assert.ok(audit.some((e: { keyId: string; target: string }) => e.keyId === me.id && e.target === 'deploy_notify'));
+
+    // 6. Roll the pipeline key (no overlap): the new one works, the old one is refused; then revoke the new one.
+    const rolled = await flero(['keys', 'roll', me.id, '--overlap', '0s'], admin);
+    assert.equal(rolled.code, 0, rolled.stderr);
+    const newKey = rolled.stdout.trim();
+    assert.match(newKey, /^flero_sk_[0-9A-Za-z]{36}$/);
+    const old = await flero(['whoami'], ci);
+    assert.equal(old.code, 1);
+    assert.match(old.stderr, /did not accept the key/);
+    const fresh = JSON.parse((await flero(['whoami', '--json'], { ...ci, FLERO_API_KEY: newKey })).stdout);
+    assert.equal(fresh.name, 'deploy (CI)');
+    assert.deepEqual(fresh.workflows, ['deploy_notify']);
+    assert.equal((await flero(['keys', 'revoke', fresh.id], admin)).code, 0);
+    assert.equal((await flero(['whoami'], { ...ci, FLERO_API_KEY: newKey })).code, 1, 'revoked: refused');
   });
 });

@@ -1,7 +1,7 @@
 // `flero lint` from the built CLI (dist/flero.mjs): human and JSON formats, exit codes, credentials metadata file.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -93,5 +93,23 @@ test('usage errors and unreadable files exit 2 with a clear message; a credentia
     assert.ok(!r.stderr.includes('canary-lint-0001'));
   } finally {
     tmp.remove();
+  }
+});
+
+test('a folder is searched for *.flero.json files; a folder without any is a usage error', () => {
+  const dir = join(fixtures, 'diagnostics');
+  const expected = readdirSync(dir).filter((f) => f.endsWith('.flero.json')).length;
+  const r = lint('--format=json', dir);
+  const files = new Set((JSON.parse(r.stdout) as { file: string }[]).map((p) => p.file));
+  assert.ok(files.size > 0 && files.size <= expected, `${files.size} of ${expected} files had problems`);
+  for (const f of files) assert.ok(f.startsWith(dir) && f.endsWith('.flero.json'), f);
+  assert.match(lint(dir).stderr, new RegExp(`^${expected} file\\(s\\) checked`, 'm'));
+  const empty = tmpDir('flero-lint-empty');
+  try {
+    const none = lint(empty.path);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /no \*\.flero\.json files in /);
+  } finally {
+    empty.remove();
   }
 });

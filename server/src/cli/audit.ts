@@ -54,7 +54,10 @@ export const command = defineCommand(
     }
     const api = connect(values);
     const entries = await api.call('listAudit', { query });
-    if (values.json) return (printJson(entries), 0);
+    if (values.json) {
+      printJson(entries);
+      return 0;
+    }
     printTable(
       ['AT', 'EVENT', 'KEY', 'TARGET', 'IP', 'DETAIL'],
       entries.map((e) => [when(e.at), e.event, e.keyId ?? '-', e.target ?? '-', e.ip ?? '-', detailText(e.detail)]),

@@ -111,7 +111,10 @@ const create = defineCommand(
       ...(values.host?.length ? { hosts: values.host } : {}),
     };
     const c = await api.call('createCredential', { body });
-    if (values.json) return (printJson(c), 0);
+    if (values.json) {
+      printJson(c);
+      return 0;
+    }
     note(
       `Created ${c.id} (${c.service}, ${c.authType}${c.last4 ? `, …${c.last4}` : ''}). Test it: flero credentials test ${c.id}`,
     );
@@ -129,7 +132,10 @@ const listCmd = defineCommand(
   },
   async ({ values }) => {
     const list = await connect(values).call('listCredentials');
-    if (values.json) return (printJson(list), 0);
+    if (values.json) {
+      printJson(list);
+      return 0;
+    }
     printTable(
       ['ID', 'NAME', 'SERVICE', 'AUTH', 'HOSTS', 'VALUE', 'VERSION', 'ROTATED'],
       list.map((c) => [
@@ -198,7 +204,10 @@ const rotate = defineCommand(
     const value = await secretValue(values['value-env'], 'credentials rotate');
     const api = connect(values);
     const c = await api.call('updateCredential', { params: { id: id! }, body: { value } });
-    if (values.json) return (printJson(c), 0);
+    if (values.json) {
+      printJson(c);
+      return 0;
+    }
     note(`Rotated ${c.id} to version ${c.version}${c.last4 ? ` (…${c.last4})` : ''}. Testing it…`);
     const code = await testAndPrint(api, c.id, false);
     if (code) note(`Undo with: flero credentials rollback ${c.id}`);

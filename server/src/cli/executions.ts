@@ -64,7 +64,10 @@ const listCmd = defineCommand(
       if (found.length >= limit) break;
     }
     const list = found.slice(0, limit);
-    if (values.json) return (printJson(list), 0);
+    if (values.json) {
+      printJson(list);
+      return 0;
+    }
     printTable(
       ['ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'ERROR'],
       list.map((e) => [e.id, e.workflowId, e.status, when(e.startedAt), ms(e.durationMs), e.error ?? '']),

@@ -9,6 +9,7 @@ import { computeDiagnostics } from '../lsp/service/diagnostics';
 import { parseDocument } from '../lsp/service/document';
 import type { Severity, ServiceContext } from '../lsp/service/types';
 import { defineCommand } from './command';
+import { expandFolders } from './files';
 import { CredentialsFileError, readCredentialMetaFile } from './credentialsFile';
 import { countWarnings, formatProblems, gateExitCode, isLintFormat, parseMaxWarnings } from './lint/gates';
 import { UsageError } from './parser';
@@ -35,7 +36,7 @@ export function lintText(file: string, text: string, ctx: ServiceContext): LintP
 export const command = defineCommand(
   {
     name: 'lint',
-    usage: '<files…> [options]',
+    usage: '<files or folders…> [options]',
     summary: 'Check workflow files (*.flero.json) with the language server’s checks (the editor’s), for CI gates.',
     options: {
       format: {
@@ -64,7 +65,12 @@ export const command = defineCommand(
       },
     ],
   },
-  (args) => lint(args.values, args.positionals),
+  (args) => {
+    const files = expandFolders(args.positionals);
+    if (args.positionals.length && !files.length)
+      throw new UsageError(`no *.flero.json files in ${args.positionals.join(', ')}`);
+    return lint(args.values, files);
+  },
 );
 
 export const run = (argv: string[]) => command.run(argv);

@@ -12,7 +12,10 @@ export const command = defineCommand(
   async ({ values }) => {
     const api = connect(values);
     const me = await api.call('whoami');
-    if (values.json) return (printJson(me), 0);
+    if (values.json) {
+      printJson(me);
+      return 0;
+    }
     out(
       [
         `${me.name} (${me.id}, ${me.start}…) on ${api.baseUrl}`,

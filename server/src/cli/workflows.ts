@@ -1,12 +1,13 @@
 // `flero workflows list|push|pull|delete`: a server's workflows. `push` takes files and folders of *.flero.json,
 // checks each one locally first, and creates, updates or leaves it (unchanged documents are not written, so a push
 // is idempotent and says what changed).
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { FleroClient } from '../apiClient/client';
 import { FleroApiError } from '../apiClient/transport';
 import { graphProblems, type Workflow, WorkflowSchema } from '../core/workflow';
 import { type Command, CommandError, defineCommand } from './command';
+import { expandFolders } from './files';
 import { UsageError } from './parser';
 import { connect, note, out, printJson, printTable, REMOTE_ENV, REMOTE_OPTIONS, when } from './remote';
 
@@ -21,7 +22,10 @@ const listCmd = defineCommand(
   },
   async ({ values }) => {
     const list = await connect(values).call('listWorkflows');
-    if (values.json) return (printJson(list), 0);
+    if (values.json) {
+      printJson(list);
+      return 0;
+    }
     printTable(
       ['ID', 'NAME', 'NODES', 'UPDATED'],
       list.map((w) => [w.id, w.name, String(w.nodeCount), when(w.updatedAt)]),
@@ -31,29 +35,10 @@ const listCmd = defineCommand(
   },
 );
 
-/** The *.flero.json files named: files as given, folders searched recursively (skipping dot folders, node_modules). */
-export function workflowFiles(paths: string[]): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name.startsWith('.') || name === 'node_modules') continue;
-      const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (name.endsWith('.flero.json')) out.push(p);
-    }
-  };
-  for (const p of paths) {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new UsageError(`no such file or folder: ${p}`);
-    }
-    if (st.isDirectory()) walk(p);
-    else out.push(p);
-  }
-  return out;
+/** The *.flero.json files named (folders searched); a path that does not exist is a usage error. */
+function workflowFiles(paths: string[]): string[] {
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  return expandFolders(paths);
 }
 
 /** Reads and checks one workflow file; the error names the file and the field. */

@@ -127,7 +127,10 @@ function describe(k: ApiKey): string {
 
 /** The one-time key: alone on stdout (or the whole JSON with --json); the details on stderr. */
 function printNewKey(created: CreatedApiKey, json: boolean | undefined, verb: string): void {
-  if (json) return printJson(created);
+  if (json) {
+    printJson(created);
+    return;
+  }
   note(
     `${verb} ${created.id} "${created.name}" (${created.scopes.join(', ')}; workflows ${wf(created)}; ${state(created)})`,
   );
@@ -210,7 +213,10 @@ const listCmd = defineCommand(
   async ({ values }) => {
     const target = targetOf(values);
     const keys = target.kind === 'server' ? await target.api.call('listApiKeys') : await listKeysInStore(target.store);
-    if (values.json) return (printJson(keys), 0);
+    if (values.json) {
+      printJson(keys);
+      return 0;
+    }
     printTable(
       ['ID', 'NAME', 'START', 'SCOPES', 'WORKFLOWS', 'STATE', 'LAST USED'],
       keys.map((k) => [k.id, k.name, `${k.start}…`, scopeList(k), wf(k), state(k), when(k.lastUsedAt)]),

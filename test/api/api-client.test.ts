@@ -83,7 +83,7 @@ describe('errors', () => {
     assert.equal(e.kind, 'http');
     assert.equal(e.status, 404);
     assert.equal(e.problem?.code, 'not_found');
-    assert.match(explainApiError(e), /^Could not read a workflow wf_missing: not found on the server/);
+    assert.match(explainApiError(e), /^Could not read the workflow wf_missing: not found on the server/);
   });
 
   test('a refused key (401) is explained without the key text', async () => {
@@ -226,6 +226,6 @@ describe('paging and waiting', () => {
     setTimeout(() => inFlight.abort(), 50);
     const e2 = await failure(call);
     assert.equal(e2.kind, 'cancelled');
-    assert.match(e2.message, /^Cancelled: run a workflow/);
+    assert.match(e2.message, /^Cancelled: run the workflow/);
   });
 });

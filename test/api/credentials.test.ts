@@ -348,7 +348,7 @@ describe('credentials API', () => {
       env: { FLERO_API_KEY: 'flero_sk_invalid' },
     });
     assert.equal(denied.code, 1);
-    assert.match(denied.stderr, /refused: HTTP 401/);
+    assert.match(denied.stderr, /Could not run the workflow wf_cred: the server did not accept the key/);
   });
 
   it('keeps values only encrypted: no form of any secret in API responses, server output or the data dir', async () => {

@@ -60,6 +60,9 @@ function readWorkflowFile(path: string): unknown {
 }
 
 /** FLERO_CREDENTIALS: the local credential file. Errors never quote a value. */
+/** A problem in the FLERO_CREDENTIALS file: exit 2, and no pointer to the help (the file needs fixing). */
+const fileError = (message: string) => new UsageError(message, undefined, false);
+
 function loadLocalCredentials(): Map<string, CredentialForRun> {
   const out = new Map<string, CredentialForRun>();
   const file = process.env.FLERO_CREDENTIALS;
@@ -68,32 +71,32 @@ function loadLocalCredentials(): Map<string, CredentialForRun> {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(
+    throw fileError(
       `FLERO_CREDENTIALS (${file}) cannot be read as JSON: ${(e as NodeJS.ErrnoException).code ?? 'invalid JSON'}`,
     );
   }
-  if (!Array.isArray(raw)) throw new UsageError(`FLERO_CREDENTIALS (${file}) must be a JSON array of credentials`);
+  if (!Array.isArray(raw)) throw fileError(`FLERO_CREDENTIALS (${file}) must be a JSON array of credentials`);
   raw.forEach((entry: unknown, i) => {
     const e = (entry ?? {}) as Record<string, unknown>;
     const { value, valueEnv, ...meta } = e;
     const parsed = CredentialMetaSchema.safeParse({ name: meta.id, ...meta });
     if (!parsed.success)
-      throw new UsageError(
+      throw fileError(
         `FLERO_CREDENTIALS (${file}) entry ${i}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(entry)'}: ${x.message}`).join('; ')}`,
       );
     const where = `FLERO_CREDENTIALS (${file}) entry ${i} ("${parsed.data.id}")`;
     let v = value;
     if (valueEnv !== undefined) {
       if (typeof valueEnv !== 'string' || !valueEnv)
-        throw new UsageError(`${where}: "valueEnv" must be the name of an environment variable`);
+        throw fileError(`${where}: "valueEnv" must be the name of an environment variable`);
       v = process.env[valueEnv];
-      if (v === undefined) throw new UsageError(`${where}: valueEnv ${valueEnv} is not set`);
-      if (v === '') throw new UsageError(`${where}: valueEnv ${valueEnv} is set but empty`);
+      if (v === undefined) throw fileError(`${where}: valueEnv ${valueEnv} is not set`);
+      if (v === '') throw fileError(`${where}: valueEnv ${valueEnv} is set but empty`);
     } else if (value === undefined)
-      throw new UsageError(
+      throw fileError(
         `${where}: needs "value" (the value itself) or "valueEnv" (the name of an environment variable holding it)`,
       );
-    if (typeof v !== 'string' || !v) throw new UsageError(`${where}: "value" must be a non-empty string`);
+    if (typeof v !== 'string' || !v) throw fileError(`${where}: "value" must be a non-empty string`);
     out.set(parsed.data.id, { ...parsed.data, value: v });
   });
   return out;

@@ -10,8 +10,6 @@ import { CredentialMetaSchema } from '../core/credentials';
 import type { ExecutionView } from '../core/operations';
 import { parseServiceBaseUrl } from '../core/services';
 import { WORKFLOW_ID_PATTERN, type Workflow } from '../core/workflow';
-import { runWorkflow } from '../engine/runner';
-import { closeSandbox, configureSandbox } from '../engine/sandbox';
 import type { CredentialForRun, ProgressEvent } from '../engine/types';
 import { defineCommand } from './command';
 import { codeWorkersFrom } from './config';
@@ -135,6 +133,11 @@ function printExecution(ex: ExecutionView): number {
 }
 
 async function runLocal(args: Args, doc: unknown): Promise<number> {
+  // The engine (QuickJS, the worker pool) is loaded only for a local run.
+  const [{ runWorkflow }, { closeSandbox, configureSandbox }] = await Promise.all([
+    import('../engine/runner'),
+    import('../engine/sandbox'),
+  ]);
   const creds = loadLocalCredentials();
   const workers = codeWorkersFrom(process.env);
   if (workers !== undefined) configureSandbox({ workers });

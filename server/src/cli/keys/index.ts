@@ -12,7 +12,10 @@ import { storeTarget } from '../args';
 import { type Command, defineCommand } from '../command';
 import { UsageError } from '../parser';
 import { connect, note, out, printJson, printTable, REMOTE_ENV, REMOTE_OPTIONS, serverUrlOf, when } from '../remote';
-import { createKeyInStore, listKeysInStore, revokeKeyInStore, showKeyInStore, type StoreTarget } from './store';
+import type { StoreTarget } from './store';
+
+/** The offline store code (PGlite, pg) is loaded only when a command works on a store. */
+const offline = () => import('./store');
 
 const TARGET_OPTIONS = {
   ...REMOTE_OPTIONS,
@@ -193,7 +196,7 @@ const create = defineCommand(
       : expiry.expiresAt
         ? new Date(expiry.expiresAt).toISOString()
         : null;
-    const created = await createKeyInStore(
+    const created = await (await offline()).createKeyInStore(
       target.store,
       { name: values.name.trim(), scopes, workflows, expiresAt, prefix },
       values.init === true,
@@ -212,7 +215,10 @@ const listCmd = defineCommand(
   },
   async ({ values }) => {
     const target = targetOf(values);
-    const keys = target.kind === 'server' ? await target.api.call('listApiKeys') : await listKeysInStore(target.store);
+    const keys =
+      target.kind === 'server'
+        ? await target.api.call('listApiKeys')
+        : await (await offline()).listKeysInStore(target.store);
     if (values.json) {
       printJson(keys);
       return 0;
@@ -242,7 +248,7 @@ const show = defineCommand(
     const key =
       target.kind === 'server'
         ? await target.api.call('getApiKey', { params: { id: id! } })
-        : await showKeyInStore(target.store, id!);
+        : await (await offline()).showKeyInStore(target.store, id!);
     if (values.json) printJson(key);
     else out(`${describe(key)}\n`);
     return 0;
@@ -265,7 +271,7 @@ const revoke = defineCommand(
       note(`Revoked ${id}.`);
       return 0;
     }
-    const r = await revokeKeyInStore(target.store, id!);
+    const r = await (await offline()).revokeKeyInStore(target.store, id!);
     if (values.json) printJson(r.key);
     else note(r.already ? `${id} was already revoked (${when(r.key.revokedAt)}).` : `Revoked ${id} ("${r.key.name}").`);
     return 0;

@@ -8,7 +8,8 @@ import type { CredentialForRun } from './types';
 export function placementOf(cred: CredentialForRun): Placement {
   if (cred.header) return { header: cred.header };
   if (cred.query) return { query: cred.query };
-  if (cred.authType === 'bearer') return { header: { name: 'Authorization', prefix: 'Bearer ' } };
+  if (cred.authType === 'bearer' || cred.authType === 'oauth2')
+    return { header: { name: 'Authorization', prefix: 'Bearer ' } };
   return findService(cred.service)?.defaultPlacement ?? { header: { name: 'X-API-Key', prefix: '' } };
 }
 

@@ -353,6 +353,7 @@ export async function oauth2ForRun(app: App, cred: CredentialForRun): Promise<Cr
     ...meta,
     ...(row ? { oauth2: row.config } : {}),
     value: t.accessToken,
+    accessToken: true,
     alsoMask: [secret, t.refreshToken].filter((s): s is string => typeof s === 'string' && s.length >= 4),
     renew: async (rejected) => (await accessTokenFor(app, meta.id, secret, { rejected })).accessToken,
   };

@@ -52,6 +52,11 @@ export function injectCredential(
       ok: false,
       error: `credential "${cred.id}" has a value shorter than ${MIN_SECRET_LENGTH} characters; refusing to send it`,
     };
+  if (cred.authType === 'oauth2' && !cred.accessToken)
+    return {
+      ok: false,
+      error: `credential "${cred.id}" is an oauth2 credential: only the Flero server gets its access tokens (run it there); nothing was sent`,
+    };
   const allowed = allowedHostsOf(cred, serviceBaseUrls);
   if (!allowed.length)
     return {

@@ -49,6 +49,11 @@ export interface Execution {
 export interface CredentialForRun extends CredentialMeta {
   /** The secret sent (for `oauth2`: the current access token). */
   value: string;
+  /**
+   * oauth2: set by the server when `value` is an access token it obtained. An oauth2 credential without it (its
+   * client secret, e.g. from a local file) is never sent.
+   */
+  accessToken?: boolean;
   /** Other secrets of the credential the run masks too (oauth2: the refresh token, the client secret). */
   alsoMask?: string[];
   /**

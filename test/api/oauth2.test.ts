@@ -12,7 +12,7 @@ import { consent, startProvider, type TestProvider } from '../helpers/oauth2Prov
 import { api, type RunningServer, startServer } from '../helpers/server';
 import { startUpstream, type Upstream } from '../helpers/upstream';
 
-const TTL = 2;
+const TTL = 3;
 let srv: RunningServer;
 let owner: string;
 let provider: TestProvider;
@@ -149,8 +149,8 @@ describe('oauth2 client_credentials', () => {
     }
     const elapsed = (Date.now() - started) / 1000;
     const requests = provider.tokenRequests() - before;
-    // A token is refreshed 10% of its lifetime before it expires: at most one request per 0.9 × TTL (+1 at start).
-    const bound = Math.ceil(elapsed / (0.9 * TTL)) + 1;
+    // A token is refreshed a fifth of its lifetime before it expires: at most one request per 0.8 × TTL (+1 at start).
+    const bound = Math.ceil(elapsed / (0.8 * TTL)) + 1;
     assert.ok(requests >= 3, `the token was refreshed during the runs (${requests} token requests)`);
     assert.ok(requests <= bound, `${requests} token requests in ${elapsed} s (at most ${bound})`);
     assert.ok(seenTokens.size - tokensBefore >= 3, 'the service saw several access tokens');
@@ -260,7 +260,7 @@ describe('oauth2 authorization_code (PKCE)', () => {
 
 test('canary sweep: no token or client secret in responses, records, audit, log or data dir', async () => {
   const execs = await call('GET', '/api/executions?limit=500');
-  assert.ok(execs.body.length > 30);
+  assert.ok(execs.body.length > 10);
   await call('GET', '/api/audit?limit=1000');
   const canaries: Record<string, string> = { svcSecret: provider.svcSecret, appSecret: provider.appSecret };
   const tokens = new Set([...provider.issued(), ...seenTokens]);

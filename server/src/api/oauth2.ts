@@ -230,8 +230,9 @@ async function tokenRequest(config: OAuth2Config, secret: string, params: Record
         : DEFAULT_LIFETIME_S;
   const now = Date.now();
   const lifetimeMs = lifetimeS * 1000;
-  // Refresh a little before expiry: 10% of the lifetime, at most 30 s.
-  const margin = Math.min(30_000, lifetimeMs * 0.1);
+  // Refresh a little before expiry: a fifth of the lifetime, at most 30 s (so a token handed to a run has time
+  // left for its requests).
+  const margin = Math.min(30_000, lifetimeMs * 0.2);
   return {
     accessToken: access,
     ...(typeof body.refresh_token === 'string' ? { refreshToken: body.refresh_token } : {}),

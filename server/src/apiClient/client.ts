@@ -66,6 +66,8 @@ const ACTIONS: Record<OperationId, string> = {
   deleteCredential: 'delete the credential {id}',
   testCredential: 'test the credential {id}',
   rollbackCredential: 'roll back the credential {id}',
+  authorizeOAuth2Credential: 'start the OAuth2 consent of the credential {id}',
+  oauth2Callback: 'complete the OAuth2 consent',
   whoami: 'check the API key',
   listServices: 'read the service catalog',
   listApiKeys: 'list API keys',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CREDENTIAL_ID_PATTERN, HOST_PATTERN } from './credentials';
 import { DURATION_FORMAT, parseDuration } from './duration';
 import { MIN_SECRET_LENGTH } from './mask';
+import { OAuth2ConfigSchema, OAuth2ViewSchema } from './oauth2';
 import { SCOPES } from './scopes';
 import { WORKFLOW_ID_PATTERN } from './workflow';
 
@@ -177,6 +178,7 @@ export const AUDIT_EVENTS = [
   'credential.updated',
   'credential.deleted',
   'credential.tested',
+  'credential.connected',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
@@ -240,11 +242,14 @@ export const CreateCredentialSchema = z.strictObject({
   id: z.string().regex(CREDENTIAL_ID_PATTERN, 'ids: letters, digits, _ . - (max 128)').optional(),
   name: z.string().trim().min(1).max(200),
   service: z.string().min(1).max(64),
-  authType: z.enum(['apiKey', 'bearer']),
-  value: CredentialValueSchema,
+  authType: z.enum(['apiKey', 'bearer', 'oauth2']),
+  value: CredentialValueSchema.optional().describe(
+    'The secret (for `oauth2`: the client secret, optional for a public client using PKCE)',
+  ),
   header: credentialHeader.optional(),
   query: credentialQuery.optional(),
   hosts: credentialHosts.optional(),
+  oauth2: OAuth2ConfigSchema.optional().describe('For `authType: "oauth2"`: how the server gets access tokens'),
 });
 
 export const UpdateCredentialSchema = z.strictObject({
@@ -253,6 +258,7 @@ export const UpdateCredentialSchema = z.strictObject({
   header: credentialHeader.nullable().optional(),
   query: credentialQuery.nullable().optional(),
   hosts: credentialHosts.nullable().optional().describe('null = the service’s hosts'),
+  oauth2: OAuth2ConfigSchema.optional().describe('oauth2 only: the whole new configuration (tokens are dropped)'),
   service: z.unknown().optional(),
   authType: z.unknown().optional(),
   id: z.unknown().optional(),
@@ -262,10 +268,11 @@ export const CredentialViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   service: z.string(),
-  authType: z.enum(['apiKey', 'bearer']),
+  authType: z.enum(['apiKey', 'bearer', 'oauth2']),
   header: credentialHeader.optional(),
   query: credentialQuery.optional(),
   hosts: z.array(z.string()).optional(),
+  oauth2: OAuth2ViewSchema.optional().describe('oauth2 only: the configuration and the token state (never a token)'),
   last4: z.string().nullable().describe('Last 4 characters of values of 12+ characters; never the value'),
   version: z.number().int().describe('1 on create, +1 on each rotation'),
   createdAt: z.string(),
@@ -288,7 +295,7 @@ const placement = z.object({
 export const ServiceSchema = z.object({
   id: z.string(),
   name: z.string(),
-  authTypes: z.array(z.enum(['apiKey', 'bearer'])),
+  authTypes: z.array(z.enum(['apiKey', 'bearer', 'oauth2'])),
   defaultPlacement: placement,
   baseUrl: z.string(),
   hosts: z.array(z.string()),

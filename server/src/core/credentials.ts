@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 import { CREDENTIAL_ID_PATTERN, HOST_PATTERN } from './credentialPatterns';
+import { OAuth2ConfigSchema } from './oauth2';
 import { findService } from './services';
 
 export { CREDENTIAL_ID_PATTERN, HOST_PATTERN };
@@ -10,10 +11,11 @@ export const CredentialMetaSchema = z.strictObject({
   id: z.string().regex(CREDENTIAL_ID_PATTERN),
   name: z.string().min(1).max(200),
   service: z.string().min(1).max(64),
-  authType: z.enum(['apiKey', 'bearer']),
+  authType: z.enum(['apiKey', 'bearer', 'oauth2']),
   header: z.strictObject({ name: z.string().min(1).max(128), prefix: z.string().max(64) }).optional(),
   query: z.strictObject({ param: z.string().min(1).max(128) }).optional(),
   hosts: z.array(z.string().regex(HOST_PATTERN)).max(50).optional(),
+  oauth2: OAuth2ConfigSchema.optional(),
 });
 
 /** What a client (extension, language server) knows of a credential: metadata, never the value. */

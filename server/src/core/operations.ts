@@ -21,6 +21,7 @@ import {
   UpdateCredentialSchema,
   WorkflowSummarySchema,
 } from './apiSchemas';
+import { OAuth2AuthorizeResultSchema } from './oauth2';
 import type { OperationId } from './routes';
 import { WorkflowSchema } from './workflow';
 
@@ -52,6 +53,8 @@ export const OPERATIONS = {
   deleteCredential: {},
   rollbackCredential: { response: CredentialViewSchema },
   testCredential: { response: CredentialTestResultSchema },
+  authorizeOAuth2Credential: { response: OAuth2AuthorizeResultSchema },
+  oauth2Callback: {},
   whoami: { response: ApiKeySchema },
   listServices: { response: z.array(ServiceSchema) },
   listApiKeys: { response: z.array(ApiKeySchema) },

@@ -163,6 +163,20 @@ const TABLE = [
     summary: 'Test a credential with the service’s no-op call',
   },
   {
+    operationId: 'authorizeOAuth2Credential',
+    method: 'POST',
+    path: '/api/credentials/{id}/oauth2/authorize',
+    scope: 'credentials:write',
+    summary: 'Start the OAuth2 consent of an authorization_code credential (PKCE + state): the URL to open',
+  },
+  {
+    operationId: 'oauth2Callback',
+    method: 'GET',
+    path: '/oauth2/callback',
+    scope: 'none',
+    summary: 'Where the OAuth2 provider redirects after consent (completes it; answers a small HTML page)',
+  },
+  {
     operationId: 'whoami',
     method: 'GET',
     path: '/api/me',

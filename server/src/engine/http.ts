@@ -238,6 +238,22 @@ function failure(
 }
 
 export async function send(req: OutgoingRequest): Promise<HttpResult> {
+  const result = await sendOnce(req);
+  // An OAuth2 access token the service refuses (revoked, expired early): one retry with a fresh token.
+  const cred = req.credential;
+  if (cred?.renew && !result.ok && result.output?.status === 401) {
+    let fresh: string;
+    try {
+      fresh = await cred.renew(cred.value);
+    } catch (err) {
+      return { ...result, error: `${result.error}; getting a new access token failed: ${(err as Error).message}` };
+    }
+    return sendOnce({ ...req, credential: { ...cred, value: fresh, renew: undefined } });
+  }
+  return result;
+}
+
+async function sendOnce(req: OutgoingRequest): Promise<HttpResult> {
   const prepared = prepare(req);
   if (typeof prepared === 'string') return { ok: false, error: prepared };
   const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;

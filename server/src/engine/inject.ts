@@ -8,7 +8,8 @@ import type { CredentialForRun } from './types';
 export function placementOf(cred: CredentialForRun): Placement {
   if (cred.header) return { header: cred.header };
   if (cred.query) return { query: cred.query };
-  if (cred.authType === 'bearer') return { header: { name: 'Authorization', prefix: 'Bearer ' } };
+  if (cred.authType === 'bearer' || cred.authType === 'oauth2')
+    return { header: { name: 'Authorization', prefix: 'Bearer ' } };
   return findService(cred.service)?.defaultPlacement ?? { header: { name: 'X-API-Key', prefix: '' } };
 }
 
@@ -50,6 +51,11 @@ export function injectCredential(
     return {
       ok: false,
       error: `credential "${cred.id}" has a value shorter than ${MIN_SECRET_LENGTH} characters; refusing to send it`,
+    };
+  if (cred.authType === 'oauth2' && !cred.accessToken)
+    return {
+      ok: false,
+      error: `credential "${cred.id}" is an oauth2 credential: only the Flero server gets its access tokens (run it there); nothing was sent`,
     };
   const allowed = allowedHostsOf(cred, serviceBaseUrls);
   if (!allowed.length)

@@ -301,7 +301,19 @@ async function loadCredentials(state: RunState, ids: readonly string[]): Promise
       return `credential "${id}" could not be loaded: ${(err as Error).message}`;
     }
     if (!cred) return state.options.missingCredential?.(id) ?? `credential "${id}" does not exist`;
-    state.masker.add(cred.value, prefixesOf(cred));
+    const prefixes = prefixesOf(cred);
+    state.masker.add(cred.value, prefixes);
+    for (const secret of cred.alsoMask ?? []) state.masker.add(secret, prefixes);
+    const renew = cred.renew;
+    if (renew)
+      cred = {
+        ...cred,
+        renew: async (rejected) => {
+          const fresh = await renew(rejected);
+          state.masker.add(fresh, prefixes);
+          return fresh;
+        },
+      };
     state.credentials.set(id, cred);
   }
   return undefined;

@@ -47,7 +47,20 @@ export interface Execution {
 
 /** A credential with its value, handed to the engine for one run only. */
 export interface CredentialForRun extends CredentialMeta {
+  /** The secret sent (for `oauth2`: the current access token). */
   value: string;
+  /**
+   * oauth2: set by the server when `value` is an access token it obtained. An oauth2 credential without it (its
+   * client secret, e.g. from a local file) is never sent.
+   */
+  accessToken?: boolean;
+  /** Other secrets of the credential the run masks too (oauth2: the refresh token, the client secret). */
+  alsoMask?: string[];
+  /**
+   * oauth2: a fresh access token after the service answered 401 to `rejected` (the request is retried once with
+   * it). The runner masks what it returns.
+   */
+  renew?: (rejected: string) => Promise<string>;
 }
 
 /** Looks a credential up at the moment a node needs it (so rotation mid-load is seen by later runs only). */

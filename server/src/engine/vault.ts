@@ -92,6 +92,22 @@ export class Vault {
     }
   }
 
+  /**
+   * Seals other secrets of a credential (e.g. its OAuth2 tokens) bound to the credential id and a purpose, so they
+   * neither open as its value nor on another row.
+   */
+  encryptFor(purpose: string, credentialId: string, value: string): string {
+    return seal(this.#key, value, `${purpose}:${credentialId}`);
+  }
+
+  decryptFor(purpose: string, credentialId: string, sealed: string): string {
+    try {
+      return unseal(this.#key, sealed, `${purpose}:${credentialId}`);
+    } catch {
+      throw new MasterKeyError(`the ${purpose} of credential "${credentialId}" cannot be decrypted`);
+    }
+  }
+
   /** A sealed marker to store once; `verify` tells at start-up whether the key is the one the store was made with. */
   checkValue(): string {
     return seal(this.#key, CHECK_PLAINTEXT, 'check');

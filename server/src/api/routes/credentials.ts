@@ -15,6 +15,7 @@ import { testCredential } from '../../engine/testCredential';
 import { MasterKeyError } from '../../engine/vault';
 import { type ApiModule, defineRoute } from '../context';
 import { vaultOf } from '../credentialVault';
+import { oauth2CreateErrors, oauth2ForRun, oauth2UpdateErrors, testOAuth2, withOAuth2, withOAuth2All } from '../oauth2';
 import { ApiError, type FieldError, notFound, validationError } from '../problem';
 import {
   type CredentialRecord,
@@ -28,6 +29,7 @@ import {
   updateCredential,
 } from '../store/credentials';
 import { OPERATIONS } from '../../core/operations';
+import { getOAuth2, putOAuth2Config, setOAuth2Status } from '../store/oauth2';
 
 const view = (r: CredentialRecord) => r;
 
@@ -82,14 +84,19 @@ export const credentialsModule: ApiModule = {
   async init(app) {
     const vault = vaultOf(app);
     await vault.verifyAtStart();
-    app.credentials = vault.resolver();
+    const resolve = vault.resolver();
+    // oauth2: the run gets an access token (fetched/refreshed here), never the client secret as what is sent.
+    app.credentials = async (id) => {
+      const c = await resolve(id);
+      return c?.authType === 'oauth2' ? oauth2ForRun(app, c) : c;
+    };
     await pruneRollbacks(app.db); // previous values whose 24 h passed while no server ran
   },
   routes: {
     listCredentials: defineRoute({
       responses: { 200: { description: 'Metadata of every credential', schema: OPERATIONS.listCredentials.response } },
       async handler({ app }) {
-        return { status: 200, body: (await listCredentials(app.db)).map(view) };
+        return { status: 200, body: await withOAuth2All(app, (await listCredentials(app.db)).map(view)) };
       },
     }),
     createCredential: defineRoute({
@@ -100,7 +107,7 @@ export const credentialsModule: ApiModule = {
         503: { description: 'No master key is available (e.g. PostgreSQL without FLERO_MASTER_KEY)' },
       },
       async handler({ app, key, body, ip }) {
-        const errors = checkPlacement(body);
+        const errors = [...checkPlacement(body), ...oauth2CreateErrors(body)];
         if (errors.length) throw validationError(errors);
         const service = findService(body.service)!;
         const placement =
@@ -119,8 +126,10 @@ export const credentialsModule: ApiModule = {
           ...(body.hosts ? { hosts: body.hosts } : {}),
         };
         const vault = await vaultOf(app).forWrite();
-        const created = await insertCredential(app.db, meta, vault.encrypt(meta.id, body.value), last4Of(body.value));
+        const secret = body.value ?? '';
+        const created = await insertCredential(app.db, meta, vault.encrypt(meta.id, secret), last4Of(secret));
         if (!created) throw new ApiError(409, 'conflict', 'a credential with this id already exists; PATCH changes it');
+        if (body.oauth2) await putOAuth2Config(app.db, meta.id, body.oauth2);
         await app.audit({
           event: 'credential.created',
           keyId: key!.record.id,
@@ -131,7 +140,7 @@ export const credentialsModule: ApiModule = {
         const rec = await getCredential(app.db, meta.id);
         return {
           status: 201,
-          body: view(rec!),
+          body: await withOAuth2(app, view(rec!)),
           headers: { location: `/api/credentials/${encodeURIComponent(meta.id)}` },
         };
       },
@@ -141,7 +150,7 @@ export const credentialsModule: ApiModule = {
       async handler({ app, params }) {
         const rec = await getCredential(app.db, params.id!);
         if (!rec) throw notFound('the credential');
-        return { status: 200, body: view(rec) };
+        return { status: 200, body: await withOAuth2(app, view(rec)) };
       },
     }),
     updateCredential: defineRoute({
@@ -176,6 +185,7 @@ export const credentialsModule: ApiModule = {
               message: `changing ${rebinding.join(', ')} changes where the credential may be sent: give its value in the same request`,
             });
         }
+        errors.push(...(await oauth2UpdateErrors(app, current, body)));
         if (errors.length) throw validationError(errors);
         errors.push(...checkPlacement(next));
         if (errors.length) throw validationError(errors);
@@ -193,6 +203,9 @@ export const credentialsModule: ApiModule = {
           ...(sealed ? { sealed } : {}),
         });
         if (!updated) throw notFound('the credential');
+        if (body.oauth2) await putOAuth2Config(app.db, current.id, body.oauth2);
+        else if (sealed && (await getOAuth2(app.db, current.id))?.config.grantType === 'client_credentials')
+          await setOAuth2Status(app.db, current.id, 'connected', null, true); // tokens of the old secret
         const changed = Object.keys(body).filter((k) => k !== 'value' && body[k as keyof typeof body] !== undefined);
         await app.audit({
           event: sealed ? 'credential.rotated' : 'credential.updated',
@@ -201,7 +214,7 @@ export const credentialsModule: ApiModule = {
           target: current.id,
           detail: { version: updated.version, ...(changed.length ? { changed } : {}) },
         });
-        return { status: 200, body: view(updated) };
+        return { status: 200, body: await withOAuth2(app, view(updated)) };
       },
     }),
     rollbackCredential: defineRoute({
@@ -232,7 +245,7 @@ export const credentialsModule: ApiModule = {
           target: r.id,
           detail: { version: r.version },
         });
-        return { status: 200, body: view(r) };
+        return { status: 200, body: await withOAuth2(app, view(r)) };
       },
     }),
     deleteCredential: defineRoute({
@@ -261,7 +274,10 @@ export const credentialsModule: ApiModule = {
         }
         if (!cred) throw notFound('the credential');
         const { value: secret, ...meta } = cred;
-        const result = await testCredential(meta, secret, app.serviceBaseUrls?.[meta.service]);
+        const result =
+          meta.authType === 'oauth2'
+            ? await testOAuth2(app, meta, secret)
+            : await testCredential(meta, secret, app.serviceBaseUrls?.[meta.service]);
         await app.audit({
           event: 'credential.tested',
           keyId: key!.record.id,

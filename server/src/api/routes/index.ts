@@ -6,6 +6,7 @@ import { apiKeysModule } from './apiKeys';
 import { auditModule } from './audit';
 import { credentialsModule } from './credentials';
 import { executionsModule } from './executions';
+import { oauth2Module } from './oauth2';
 import { servicesModule } from './services';
 import { systemModule } from './system';
 import { workflowsModule } from './workflows';
@@ -17,5 +18,6 @@ export const MODULES: ApiModule[] = [
   executionsModule,
   auditModule,
   credentialsModule,
+  oauth2Module,
   servicesModule,
 ];

@@ -5,4 +5,9 @@ export const ADVISORY_LOCKS = {
   migrations: 4_711_001,
   /** The owner key on first start: servers starting together on an empty store create one owner key, not two. */
   ownerKey: 4_711_002,
+  /**
+   * One OAuth2 token refresh at a time per credential, across servers: `pg_advisory_xact_lock(oauth2Refresh,
+   * hashtext(credential id))` (the two-key form: its own key space).
+   */
+  oauth2Refresh: 4_711_003,
 } as const;

@@ -4,6 +4,7 @@
 // with an advisory lock, so concurrent starts are safe.
 import { CREDENTIAL_ROLLBACK_MIGRATION_SQL, CREDENTIALS_MIGRATION_SQL } from './credentials';
 import { ADVISORY_LOCKS } from './advisoryLocks';
+import { OAUTH2_MIGRATION_SQL } from './oauth2';
 import type { Db } from './db';
 
 export interface Migration {
@@ -86,6 +87,11 @@ export const MIGRATIONS: Migration[] = [
     version: 5,
     name: 'credential rollback: the value before the last rotation, sealed, for 24 h',
     sql: CREDENTIAL_ROLLBACK_MIGRATION_SQL,
+  },
+  {
+    version: 6,
+    name: 'oauth2 credentials: configuration, sealed tokens and their state, pending consents (PKCE verifier sealed)',
+    sql: OAUTH2_MIGRATION_SQL,
   },
 ];
 

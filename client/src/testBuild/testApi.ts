@@ -19,6 +19,8 @@ export interface FleroTestApi {
   script(...answers: ScriptedAnswer[]): void;
   /** Answers not consumed yet. */
   pendingAnswers(): number;
+  /** Drops the answers not consumed (a prompt the server's behaviour made unnecessary). */
+  clearAnswers(): void;
   /** Titles of the prompts that took scripted answers, oldest first. */
   answeredPrompts(): readonly string[];
   /** A view's tree, fully expanded, as data (ids, labels, descriptions, contextValues, icons). */
@@ -44,6 +46,7 @@ export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, statusBar: vsc
   return {
     script: (...answers) => prompts.script(...answers),
     pendingAnswers: () => prompts.pending(),
+    clearAnswers: () => prompts.clear(),
     answeredPrompts: () => [...prompts.answered],
     view: (name) => strip(VIEW_ROOTS[name](ctx)),
     connection: () => ({ ...ctx.connection }),

@@ -10,6 +10,7 @@ import {
   expiryWarnings,
   KEY_STATE_ICONS,
   OVERLAP_CHOICES,
+  remainingText,
   statusDaysLeft,
 } from '../../client/src/model/expiry';
 import { rotatedText, rotationRefusal } from '../../client/src/model/rotation';
@@ -103,6 +104,15 @@ describe('key tooltips and icons', () => {
     assert.match(gone!.tooltip!, /Expired 2 days ago/);
     assert.equal(gone!.icon?.id, 'error');
     assert.equal(expiresText(null, NOW), undefined);
+    // A key made with a 2-day lifetime a moment ago expires "in 2 days", not "in 1 day".
+    assert.equal(remainingText(new Date(NOW.getTime() + 2 * 86_400_000 - 5).toISOString(), NOW), 'in 2 days');
+    assert.equal(remainingText(at(0.5), NOW), 'in 12 hours');
+    assert.equal(remainingText(at(0.01), NOW), 'in 14 minutes');
+    const fresh = keyNodes(
+      [key({ id: 'k_new', expiresAt: new Date(NOW.getTime() + 2 * 86_400_000 - 5).toISOString() })],
+      NOW,
+    );
+    assert.match(fresh[0]!.tooltip!, /Expires in 2 days \(/);
   });
 
   it('shows the last use with address and client when the server sends them', () => {

@@ -98,6 +98,21 @@ export function utcMinute(iso: string): string {
   return Number.isFinite(at) ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : iso;
 }
 
+/**
+ * Time left as a person counts it: whole days rounded ("in 2 days" for a key made with a 2-day lifetime a moment ago),
+ * under a day hours, under an hour minutes; the past as relativeTime says it.
+ */
+export function remainingText(iso: string, now: Date = new Date()): string {
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return iso;
+  const left = at - now.getTime();
+  if (left <= 0 || left >= 30 * DAY_MS) return relativeTime(iso, now);
+  const unit = (n: number, name: string) => `in ${n} ${name}${n === 1 ? '' : 's'}`;
+  if (left >= DAY_MS) return unit(Math.round(left / DAY_MS), 'day');
+  if (left >= 3_600_000) return unit(Math.floor(left / 3_600_000), 'hour');
+  return left >= 60_000 ? unit(Math.floor(left / 60_000), 'minute') : 'in under a minute';
+}
+
 /** "Expires in 3 days (2026-12-04 10:00 UTC)", "Expired 2 hours ago (…)", undefined without an expiry. */
 export function expiresText(iso: string | null | undefined, now: Date = new Date()): string | undefined {
   if (!iso) return undefined;
@@ -106,7 +121,7 @@ export function expiresText(iso: string | null | undefined, now: Date = new Date
   const when = `(${utcMinute(iso)} UTC)`;
   return at <= now.getTime()
     ? `Expired ${relativeTime(iso, now)} ${when}`
-    : `Expires ${relativeTime(iso, now)} ${when}`;
+    : `Expires ${remainingText(iso, now)} ${when}`;
 }
 
 /** How long the old key keeps working after "Roll API Key" (the API's `overlap`). */
@@ -161,7 +176,7 @@ export function expiryWarnings(
       keyId: k.id,
       threshold,
       memo,
-      message: `The API key "${k.name}"${k.own ? ' (the one you are signed in with)' : ''} expires ${relativeTime(k.expiresAt, now)} (${utcMinute(k.expiresAt)} UTC). Roll it now to get a replacement.`,
+      message: `The API key "${k.name}"${k.own ? ' (the one you are signed in with)' : ''} expires ${remainingText(k.expiresAt, now)} (${utcMinute(k.expiresAt)} UTC). Roll it now to get a replacement.`,
     });
   }
   return out;

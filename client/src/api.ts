@@ -112,10 +112,26 @@ export class FleroApi {
     );
   }
 
-  async rotateCredential(id: string, value: string): Promise<void> {
-    await this.run(`rotate the credential ${id}`, (c) =>
-      c.call('updateCredential', { params: { id }, body: { value } }),
+  /**
+   * Rotates to `value`; the server tests it first (409 `rotation_test_failed`, `value_unchanged`, `value_reused`).
+   * `force` overrides a failed test. Returns the credential's view (its new `version`, `rollbackUntil`).
+   */
+  async rotateCredential(id: string, value: string, force = false): Promise<ServerCredential> {
+    const body = (force ? { value, force: true } : { value }) as RequestBody<'updateCredential'>;
+    return this.run(`rotate the credential ${id}`, (c) => c.call('updateCredential', { params: { id }, body }));
+  }
+
+  /** Restores the value before the last rotation (within 24 h of it). */
+  async rollbackCredential(id: string): Promise<ServerCredential> {
+    return this.run(`undo the rotation of ${id}`, (c) => c.call('rollbackCredential', { params: { id } }));
+  }
+
+  /** Rolls key `id`: the new key's metadata and its plaintext (once; never log it). */
+  async rollKey(id: string, overlap: string): Promise<{ key: KeyInfo; plaintext: string }> {
+    const { key: plaintext, ...key } = await this.run(`roll the API key ${id}`, (c) =>
+      c.call('rollApiKey', { params: { id }, body: { overlap } }),
     );
+    return { key, plaintext };
   }
 
   async deleteCredential(id: string): Promise<void> {

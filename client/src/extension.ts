@@ -5,6 +5,7 @@ import { registerCommands } from './commands/index';
 import { readConfig, RECONNECT_SETTINGS, RESTART_LSP_SETTINGS } from './config';
 import { Ctx } from './ctx';
 import { EXECUTION_SCHEME } from './executionDocs';
+import { registerExpiryWarnings } from './expiryWarnings';
 import { registerStatusBar } from './statusBar';
 import { ScriptedPrompts } from './testBuild/scriptedPrompts';
 import { createTestApi, type FleroTestApi } from './testBuild/testApi';
@@ -27,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): FleroTestApi | undef
     context.subscriptions.push(ctx);
     registerCommands(ctx);
     registerViews(ctx);
-    registerStatusBar(ctx);
+    const statusBar = registerStatusBar(ctx);
+    registerExpiryWarnings(ctx);
     ctx.subscriptions.push(
       vscode.workspace.registerTextDocumentContentProvider(EXECUTION_SCHEME, ctx.executions),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -39,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): FleroTestApi | undef
       ctx.localServer.onDidChange(() => void ctx.connect()),
     );
     setTimeout(() => void afterActivation(ctx), 0);
-    if (__FLERO_TEST_BUILD__ && scripted) return createTestApi(ctx, scripted);
+    if (__FLERO_TEST_BUILD__ && scripted) return createTestApi(ctx, scripted, statusBar);
     return undefined;
   } catch (e) {
     const message = `Flero failed to activate: ${e instanceof Error ? e.message : String(e)}`;

@@ -1,9 +1,10 @@
 // One status bar item: which server, which key, what state. Click: the connection menu.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
+import { expiresText, statusDaysLeft } from './model/expiry';
 import { serverLabel } from './model/serverIdentity';
 
-export function registerStatusBar(ctx: Ctx): void {
+export function registerStatusBar(ctx: Ctx): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('flero.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Flero';
   item.command = 'flero.showStatus';
@@ -16,8 +17,13 @@ export function registerStatusBar(ctx: Ctx): void {
       item.text = '$(loading~spin) Flero: starting…';
       item.tooltip = 'The local Flero server is starting';
     } else if (c.state === 'connected') {
-      item.text = `$(key) Flero: ${server} · ${c.me?.name ?? ''}`;
-      item.tooltip = `Signed in to ${c.url} as "${c.me?.name}" (${c.me?.id})\nScopes: ${c.me?.scopes.join(', ')}`;
+      const left = statusDaysLeft(c.me?.expiresAt);
+      const expiry = expiresText(c.me?.expiresAt);
+      item.text = `$(key) Flero: ${server} · ${c.me?.name ?? ''}${left ? ` · ${left.text}` : ''}`;
+      item.tooltip = `Signed in to ${c.url} as "${c.me?.name}" (${c.me?.id})\nScopes: ${c.me?.scopes.join(', ')}${
+        expiry ? `\n${expiry}` : ''
+      }`;
+      if (left?.urgent) item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (c.state === 'connecting') {
       item.text = `$(sync~spin) Flero: ${server}`;
       item.tooltip = `Checking the key with ${c.url}`;
@@ -36,4 +42,5 @@ export function registerStatusBar(ctx: Ctx): void {
   };
   update();
   ctx.subscriptions.push(item, ctx.onDidChange(update), ctx.localServer.onDidChange(update));
+  return item;
 }

@@ -347,8 +347,8 @@ describe('view data', () => {
       nodes.map((n) => [n.id, n.label, n.contextValue, n.icon?.id]),
       [
         ['key:k_owner', 'owner', 'flero.apiKey.active', 'key'],
-        ['key:k_ci', 'CI', 'flero.apiKey.expiring', 'watch'],
-        ['key:k_old', 'old', 'flero.apiKey.expired', 'history'],
+        ['key:k_ci', 'CI', 'flero.apiKey.expiring', 'warning'],
+        ['key:k_old', 'old', 'flero.apiKey.expired', 'error'],
         ['key:k_gone', 'gone', 'flero.apiKey.revoked', 'circle-slash'],
       ],
     );

@@ -3,9 +3,12 @@
 import * as vscode from 'vscode';
 import type { CredentialMeta } from '../../../server/src/core/credentials';
 import { type AuthType, findService, SERVICES, type ServiceSpec } from '../../../server/src/core/services';
+import { ApiError } from '../api';
 import type { Ctx } from '../ctx';
 import { Cancelled, PreconditionError, required } from '../errors';
-import type { TestResult } from '../model/apiTypes';
+import type { ServerCredential, TestResult } from '../model/apiTypes';
+import { rotatedText, rotationRefusal } from '../model/rotation';
+import { canUndoRotation } from '../model/tree';
 import {
   authTypeItem,
   credentialMeta,
@@ -269,7 +272,38 @@ async function testConnection(ctx: Ctx, arg?: unknown): Promise<TestResult> {
   return result;
 }
 
-async function rotateCredential(ctx: Ctx, arg?: unknown): Promise<TestResult> {
+export const ROTATION_BUTTONS = { rotateAnyway: 'Rotate anyway', undo: 'Undo Rotation' } as const;
+
+/** PATCH with the value; a failed test asks "Rotate anyway" (force) or cancels; other refusals say why. */
+async function rotateOnServer(ctx: Ctx, id: string, value: string): Promise<ServerCredential> {
+  const api = await ctx.api();
+  const patch = (force: boolean) =>
+    vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: force ? `Rotating "${id}" without the test…` : `Testing and rotating "${id}"…`,
+      },
+      () => api.rotateCredential(id, value, force),
+    );
+  try {
+    return await patch(false);
+  } catch (e) {
+    const refusal = e instanceof ApiError ? rotationRefusal(e, id) : undefined;
+    if (!refusal) throw e;
+    ctx.log.info(`Rotation of "${id}" refused: ${refusal.kind}.`);
+    if (refusal.kind !== 'testFailed') throw new PreconditionError(refusal.message);
+    const picked = await ctx.prompts.modal(
+      refusal.message,
+      'Rotate anyway only if the test call cannot succeed for a working value (e.g. the test URL needs other rights).',
+      ROTATION_BUTTONS.rotateAnyway,
+    );
+    if (picked !== ROTATION_BUTTONS.rotateAnyway) throw new Cancelled();
+    ctx.log.info(`Rotating "${id}" anyway (force).`);
+    return patch(true);
+  }
+}
+
+async function rotateCredential(ctx: Ctx, arg?: unknown): Promise<TestResult | { version?: number }> {
   const t = await pickCredential(ctx, arg, 'rotate');
   const id = t.credential.id;
   const value = required(
@@ -280,11 +314,46 @@ async function rotateCredential(ctx: Ctx, arg?: unknown): Promise<TestResult> {
       validateInput: validateSecretValue,
     }),
   );
-  if (t.origin === 'server') await (await ctx.api()).rotateCredential(id, value);
-  else await ctx.secrets.rotateLocalCredential(id, value);
-  ctx.log.info(`Rotated the credential "${id}" (${t.origin}).`);
+  if (t.origin === 'local') {
+    await ctx.secrets.rotateLocalCredential(id, value);
+    ctx.log.info(`Rotated the credential "${id}" (local).`);
+    await ctx.refresh();
+    return testConnection(ctx, `local:${id}`);
+  }
+  const view = await rotateOnServer(ctx, id, value);
+  ctx.log.info(`Rotated the credential "${id}" (server; version ${view.version}).`);
   await ctx.refresh();
-  return testConnection(ctx, `${t.origin}:${id}`);
+  const undoable = canUndoRotation(view);
+  void ctx.prompts.info(rotatedText(id, view.version), ...(undoable ? [ROTATION_BUTTONS.undo] : [])).then((picked) => {
+    if (picked === ROTATION_BUTTONS.undo) void vscode.commands.executeCommand('flero.undoRotation', `server:${id}`);
+  });
+  return { version: view.version };
+}
+
+/** Undo Rotation: the server restores the value before the last rotation (within 24 h of it). */
+async function undoRotation(ctx: Ctx, arg?: unknown): Promise<{ version?: number }> {
+  const fromArg = credentialFromArg(arg);
+  const candidates = (ctx.data.credentials ?? []).filter((c) => canUndoRotation(c));
+  let id: string;
+  if (fromArg) id = 'credential' in fromArg ? fromArg.credential.id : fromArg.id;
+  else {
+    if (!candidates.length) throw new PreconditionError('No credential on the server has a rotation to undo.');
+    id = required(
+      await ctx.prompts.pick(
+        candidates.map((c) => ({ label: c.id, description: `version ${c.version}`, id: c.id })),
+        { title: 'Flero: Pick the credential whose rotation to undo' },
+      ),
+    ).id;
+  }
+  const api = await ctx.api();
+  const view = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Undoing the rotation of "${id}"…` },
+    () => api.rollbackCredential(id),
+  );
+  ctx.log.info(`Undid the rotation of "${id}" (version ${view.version}).`);
+  await ctx.refresh();
+  void ctx.prompts.info(`Undid the rotation of ${id}: the previous value is back (version ${view.version}).`);
+  return { version: view.version };
 }
 
 async function deleteCredential(ctx: Ctx, arg?: unknown): Promise<boolean> {
@@ -316,6 +385,7 @@ export const credentialCommands: Record<string, CommandHandler> = {
   'flero.addCredential': (ctx) => addCredential(ctx),
   'flero.testConnection': testConnection,
   'flero.rotateCredential': rotateCredential,
+  'flero.undoRotation': undoRotation,
   'flero.deleteCredential': deleteCredential,
   'flero.copyCredentialId': copyCredentialId,
 };

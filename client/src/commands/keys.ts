@@ -4,7 +4,15 @@ import type { FleroApi } from '../api';
 import type { Ctx } from '../ctx';
 import { Cancelled, PreconditionError, required } from '../errors';
 import type { KeyInfo } from '../model/apiTypes';
-import { EXPIRY_CHOICES, expiryFromDays, keyState, parseCustomExpiry } from '../model/expiry';
+import {
+  DEFAULT_OVERLAP,
+  EXPIRY_CHOICES,
+  expiresText,
+  expiryFromDays,
+  keyState,
+  OVERLAP_CHOICES,
+  parseCustomExpiry,
+} from '../model/expiry';
 import {
   checkExpiryWithinCaller,
   createKeyBody,
@@ -18,7 +26,11 @@ import type { CommandHandler } from './index';
 import { keyFromArg } from './args';
 
 const T = 'Generate API Key';
-export const KEY_SHOWN_ONCE_BUTTONS = { copy: 'Copy', copyAndKeep: 'Copy and Keep in SecretStorage' } as const;
+export const KEY_SHOWN_ONCE_BUTTONS = {
+  copy: 'Copy',
+  copyAndKeep: 'Copy and Keep in SecretStorage',
+  signIn: 'Sign in with the new key',
+} as const;
 
 type CreatedKey = Awaited<ReturnType<FleroApi['createKey']>>;
 
@@ -99,15 +111,27 @@ async function askCustomExpiry(ctx: Ctx, me: KeyInfo): Promise<string> {
   return r.iso;
 }
 
-/** Shown once, here and nowhere else: copy it, or copy it and keep it in SecretStorage. Returns whether kept. */
-async function showKeyOnce(ctx: Ctx, name: string, created: CreatedKey): Promise<boolean> {
-  const picked = await ctx.prompts.modalInfo(
-    `API key "${name.trim()}" created. Copy it now: it is shown only once.`,
-    created.plaintext,
-    KEY_SHOWN_ONCE_BUTTONS.copy,
-    KEY_SHOWN_ONCE_BUTTONS.copyAndKeep,
-  );
-  if (!picked) return false;
+/**
+ * Shown once, here and nowhere else: copy it, or copy it and keep it in SecretStorage (or, for a rolled signed-in
+ * key, sign in with it). Returns what was done.
+ */
+async function showKeyOnce(
+  ctx: Ctx,
+  message: string,
+  created: CreatedKey,
+  offerSignIn = false,
+): Promise<{ kept: boolean; signedIn: boolean }> {
+  const buttons: string[] = [KEY_SHOWN_ONCE_BUTTONS.copy, KEY_SHOWN_ONCE_BUTTONS.copyAndKeep];
+  if (offerSignIn) buttons.push(KEY_SHOWN_ONCE_BUTTONS.signIn);
+  const picked = await ctx.prompts.modalInfo(message, created.plaintext, ...buttons);
+  if (!picked) return { kept: false, signedIn: false };
+  if (picked === KEY_SHOWN_ONCE_BUTTONS.signIn) {
+    const identity = ctx.connection.identity;
+    await ctx.secrets.setApiKey(identity, created.plaintext);
+    await ctx.connect();
+    void ctx.prompts.info(`Signed in with the new key "${created.key.name}" (${created.key.id}).`);
+    return { kept: false, signedIn: true };
+  }
   await vscode.env.clipboard.writeText(created.plaintext);
   let kept = false;
   if (picked === KEY_SHOWN_ONCE_BUTTONS.copyAndKeep && created.key) {
@@ -115,7 +139,7 @@ async function showKeyOnce(ctx: Ctx, name: string, created: CreatedKey): Promise
     kept = true;
   }
   void ctx.prompts.info(`The key was copied to the clipboard${kept ? ' and kept in SecretStorage' : ''}.`);
-  return kept;
+  return { kept, signedIn: false };
 }
 
 /** The prompts in order: name, scopes, workflows, expiry; then the key, shown once. */
@@ -138,7 +162,11 @@ async function generateApiKey(ctx: Ctx): Promise<{ id: string | undefined; kept:
     `Generated the API key "${name.trim()}" (${created.key?.id ?? 'id unknown'}; scopes: ${scopes.join(', ')}).`,
   );
   void ctx.refresh();
-  const kept = await showKeyOnce(ctx, name, created);
+  const { kept } = await showKeyOnce(
+    ctx,
+    `API key "${name.trim()}" created. Copy it now: it is shown only once.`,
+    created,
+  );
   return { id: created.key?.id, kept };
 }
 
@@ -147,7 +175,8 @@ type PickedKey = Pick<KeyInfo, 'id' | 'name'> & Partial<KeyInfo>;
 
 async function pickKey(ctx: Ctx, arg: unknown, purpose: string, filter: (k: KeyInfo) => boolean): Promise<PickedKey> {
   const keys = ctx.data.keys ?? [];
-  const fromArg = keyFromArg(arg, keys);
+  const me = ctx.connection.me;
+  const fromArg = keyFromArg(arg, me && !keys.some((k) => k.id === me.id) ? [...keys, me] : keys);
   if (fromArg) return fromArg;
   if (typeof arg === 'string') return { id: arg, name: arg };
   const candidates = keys.filter(filter);
@@ -187,6 +216,54 @@ async function revokeApiKey(ctx: Ctx, arg?: unknown): Promise<boolean> {
   return true;
 }
 
+/**
+ * Roll API Key: overlap → roll → the new key shown once (like Generate); the old key keeps working for the overlap.
+ * Rolling the signed-in key offers to sign in with the new one.
+ */
+async function rollApiKey(
+  ctx: Ctx,
+  arg?: unknown,
+): Promise<{ id: string; rolledFrom: string; kept: boolean; signedIn: boolean } | undefined> {
+  const api = await ctx.api();
+  ctx.requireScope('api-keys:write', 'roll API keys');
+  const key = await pickKey(ctx, arg, 'roll', (k) => {
+    const s = keyState(k);
+    return (s === 'active' || s === 'expiring') && !k.rolledTo;
+  });
+  const overlap = required(
+    await ctx.prompts.pick(
+      OVERLAP_CHOICES.map((c) => ({
+        label: c.label,
+        description: c.overlap === DEFAULT_OVERLAP ? 'default' : '',
+        detail: c.detail,
+        overlap: c.overlap,
+        picked: c.overlap === DEFAULT_OVERLAP,
+      })),
+      {
+        title: `Roll API Key "${key.name}": Overlap`,
+        placeHolder: 'How long should the old key keep working next to the new one?',
+      },
+    ),
+  ).overlap;
+  const own = key.id === ctx.connection.me?.id;
+  const rolled = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Rolling the API key "${key.name}"…` },
+    () => api.rollKey(key.id, overlap),
+  );
+  ctx.log.info(`Rolled the API key "${key.name}" (${key.id} → ${rolled.key.id}; overlap ${overlap}).`);
+  void ctx.refresh();
+  const oldUntil = overlap === '0s' ? 'The old key stops working now.' : `The old key keeps working for ${overlap}.`;
+  const newExpiry = expiresText(rolled.key.expiresAt);
+  const done = await showKeyOnce(
+    ctx,
+    `API key "${key.name}" rolled. Copy the new key now: it is shown only once. ${oldUntil}${newExpiry ? ` The new key: ${newExpiry.charAt(0).toLowerCase()}${newExpiry.slice(1)}.` : ''}`,
+    rolled,
+    own,
+  );
+  if (!done.signedIn) await ctx.refresh();
+  return { id: rolled.key.id, rolledFrom: key.id, ...done };
+}
+
 async function copyKeyId(ctx: Ctx, arg?: unknown): Promise<string> {
   const key = await pickKey(ctx, arg, 'copy the id of', () => true);
   await vscode.env.clipboard.writeText(key.id);
@@ -197,5 +274,6 @@ async function copyKeyId(ctx: Ctx, arg?: unknown): Promise<string> {
 export const keyCommands: Record<string, CommandHandler> = {
   'flero.generateApiKey': generateApiKey,
   'flero.revokeApiKey': revokeApiKey,
+  'flero.rollApiKey': rollApiKey,
   'flero.copyKeyId': copyKeyId,
 };

@@ -5,7 +5,7 @@ import { ROUTES } from '../../../server/src/core/routes';
 import { SCOPE_DESCRIPTIONS, SCOPES } from '../../../server/src/core/scopes';
 import { findService } from '../../../server/src/core/services';
 import type { KeyInfo, ServerCredential } from './apiTypes';
-import { KEY_STATE_ICONS, keyState, relativeTime } from './expiry';
+import { expiresText, KEY_STATE_ICONS, keyState, relativeTime, utcMinute } from './expiry';
 
 export type NodeRef =
   | { kind: 'apiKey'; key: KeyInfo }
@@ -25,6 +25,18 @@ export interface ViewNode {
   children?: ViewNode[];
   expanded?: boolean;
   ref?: NodeRef;
+}
+
+/** "Last used 2026-12-02 10:00 UTC from 127.0.0.1 (curl/8.5)"; the address and client only when the server sends them. */
+export function lastUsedText(key: KeyInfo, now: Date = new Date()): string {
+  if (!key.lastUsedAt) return 'Last used: never';
+  const k = key as KeyInfo & { lastUsedIp?: string | null; lastUsedUserAgent?: string | null };
+  const ip = 'lastUsedIp' in k && typeof k.lastUsedIp === 'string' && k.lastUsedIp ? k.lastUsedIp : undefined;
+  const ua =
+    'lastUsedUserAgent' in k && typeof k.lastUsedUserAgent === 'string' && k.lastUsedUserAgent
+      ? k.lastUsedUserAgent
+      : undefined;
+  return `Last used ${utcMinute(key.lastUsedAt)} UTC (${relativeTime(key.lastUsedAt, now)})${ip ? ` from ${ip}` : ''}${ua ? ` (${ua})` : ''}`;
 }
 
 function workflowsText(w: KeyInfo['workflows']): string {
@@ -89,9 +101,11 @@ export function keyNodes(keys: readonly KeyInfo[], now: Date = new Date()): View
       description: `${state === 'active' ? '' : `${state} · `}${key.start ? `${key.start}… · ` : ''}${key.scopes.length} scope${key.scopes.length === 1 ? '' : 's'} · ${workflowsText(key.workflows)}`,
       tooltip: `${key.name} (${key.id})\nState: ${state}\nScopes: ${key.scopes.join(', ') || 'none'}\nWorkflows: ${
         key.workflows === 'all' ? 'all' : key.workflows.join(', ')
-      }\nExpiry: ${expiry}\nLast used: ${relativeTime(key.lastUsedAt, now)}`,
+      }\n${(!key.revokedAt && expiresText(key.expiresAt, now)) || `Expiry: ${expiry}`}${
+        key.rolledTo ? `\nRolled: replaced by ${key.rolledTo}` : ''
+      }${key.rolledFrom ? `\nReplaces: ${key.rolledFrom}` : ''}\n${lastUsedText(key, now)}`,
       icon: KEY_STATE_ICONS[state],
-      contextValue: `flero.apiKey.${state}`,
+      contextValue: `flero.apiKey.${state}${key.rolledTo && state !== 'revoked' ? '.rolled' : ''}`,
       children,
       ref: { kind: 'apiKey', key },
     };
@@ -151,16 +165,30 @@ function placementText(c: CredentialMeta): string {
   return c.authType === 'bearer' ? 'header Authorization: Bearer …' : '';
 }
 
-function credentialNode(c: CredentialMeta & { last4?: string | null }, origin: 'local' | 'server'): ViewNode {
+/** Whether "Undo Rotation" applies: the server says a rollback is possible until a time still in the future. */
+export function canUndoRotation(c: { rollbackUntil?: string | null }, now: Date = new Date()): boolean {
+  if (!c.rollbackUntil) return false;
+  const at = Date.parse(c.rollbackUntil);
+  return Number.isFinite(at) && at > now.getTime();
+}
+
+function credentialNode(
+  c: CredentialMeta & { last4?: string | null; version?: number; rollbackUntil?: string | null },
+  origin: 'local' | 'server',
+  now: Date,
+): ViewNode {
+  const undoable = origin === 'server' && canUndoRotation(c, now);
   const service = findService(c.service)?.name ?? c.service;
   const where = origin === 'local' ? 'SecretStorage' : 'server';
   return {
     id: `cred:${origin}:${c.id}`,
     label: c.id,
     description: `${where} · ${service} · ${c.authType}`,
-    tooltip: `${c.name} (${c.id})\nStored: ${origin === 'local' ? 'in VS Code SecretStorage on this machine' : 'on the Flero server (encrypted at rest)'}\nService: ${service}\nAuth: ${c.authType}, ${placementText(c)}\nHosts: ${(c.hosts ?? []).join(', ') || 'the service’s'}${c.last4 ? `\nEnds in: …${c.last4}` : ''}`,
+    tooltip: `${c.name} (${c.id})\nStored: ${origin === 'local' ? 'in VS Code SecretStorage on this machine' : 'on the Flero server (encrypted at rest)'}\nService: ${service}\nAuth: ${c.authType}, ${placementText(c)}\nHosts: ${(c.hosts ?? []).join(', ') || 'the service’s'}${c.last4 ? `\nEnds in: …${c.last4}` : ''}${c.version ? `\nVersion: ${c.version}` : ''}${
+      undoable && c.rollbackUntil ? `\nThe last rotation can be undone until ${utcMinute(c.rollbackUntil)} UTC` : ''
+    }`,
     icon: { id: origin === 'local' ? 'lock' : 'server' },
-    contextValue: `flero.credential.${origin}`,
+    contextValue: `flero.credential.${origin}${undoable ? '.undoable' : ''}`,
     ref: { kind: 'credential', origin, credential: c },
   };
 }
@@ -169,10 +197,11 @@ function credentialNode(c: CredentialMeta & { last4?: string | null }, origin: '
 export function credentialNodes(
   local: readonly CredentialMeta[],
   server: readonly ServerCredential[] | undefined,
+  now: Date = new Date(),
 ): ViewNode[] {
   const byId = (a: CredentialMeta, b: CredentialMeta) => a.id.localeCompare(b.id);
   return [
-    ...[...local].sort(byId).map((c) => credentialNode(c, 'local')),
-    ...[...(server ?? [])].sort(byId).map((c) => credentialNode(c, 'server')),
+    ...[...local].sort(byId).map((c) => credentialNode(c, 'local', now)),
+    ...[...(server ?? [])].sort(byId).map((c) => credentialNode(c, 'server', now)),
   ];
 }

@@ -13,6 +13,8 @@ export class ScriptedPrompts implements Prompts {
   private readonly queue: ScriptedAnswer[] = [];
   /** Titles of the prompts answered from the queue, newest last (for test diagnostics). */
   readonly answered: string[] = [];
+  /** Notifications shown (info/warn/error), oldest first: their messages and buttons, never a secret. */
+  readonly shown: { level: 'info' | 'warn' | 'error'; message: string; buttons: string[] }[] = [];
 
   script(...answers: ScriptedAnswer[]): void {
     this.queue.push(...answers);
@@ -83,14 +85,17 @@ export class ScriptedPrompts implements Prompts {
     return a;
   }
 
-  /** Not scripted: tests read notifications, they never wait on them. */
+  /** Not scripted: tests read notifications (recorded in `shown`), they never wait on them. */
   info(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    this.shown.push({ level: 'info', message, buttons });
     return this.real.info(message, ...buttons);
   }
   warn(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    this.shown.push({ level: 'warn', message, buttons });
     return this.real.warn(message, ...buttons);
   }
   error(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    this.shown.push({ level: 'error', message, buttons });
     return this.real.error(message, ...buttons);
   }
 }

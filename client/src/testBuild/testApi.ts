@@ -7,6 +7,7 @@
 //   api.script('CI deploy', ['executions:write', 'workflows:read'], 'All workflows', '30 days', 'Copy');
 //   await vscode.commands.executeCommand('flero.generateApiKey');   // answers consumed in order
 //   (await api.view('apiKeys')).map((n) => n.label);                 // → ['CI deploy', 'owner', …]
+import type * as vscode from 'vscode';
 import type { Execution } from '../model/apiTypes';
 import type { Connection, Ctx } from '../ctx';
 import type { ViewNode } from '../model/tree';
@@ -18,6 +19,8 @@ export interface FleroTestApi {
   script(...answers: ScriptedAnswer[]): void;
   /** Answers not consumed yet. */
   pendingAnswers(): number;
+  /** Drops the answers not consumed (a prompt the server's behaviour made unnecessary). */
+  clearAnswers(): void;
   /** Titles of the prompts that took scripted answers, oldest first. */
   answeredPrompts(): readonly string[];
   /** A view's tree, fully expanded, as data (ids, labels, descriptions, contextValues, icons). */
@@ -28,6 +31,10 @@ export interface FleroTestApi {
   /** Re-check the connection and reload the views' data; resolves when done. */
   refresh(): Promise<void>;
   lastExecution(): Execution | undefined;
+  /** The notifications shown so far (info/warn/error), oldest first. */
+  notifications(): readonly { level: string; message: string; buttons: string[] }[];
+  /** The Flero status bar item's text and whether it has the warning background. */
+  statusBar(): { text: string; tooltip: string; warning: boolean };
 }
 
 function strip(nodes: ViewNode[]): ViewNode[] {
@@ -35,10 +42,11 @@ function strip(nodes: ViewNode[]): ViewNode[] {
 }
 
 /** `prompts` is the ScriptedPrompts the Ctx was made with. */
-export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts): FleroTestApi {
+export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, statusBar: vscode.StatusBarItem): FleroTestApi {
   return {
     script: (...answers) => prompts.script(...answers),
     pendingAnswers: () => prompts.pending(),
+    clearAnswers: () => prompts.clear(),
     answeredPrompts: () => [...prompts.answered],
     view: (name) => strip(VIEW_ROOTS[name](ctx)),
     connection: () => ({ ...ctx.connection }),
@@ -46,5 +54,11 @@ export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts): FleroTestApi 
     languageServer: () => ctx.lsp.state,
     refresh: () => ctx.connect(),
     lastExecution: () => ctx.executions.last,
+    notifications: () => prompts.shown.map((n) => ({ ...n, buttons: [...n.buttons] })),
+    statusBar: () => ({
+      text: statusBar.text,
+      tooltip: typeof statusBar.tooltip === 'string' ? statusBar.tooltip : '',
+      warning: statusBar.backgroundColor !== undefined,
+    }),
   };
 }

@@ -22,16 +22,19 @@ interface ViewNode {
 interface TestApi {
   script(...answers: (string | string[] | { cancel: true })[]): void;
   pendingAnswers(): number;
+  clearAnswers(): void;
   answeredPrompts(): readonly string[];
   view(name: 'apiKeys' | 'scopes' | 'credentials'): ViewNode[];
-  connection(): { state: string; url?: string; me?: { name: string; scopes: string[] } };
+  connection(): { state: string; url?: string; me?: { id: string; name: string; scopes: string[] } };
   refresh(): Promise<void>;
   lastExecution(): { status: string; nodes?: { id: string; logs?: { message: string }[] }[] } | undefined;
+  notifications(): readonly { level: string; message: string; buttons: string[] }[];
+  statusBar(): { text: string; tooltip: string; warning: boolean };
 }
 
 let cfg: E2eConfig;
 let api: TestApi | undefined;
-const state: { keyId?: string; key?: string } = {};
+const state: { keyId?: string; key?: string; expiringId?: string; expiringKey?: string } = {};
 
 function ext(): vscode.Extension<unknown> {
   const e = vscode.extensions.getExtension(EXTENSION_ID);
@@ -59,6 +62,41 @@ async function call(path: string, key: string): Promise<{ status: number; body: 
     body = text;
   }
   return { status: res.status, body };
+}
+
+async function send(
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(cfg.fleroUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** A key made through the API with the owner key (its plaintext goes to the sweep's list). */
+async function createKeyViaApi(
+  name: string,
+  scopes: string[],
+  expiresIn: string,
+): Promise<{ id: string; key: string }> {
+  const r = await send('POST', '/api/api-keys', ownerKey(), { name, scopes, expiresIn });
+  assert(r.status === 201, `POST /api/api-keys answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+  const key = String(r.body.key);
+  appendFileSync(cfg.revealedKeysFile, `${key}\n`);
+  return { id: String(r.body.id), key };
+}
+
+function notificationsAfter(a: TestApi, n: number, re: RegExp) {
+  return a
+    .notifications()
+    .slice(n)
+    .filter((x) => re.test(x.message));
 }
 
 async function authorizedCalls(path: string): Promise<number> {
@@ -178,6 +216,75 @@ test('Revoke API Key (modal confirmation): the server answers 401, the view show
   assert(node?.contextValue === 'flero.apiKey.revoked', `view: ${node?.contextValue}`);
 });
 
+test('an API key expiring in 2 days gets one warning with "Roll now"; its row has the warning icon and "Expires in 2 days"', async () => {
+  const a = testApi();
+  const made = await createKeyViaApi('ext-expiring', ['workflows:read'], '2d');
+  state.expiringId = made.id;
+  state.expiringKey = made.key;
+  const before = a.notifications().length;
+  await a.refresh();
+  const warned = await poll('the expiry warning', () => {
+    const w = notificationsAfter(a, before, /"ext-expiring" expires in/);
+    return w.length ? w : undefined;
+  });
+  assert(warned[0]!.level === 'warn', `level ${warned[0]!.level}`);
+  assert(warned[0]!.buttons.includes('Roll now'), `buttons: ${warned[0]!.buttons.join(', ')}`);
+  await a.refresh();
+  await a.refresh();
+  const again = notificationsAfter(a, before, /"ext-expiring" expires in/);
+  assert(again.length === 1, `the warning was shown ${again.length} times`);
+  const node = a.view('apiKeys').find((n) => n.label === 'ext-expiring') as ViewNode & {
+    tooltip?: string;
+    icon?: { id: string };
+  };
+  assert(node?.contextValue === 'flero.apiKey.expiring', `contextValue ${node?.contextValue}`);
+  assert(node.icon?.id === 'warning', `icon ${node.icon?.id}`);
+  assert(/Expires in 2 days \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)/.test(node.tooltip ?? ''), `tooltip: ${node.tooltip}`);
+});
+
+test('Roll API Key (overlap pick, shown once): the new key works, the old one is still listed and works until its near expiry', async () => {
+  const a = testApi();
+  if (!state.expiringId || !state.expiringKey) pending('needs the expiring key');
+  a.script('1 hour', 'Copy');
+  const res = (await vscode.commands.executeCommand('flero.rollApiKey', state.expiringId)) as
+    | { id?: string; rolledFrom?: string }
+    | undefined;
+  assert(
+    res?.id && res.rolledFrom === state.expiringId,
+    `rollApiKey returned ${JSON.stringify(res)} (answered: ${a.answeredPrompts().join(' | ')})`,
+  );
+  assert(
+    a.answeredPrompts().some((t) => /^Roll API Key "ext-expiring": Overlap$/.test(t)),
+    `no overlap prompt: ${a.answeredPrompts().join(' | ')}`,
+  );
+  const key = (await vscode.env.clipboard.readText()).trim();
+  assert(
+    /^flero_sk_[0-9A-Za-z]{36}$/.test(key) && key !== state.expiringKey,
+    'the clipboard does not hold the new key',
+  );
+  appendFileSync(cfg.revealedKeysFile, `${key}\n`);
+  await vscode.env.clipboard.writeText('');
+  assert((await call('/api/workflows', key)).status === 200, 'the new key does not work');
+  assert((await call('/api/workflows', state.expiringKey)).status === 200, 'the old key stopped during the overlap');
+  await a.refresh();
+  const rows = a.view('apiKeys').filter((n) => n.label === 'ext-expiring') as (ViewNode & { tooltip?: string })[];
+  const old = rows.find((n) => n.id === `key:${state.expiringId}`);
+  const fresh = rows.find((n) => n.id === `key:${res.id}`);
+  assert(old && fresh, `rows: ${rows.map((n) => n.id).join(', ')}`);
+  assert(old.contextValue === 'flero.apiKey.expiring.rolled', `old key contextValue ${old.contextValue}`);
+  assert(/Expires in (59 minutes|1 hour)/.test(old.tooltip ?? ''), `old key tooltip: ${old.tooltip}`);
+  assert(/replaced by/.test(old.tooltip ?? ''), 'the old key does not say it was replaced');
+  // Rolled already: the API's words come back as an error notification.
+  const before = a.notifications().length;
+  a.script('24 hours');
+  await vscode.commands.executeCommand('flero.rollApiKey', state.expiringId);
+  const err = notificationsAfter(a, before, /already_rolled/);
+  assert(
+    err.length === 1 && err[0]!.level === 'error',
+    `second roll: ${JSON.stringify(a.notifications().slice(before))}`,
+  );
+});
+
 test('Add Credential (password box) tests against the upstream and saves to SecretStorage and the server', async () => {
   const a = testApi();
   const before = await authorizedCalls('/');
@@ -204,6 +311,48 @@ test('Add Credential (password box) tests against the upstream and saves to Secr
   const text = JSON.stringify(server.body);
   assert(server.status === 200 && text.includes(CREDENTIAL_ID), 'the server does not list the credential');
   assert(!text.includes(cfg.canary), 'the server returned the credential value');
+});
+
+test('Rotate Credential on the server shows "Rotated … (version N)" with Undo Rotation; Undo Rotation restores it', async () => {
+  const a = testApi();
+  const target = `server:${CREDENTIAL_ID}`;
+  const before = a.notifications().length;
+  // The upstream accepts only the canary: a server that tests the new value before swapping refuses it (409
+  // rotation_test_failed) and the extension asks "Rotate anyway"; a server that does not test swaps it at once.
+  const asked = a.answeredPrompts().length;
+  a.script(`${cfg.canary}-rotated`, 'Rotate anyway');
+  const rotated = (await vscode.commands.executeCommand('flero.rotateCredential', target)) as
+    | { version?: number }
+    | undefined;
+  const prompts = a.answeredPrompts().slice(asked);
+  if (a.pendingAnswers()) a.clearAnswers();
+  else
+    assert(
+      /^The service refused the new value for ".+": .+ Nothing was changed\.$/.test(prompts[1] ?? ''),
+      `the refused rotation asked: ${prompts.join(' | ')}`,
+    );
+  assert(rotated?.version === 2, `rotateCredential returned ${JSON.stringify(rotated)}`);
+  const note = notificationsAfter(a, before, new RegExp(`^Rotated ${CREDENTIAL_ID} \\(version 2\\)`));
+  assert(
+    note.length === 1 && note[0]!.buttons.includes('Undo Rotation'),
+    `notifications: ${JSON.stringify(a.notifications().slice(before))}`,
+  );
+  await a.refresh();
+  const row = () => a.view('credentials').find((n) => n.id === `cred:server:${CREDENTIAL_ID}`);
+  assert(row()?.contextValue === 'flero.credential.server.undoable', `contextValue ${row()?.contextValue}`);
+  const undone = (await vscode.commands.executeCommand('flero.undoRotation', target)) as
+    | { version?: number }
+    | undefined;
+  assert(undone?.version === 3, `undoRotation returned ${JSON.stringify(undone)}`);
+  await a.refresh();
+  assert(row()?.contextValue === 'flero.credential.server', `after undo: ${row()?.contextValue}`);
+  // Once: nothing left to undo, in the API's words.
+  const n = a.notifications().length;
+  await vscode.commands.executeCommand('flero.undoRotation', target);
+  assert(
+    notificationsAfter(a, n, /nothing_to_roll_back/).length === 1,
+    `second undo: ${JSON.stringify(a.notifications().slice(n))}`,
+  );
 });
 
 test('the language server flags the Code node that logs a header, and its quick fix removes it', async () => {
@@ -256,6 +405,39 @@ test('Run Workflow runs in the language server with the credential injected; log
   assert(text.includes('***'), 'the echoed secret is not masked as *** in the execution');
   assert(text.includes('Temp 21'), 'the Code node output is missing');
   assert((await authorizedCalls('/forecast')) > before, 'the run never called the upstream with the credential');
+});
+
+test('signed in with a short-lived key: the status bar shows the days left, under 1 day with a warning background; rolling it signs in with the new key', async () => {
+  const a = testApi();
+  if (a.connection().state !== 'connected') pending('needs the signed-in connection');
+  const scopes = ['workflows:read', 'api-keys:read', 'api-keys:write'];
+  const week = await createKeyViaApi('ext-short', scopes, '3d');
+  a.script(week.key);
+  assert((await vscode.commands.executeCommand('flero.signIn')) === true, 'sign in with the 3-day key failed');
+  const bar = await poll('the status bar days left', () =>
+    /· [23]d left$/.test(a.statusBar().text) ? a.statusBar() : undefined,
+  );
+  assert(!bar.warning, `warning background with ${bar.text}`);
+  const before = a.notifications().length;
+  const day = await createKeyViaApi('ext-shorter', scopes, '12h');
+  a.script(day.key);
+  assert((await vscode.commands.executeCommand('flero.signIn')) === true, 'sign in with the 12-hour key failed');
+  const urgent = await poll('the status bar hours left', () =>
+    /· 1[12]h left$/.test(a.statusBar().text) ? a.statusBar() : undefined,
+  );
+  assert(urgent.warning, `no warning background with ${urgent.text}`);
+  const own = await poll('the expiry warning for the signed-in key', () => {
+    const w = notificationsAfter(a, before, /"ext-shorter"( \(the one you are signed in with\))? expires in/);
+    return w.length ? w : undefined;
+  });
+  assert(own[0]!.buttons.includes('Roll now'), 'no "Roll now" on the signed-in key warning');
+  a.script('1 hour', 'Sign in with the new key');
+  const rolled = (await vscode.commands.executeCommand('flero.rollApiKey', day.id)) as
+    | { id?: string; signedIn?: boolean }
+    | undefined;
+  assert(rolled?.id && rolled.signedIn === true, `rollApiKey returned ${JSON.stringify(rolled)}`);
+  await poll('signed in with the new key', () => (a.connection().me?.id === rolled.id ? true : undefined));
+  assert(a.connection().state === 'connected', `state ${a.connection().state}`);
 });
 
 test('Sign Out removes the key from SecretStorage: a reconnect finds no key', async () => {

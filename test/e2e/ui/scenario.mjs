@@ -8,12 +8,14 @@ import { CREDENTIAL_ID, WORKFLOW_FILE } from './workspace.mjs';
 
 const KEY_NAME = 'e2e-ci-key';
 const KEY_SCOPES = ['workflows:read', 'executions:write'];
+const EXPIRING_KEY = 'e2e-expiring';
 const KEY_RE = /[a-z][a-z0-9_]{0,30}_[0-9A-Za-z]{36}/g;
 
 const T = {
   startServer: /^Start Local Server$/i,
   generateKey: /^Generate API Key$/i,
   revokeKey: /^Revoke API Key$/i,
+  rollKey: /^Roll API Key$/i,
   addCredential: /^Add Credential$/i,
   testConnection: /^Test Connection$/i,
   runWorkflow: /^Run Workflow$/i,
@@ -501,6 +503,154 @@ steps.push(
       await page.keyboard.press('Enter');
       await page.keyboard.press('Escape');
       return `${note}; log: ${logLine?.trim() ?? '(no "service said" line)'}`;
+    },
+  },
+  {
+    name: 'expiry-warning',
+    title: 'a key generated with an expiry 2 days away gets a warning with "Roll now"; its row says "expiring"',
+    deps: ['start-local-server'],
+    needs: { commands: [T.generateKey, T.rollKey] },
+    timeoutMs: 90_000,
+    async run(ctx) {
+      const { wb, page, manifest } = ctx;
+      await wb.runCommand(findCommand(manifest, T.generateKey).palette);
+      await waitStep(ctx, /Name/);
+      await wb.typeAndEnter(EXPIRING_KEY);
+      await waitStep(ctx, /Scopes/);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'workflows:read' }).first();
+      await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+      await waitFor(
+        ctx,
+        'workflows:read to be checked',
+        async () => (await row.getAttribute('aria-checked')) === 'true',
+        {
+          timeoutMs: 5000,
+        },
+      );
+      await page.keyboard.press('Enter');
+      await waitStep(ctx, /Workflows/);
+      await wb.pick('All workflows');
+      await waitStep(ctx, /Expiry/);
+      await wb.pick('Custom date');
+      await waitStep(ctx, /Expiry Date/);
+      const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+      await wb.typeAndEnter(day);
+      const dialog = wb.dialog();
+      await waitFor(ctx, 'the "shown only once" dialog', async () => /only once/i.test(await dialog.textContent()), {
+        timeoutMs: 30_000,
+      });
+      const key = [...(await dialog.textContent()).matchAll(KEY_RE)].map((m) => m[0]).find(isFleroKey);
+      if (!key) throw new Error('the dialog shows no well-formed Flero key');
+      ctx.revealedKey(key);
+      ctx.state.expiringKey = key;
+      await wb.clickDialogButton('Copy');
+      await dialog.waitFor({ state: 'hidden' });
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      const warning = await wb.waitNotification(new RegExp(`"${EXPIRING_KEY}" expires in [23] days`), 30_000);
+      const toast = wb
+        .notifications()
+        .filter({ hasText: `"${EXPIRING_KEY}" expires in` })
+        .first();
+      const roll = toast.locator('.monaco-button', { hasText: /^\s*Roll now\s*$/ }).first();
+      if (!(await roll.isVisible())) throw new Error(`the warning has no "Roll now" button: ${warning}`);
+      await wb.expandPane('API Keys');
+      const keyRow = wb.treeRow('API Keys', EXPIRING_KEY);
+      await waitFor(
+        ctx,
+        `the "${EXPIRING_KEY}" row to say expiring`,
+        async () => /expiring/.test(await keyRow.textContent()),
+        {
+          timeoutMs: 15_000,
+        },
+      );
+      const icon = await keyRow.locator('.codicon-warning, [class*="codicon-warning"]').count();
+      if (!icon) throw new Error(`the expiring key's row has no warning icon: ${await keyRow.innerHTML()}`);
+      return warning.replace(/\s+/g, ' ');
+    },
+  },
+  {
+    name: 'roll-now',
+    title: '"Roll now" on the warning starts Roll API Key for that key (overlap pick)',
+    deps: ['expiry-warning'],
+    async run(ctx) {
+      const { wb, page } = ctx;
+      let toast = wb
+        .notifications()
+        .filter({ hasText: `"${EXPIRING_KEY}" expires in` })
+        .first();
+      if (!(await toast.isVisible())) {
+        // The toast timed out: the notification center still holds it.
+        await page.locator('#status\\.notifications .statusbar-item-label').first().click();
+        toast = page
+          .locator('.notifications-center .notification-list-item', { hasText: `"${EXPIRING_KEY}" expires in` })
+          .first();
+        await toast.waitFor({ state: 'visible', timeout: 10_000 });
+      }
+      await toast.hover();
+      await toast
+        .locator('.monaco-button', { hasText: /^\s*Roll now\s*$/ })
+        .first()
+        .click();
+      await waitStep(ctx, new RegExp(`Roll API Key "${EXPIRING_KEY}": Overlap`));
+      const labels = await wb.quickPickLabels();
+      for (const want of ['None', '1 hour', '24 hours', '7 days'])
+        if (!labels.some((l) => l.startsWith(want)))
+          throw new Error(`the overlap pick lacks "${want}": ${labels.join(' | ')}`);
+      await page.keyboard.press('Escape');
+      await wb.waitQuickInputClosed();
+      return `overlap choices: ${labels.join(' | ')}`;
+    },
+  },
+  {
+    name: 'roll-key',
+    title:
+      'Roll API Key from the tree: overlap 1 hour → the new key shown once; both keys work; the old one expires in an hour',
+    deps: ['expiry-warning'],
+    timeoutMs: 90_000,
+    async run(ctx) {
+      const { wb, manifest, page } = ctx;
+      await wb.expandPane('API Keys');
+      const row = wb.treeRow('API Keys', EXPIRING_KEY);
+      await wb.contextMenu(row, findCommand(manifest, T.rollKey).title);
+      await waitStep(ctx, new RegExp(`Roll API Key "${EXPIRING_KEY}": Overlap`));
+      await wb.pick('1 hour');
+      const dialog = wb.dialog();
+      await waitFor(
+        ctx,
+        'the "shown only once" dialog of the roll',
+        async () => /rolled.*only once/is.test(await dialog.textContent()),
+        {
+          timeoutMs: 30_000,
+        },
+      );
+      const text = await dialog.textContent();
+      const key = [...text.matchAll(KEY_RE)].map((m) => m[0]).find(isFleroKey);
+      if (!key) throw new Error('the roll dialog shows no well-formed Flero key');
+      if (key === ctx.state.expiringKey) throw new Error('the roll dialog shows the old key');
+      ctx.revealedKey(key);
+      await ctx.shot('shown-once');
+      await wb.clickDialogButton('Copy');
+      await dialog.waitFor({ state: 'hidden' });
+      await waitFor(ctx, '"Copy" to put the new key on the clipboard', async () => (await clipboard(page)) === key, {
+        timeoutMs: 10_000,
+      });
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      const body = await page.evaluate(() => document.body.textContent);
+      if (body.includes(key)) throw new Error('the new key is still visible after the dialog closed');
+      const fresh = await callWithKey(ctx.state.localUrl, '/api/workflows', key);
+      const old = await callWithKey(ctx.state.localUrl, '/api/workflows', ctx.state.expiringKey);
+      if (fresh.status !== 200) throw new Error(`the new key answered ${fresh.status}`);
+      if (old.status !== 200) throw new Error(`the old key answered ${old.status} during the overlap`);
+      const rows = await waitFor(
+        ctx,
+        `two "${EXPIRING_KEY}" rows (old and new)`,
+        async () => {
+          const r = (await wb.treeRows('API Keys')).filter((t) => t.includes(EXPIRING_KEY));
+          return r.length >= 2 ? r : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      return rows.join(' | ');
     },
   },
 );

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { describeHits, scanString, sweep } from '../reliability/canary';
 import { consent, startProvider, type TestProvider } from '../helpers/oauth2Provider';
-import { api, type RunningServer, startServer } from '../helpers/server';
+import { api, type RunningServer, runCli, startServer } from '../helpers/server';
 import { startUpstream, type Upstream } from '../helpers/upstream';
 
 const TTL = 3;
@@ -274,4 +274,64 @@ test('canary sweep: no token or client secret in responses, records, audit, log 
     ...sweep([srv.dataDir!], opts),
   ];
   assert.deepEqual(hits, [], describeHits(hits));
+});
+
+describe('flero credentials with OAuth2 (the CLI)', () => {
+  test('create a client_credentials credential from stdin, test it; connect prints the consent URL', async () => {
+    const env = { FLERO_SERVER_URL: srv.url, FLERO_API_KEY: owner, CC_SECRET: provider.svcSecret };
+    const made = await runCli(
+      [
+        'credentials',
+        'create',
+        '--id',
+        'cc_cli',
+        '--name',
+        'cc via cli',
+        '--service',
+        'custom',
+        '--auth-type',
+        'oauth2',
+        '--grant-type',
+        'client_credentials',
+        '--token-url',
+        provider.tokenUrl,
+        '--client-id',
+        'svc',
+        '--scope',
+        'api',
+        '--host',
+        `http://${up.host}`,
+        '--value-env',
+        'CC_SECRET',
+      ],
+      { env },
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const tested = await runCli(['credentials', 'test', 'cc_cli'], { env });
+    assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+    const shown = JSON.parse((await runCli(['credentials', 'show', 'cc_cli', '--json'], { env })).stdout);
+    assert.equal(shown.oauth2.status, 'connected');
+    const url = await runCli(['credentials', 'connect', 'ac'], { env });
+    assert.equal(url.code, 0, url.stderr);
+    assert.ok(url.stdout.startsWith(provider.authorizationUrl), url.stdout);
+    assert.match(url.stdout, /code_challenge_method=S256/);
+    const wrong = await runCli(
+      [
+        'credentials',
+        'create',
+        '--name',
+        'x',
+        '--service',
+        'custom',
+        '--auth-type',
+        'oauth2',
+        '--grant-type',
+        'implicit',
+      ],
+      { env },
+    );
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--grant-type must be client_credentials or authorization_code/);
+    for (const r of [made, tested, url]) assert.ok(!(r.stdout + r.stderr).includes(provider.svcSecret));
+  });
 });

@@ -52,6 +52,40 @@ function verdict(id: string, r: CredentialTestResult): string {
   return `${r.ok ? '✓' : '✗'} ${id}: ${r.ok ? 'the service accepted it' : 'the service refused it'}${r.status ? ` (HTTP ${r.status})` : ''}${r.detail ? ` — ${r.detail}` : ''}`;
 }
 
+const OAUTH2_FLAGS = ['grant-type', 'token-url', 'authorization-url', 'client-id', 'scope', 'audience'] as const;
+
+/** The `oauth2` object from the --grant-type … flags (oauth2 only); the server checks the URLs. */
+function oauth2Of(
+  values: Partial<Record<(typeof OAUTH2_FLAGS)[number], string>> & { 'public-client'?: boolean },
+  authType: string,
+): CreateCredentialBody['oauth2'] {
+  const given = OAUTH2_FLAGS.filter((f) => values[f] !== undefined);
+  if (authType !== 'oauth2') {
+    if (given.length || values['public-client'])
+      throw new UsageError(`--${given[0] ?? 'public-client'} is for --auth-type oauth2`);
+    return undefined;
+  }
+  const grantType = values['grant-type'];
+  if (grantType !== 'client_credentials' && grantType !== 'authorization_code')
+    throw new UsageError(
+      `--grant-type must be client_credentials or authorization_code${didYouMean(grantType ?? '', ['client_credentials', 'authorization_code'])}`,
+    );
+  if (!values['token-url']) throw new UsageError('--token-url is required for oauth2');
+  if (!values['client-id']) throw new UsageError('--client-id is required for oauth2');
+  if (grantType === 'authorization_code' && !values['authorization-url'])
+    throw new UsageError('--authorization-url is required for authorization_code');
+  if (values['public-client'] && grantType !== 'authorization_code')
+    throw new UsageError('--public-client is for authorization_code (client_credentials needs the client secret)');
+  return {
+    grantType,
+    tokenUrl: values['token-url'],
+    clientId: values['client-id'],
+    ...(values['authorization-url'] ? { authorizationUrl: values['authorization-url'] } : {}),
+    ...(values.scope ? { scope: values.scope } : {}),
+    ...(values.audience ? { audience: values.audience } : {}),
+  };
+}
+
 const create = defineCommand(
   {
     name: 'credentials create',
@@ -64,7 +98,11 @@ const create = defineCommand(
         description: `The service (required): ${SERVICES.map((s) => s.id).join(', ')}`,
       },
       id: { type: 'string', value: 'ID', description: 'The id workflows name it by (default: made by the server)' },
-      'auth-type': { type: 'string', value: 'TYPE', description: 'apiKey or bearer (default: the service’s first)' },
+      'auth-type': {
+        type: 'string',
+        value: 'TYPE',
+        description: 'apiKey, bearer or oauth2 (custom), as the service supports (default: the service’s first)',
+      },
       header: { type: 'string', value: 'NAME', description: 'apiKey: send it in this header' },
       prefix: {
         type: 'string',
@@ -78,6 +116,24 @@ const create = defineCommand(
         multiple: true,
         description:
           'A host it may be sent to (custom services: required; e.g. api.example.com, http://127.0.0.1:8080)',
+      },
+      'grant-type': {
+        type: 'string',
+        value: 'GRANT',
+        description: 'oauth2: client_credentials (the value is the client secret) or authorization_code (consent)',
+      },
+      'token-url': {
+        type: 'string',
+        value: 'URL',
+        description: 'oauth2: the token endpoint (https, or loopback http)',
+      },
+      'authorization-url': { type: 'string', value: 'URL', description: 'oauth2 authorization_code: the consent page' },
+      'client-id': { type: 'string', value: 'ID', description: 'oauth2: the client id' },
+      scope: { type: 'string', value: 'SCOPES', description: 'oauth2: space-separated scopes to request' },
+      audience: { type: 'string', value: 'AUDIENCE', description: 'oauth2: sent as `audience` in token requests' },
+      'public-client': {
+        type: 'boolean',
+        description: 'oauth2 authorization_code with PKCE and no client secret: read no value',
       },
       ...VALUE_OPTION,
       ...REMOTE_OPTIONS,
@@ -95,16 +151,20 @@ const create = defineCommand(
           SERVICES.map((s) => s.id),
         )}`,
       );
-    const authType = values['auth-type'] ?? service.authTypes[0];
-    if (authType !== 'apiKey' && authType !== 'bearer')
-      throw new UsageError(`--auth-type must be apiKey or bearer${didYouMean(String(authType), ['apiKey', 'bearer'])}`);
+    const authType = (values['auth-type'] ?? service.authTypes[0]) as CreateCredentialBody['authType'];
+    if (!(service.authTypes as readonly string[]).includes(authType))
+      throw new UsageError(
+        `--auth-type: ${service.id} supports ${service.authTypes.join(', ')}${didYouMean(authType, service.authTypes)}`,
+      );
+    const oauth2 = oauth2Of(values, authType);
     if (values.prefix !== undefined && values.header === undefined) throw new UsageError('--prefix goes with --header');
     const api = connect(values);
     const body: CreateCredentialBody = {
       name: values.name.trim(),
       service: service.id,
       authType,
-      value: await secretValue(values['value-env'], 'credentials create'),
+      ...(values['public-client'] ? {} : { value: await secretValue(values['value-env'], 'credentials create') }),
+      ...(oauth2 ? { oauth2 } : {}),
       ...(values.id !== undefined ? { id: values.id } : {}),
       ...(values.header !== undefined ? { header: { name: values.header, prefix: values.prefix ?? '' } } : {}),
       ...(values.query !== undefined ? { query: { param: values.query } } : {}),
@@ -232,6 +292,27 @@ const rollback = defineCommand(
   },
 );
 
+const connectCmd = defineCommand(
+  {
+    name: 'credentials connect',
+    usage: '<credential-id> [options]',
+    summary:
+      'OAuth2 authorization_code: print the consent URL (PKCE; valid 10 minutes, once). Open it, consent, and the server stores the tokens.',
+    options: REMOTE_OPTIONS,
+    positionals: ID,
+    sections: [REMOTE_ENV],
+  },
+  async ({ values, positionals: [id] }) => {
+    const r = await connect(values).call('authorizeOAuth2Credential', { params: { id: id! } });
+    if (values.json) printJson(r);
+    else {
+      note(`Open this URL in a browser and consent; the provider sends you back to the server, which connects ${id}:`);
+      out(`${r.authorizationUrl}\n`);
+    }
+    return 0;
+  },
+);
+
 const remove = defineCommand(
   {
     name: 'credentials delete',
@@ -255,5 +336,6 @@ export const SUBCOMMANDS: Record<string, Command> = {
   test,
   rotate,
   rollback,
+  connect: connectCmd,
   delete: remove,
 };

@@ -26,7 +26,7 @@ const COMMANDS: Record<string, Single | Group> = {
   },
   credentials: {
     summary: 'Manage a server’s credentials (values from stdin or --value-env, never an argument)',
-    subcommands: ['create', 'list', 'show', 'test', 'rotate', 'rollback', 'delete'],
+    subcommands: ['create', 'list', 'show', 'test', 'rotate', 'rollback', 'connect', 'delete'],
     load: () => import('./credentials'),
   },
   workflows: {

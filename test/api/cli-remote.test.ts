@@ -156,12 +156,22 @@ describe('flero against a server', () => {
     assert.equal(test.code, 0, test.stderr);
     assert.match(test.stdout, /^✓ gh_ci: the service accepted it \(HTTP 200\)/);
 
-    const rotated = await flero(['credentials', 'rotate', 'gh_ci', '--value-env', 'NEW_TOKEN'], {
+    // The service refuses the new value: tested before the swap, so nothing changes (exit 1).
+    const refusedNew = await flero(['credentials', 'rotate', 'gh_ci', '--value-env', 'NEW_TOKEN'], {
       env: { NEW_TOKEN: CANARY2 },
     });
-    assert.equal(rotated.code, 1, 'the new value is refused by the service: exit 1');
+    assert.equal(refusedNew.code, 1, 'the new value is refused by the service: exit 1');
+    assert.match(refusedNew.stdout, /✗ gh_ci: the service refused it \(HTTP 401\)/, refusedNew.stderr);
+    assert.match(refusedNew.stderr, /Nothing changed: gh_ci keeps its current value.*--force/);
+    assert.equal(JSON.parse((await flero(['credentials', 'show', 'gh_ci', '--json'])).stdout).version, 1);
+    // --force rotates anyway; the test after it still reports the refusal (exit 1) and how to undo.
+    const rotated = await flero(['credentials', 'rotate', 'gh_ci', '--force', '--value-env', 'NEW_TOKEN'], {
+      env: { NEW_TOKEN: CANARY2 },
+    });
+    assert.equal(rotated.code, 1, 'rotated, but the service refuses the new value: exit 1');
     assert.match(rotated.stdout, /✗ gh_ci: the service refused it \(HTTP 401\)/);
     assert.match(rotated.stderr, /flero credentials rollback gh_ci/);
+    assert.equal(JSON.parse((await flero(['credentials', 'show', 'gh_ci', '--json'])).stdout).version, 2);
     const back = await flero(['credentials', 'rollback', 'gh_ci']);
     assert.equal(back.code, 0, back.stderr);
     assert.equal((await flero(['credentials', 'test', 'gh_ci'])).code, 0, 'the old value is back');

@@ -2,6 +2,7 @@
 // standard input (one trailing newline dropped) or `--value-env VAR`, never from an argument (arguments show in `ps`
 // and shell history); nothing the server returns holds a value.
 import type { FleroClient } from '../apiClient/client';
+import { FleroApiError } from '../apiClient/transport';
 import type { CreateCredentialBody, CredentialTestResult, CredentialView } from '../core/operations';
 import { SERVICES } from '../core/services';
 import { type Command, defineCommand } from './command';
@@ -33,7 +34,9 @@ function describe(c: CredentialView): string {
       ? `query parameter ${c.query.param}`
       : c.authType === 'bearer'
         ? 'Authorization: Bearer'
-        : 'the service’s default';
+        : c.authType === 'basic'
+          ? `Authorization: Basic (username "${c.basic?.username ?? ''}")`
+          : 'the service’s default';
   return [
     `id:        ${c.id}`,
     `name:      ${c.name}`,
@@ -195,15 +198,43 @@ const rotate = defineCommand(
     name: 'credentials rotate',
     usage: '<credential-id> [options]',
     summary:
-      'Replace the credential’s value (runs in flight keep the old one), then test it; exit 1 if the service refuses the new value.',
-    options: { ...VALUE_OPTION, ...REMOTE_OPTIONS },
+      'Test the new value with the service, then replace the credential’s value (runs in flight keep the old one); exit 1, nothing changed, if the service refuses it.',
+    options: {
+      ...VALUE_OPTION,
+      force: {
+        type: 'boolean',
+        description: 'Rotate even if the service’s test call does not accept the new value (it is tested again after)',
+      },
+      ...REMOTE_OPTIONS,
+    },
     positionals: ID,
     sections: [VALUE_SECTION, REMOTE_ENV],
   },
   async ({ values, positionals: [id] }) => {
     const value = await secretValue(values['value-env'], 'credentials rotate');
     const api = connect(values);
-    const c = await api.call('updateCredential', { params: { id: id! }, body: { value } });
+    let c: CredentialView;
+    try {
+      c = await api.call('updateCredential', {
+        params: { id: id! },
+        body: { value, ...(values.force ? { force: true } : {}) },
+        timeoutMs: 45_000,
+      });
+    } catch (e) {
+      const p = e instanceof FleroApiError && e.status === 409 ? e.problem : undefined;
+      if (p?.code === 'rotation_test_failed' && p.verdict) {
+        if (values.json) printJson(p);
+        else out(`${verdict(id!, p.verdict)}\n`);
+        note(`Nothing changed: ${id} keeps its current value. Check the new value, or rotate anyway with --force.`);
+        return 1;
+      }
+      if (p?.code === 'value_unchanged' || p?.code === 'value_reused') {
+        if (values.json) printJson(p);
+        note(`Nothing changed: ${p.detail ?? p.code}`);
+        return 1;
+      }
+      throw e;
+    }
     if (values.json) {
       printJson(c);
       return 0;

@@ -19,6 +19,10 @@ export const ProblemSchema = z
     code: z.string().describe('Machine-readable error code, e.g. `validation_failed`, `insufficient_scope`'),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     scope: z.string().optional().describe('The scope a 403 `insufficient_scope` needed'),
+    verdict: z
+      .object({ ok: z.boolean(), status: z.number().int(), detail: z.string() })
+      .optional()
+      .describe('409 `rotation_test_failed`: the service’s test call on the new value (status 0: no answer)'),
   })
   .describe('RFC 9457 problem details');
 
@@ -236,15 +240,30 @@ export const CredentialValueSchema = z
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'the value must not contain control characters or line breaks')
   .refine((v) => v.trim() === v, 'the value has leading or trailing whitespace');
 
+const credentialBasic = z
+  .strictObject({
+    username: z
+      .string()
+      .max(200)
+      .refine((u) => !/[\u0000-\u001f\u007f:]/.test(u), 'the username must not contain `:` or control characters')
+      .describe('Sent as `username:<value>` (RFC 7617); not a secret'),
+  })
+  .describe(
+    'authType `basic`: the username; the value is the password (`Authorization: Basic base64(username:password)`)',
+  );
+
+export const CREDENTIAL_AUTH_TYPES = ['apiKey', 'bearer', 'basic'] as const;
+
 export const CreateCredentialSchema = z.strictObject({
   id: z.string().regex(CREDENTIAL_ID_PATTERN, 'ids: letters, digits, _ . - (max 128)').optional(),
   name: z.string().trim().min(1).max(200),
   service: z.string().min(1).max(64),
-  authType: z.enum(['apiKey', 'bearer']),
+  authType: z.enum(CREDENTIAL_AUTH_TYPES),
   value: CredentialValueSchema,
   header: credentialHeader.optional(),
   query: credentialQuery.optional(),
   hosts: credentialHosts.optional(),
+  basic: credentialBasic.optional(),
 });
 
 export const UpdateCredentialSchema = z.strictObject({
@@ -253,6 +272,13 @@ export const UpdateCredentialSchema = z.strictObject({
   header: credentialHeader.nullable().optional(),
   query: credentialQuery.nullable().optional(),
   hosts: credentialHosts.nullable().optional().describe('null = the service’s hosts'),
+  basic: credentialBasic.optional(),
+  force: z
+    .boolean()
+    .optional()
+    .describe(
+      'With `value`: rotate even when the service’s test call does not accept the new value (else 409 `rotation_test_failed`, nothing changed). Never overrides `value_unchanged` / `value_reused`',
+    ),
   service: z.unknown().optional(),
   authType: z.unknown().optional(),
   id: z.unknown().optional(),
@@ -262,10 +288,11 @@ export const CredentialViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   service: z.string(),
-  authType: z.enum(['apiKey', 'bearer']),
+  authType: z.enum(CREDENTIAL_AUTH_TYPES),
   header: credentialHeader.optional(),
   query: credentialQuery.optional(),
   hosts: z.array(z.string()).optional(),
+  basic: z.object({ username: z.string() }).optional().describe('authType `basic`: the username (not a secret)'),
   last4: z.string().nullable().describe('Last 4 characters of values of 12+ characters; never the value'),
   version: z.number().int().describe('1 on create, +1 on each rotation'),
   createdAt: z.string(),
@@ -288,7 +315,7 @@ const placement = z.object({
 export const ServiceSchema = z.object({
   id: z.string(),
   name: z.string(),
-  authTypes: z.array(z.enum(['apiKey', 'bearer'])),
+  authTypes: z.array(z.enum(CREDENTIAL_AUTH_TYPES)),
   defaultPlacement: placement,
   baseUrl: z.string(),
   hosts: z.array(z.string()),

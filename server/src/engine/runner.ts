@@ -23,7 +23,7 @@ import { boundOutput, boundRecord, MAX_ERROR_CHARS, MAX_LOG_CHARS } from './boun
 import { buildConnectorRequest } from './connector';
 import { send } from './http';
 import { httpParts } from './httpNode';
-import { prefixesOf } from './inject';
+import { maskedSecretsOf } from './inject';
 import { runCode } from './sandbox';
 import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
 
@@ -301,7 +301,7 @@ async function loadCredentials(state: RunState, ids: readonly string[]): Promise
       return `credential "${id}" could not be loaded: ${(err as Error).message}`;
     }
     if (!cred) return state.options.missingCredential?.(id) ?? `credential "${id}" does not exist`;
-    state.masker.add(cred.value, prefixesOf(cred));
+    for (const m of maskedSecretsOf(cred)) state.masker.add(m.value, m.prefixes);
     state.credentials.set(id, cred);
   }
   return undefined;

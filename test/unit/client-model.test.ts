@@ -66,6 +66,8 @@ function keyInfo(k: Pick<KeyInfo, 'id' | 'name' | 'scopes'> & Partial<KeyInfo>):
     expiresAt: null,
     createdAt: at(-30),
     lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUserAgent: null,
     revokedAt: null,
     rolledFrom: null,
     rolledTo: null,

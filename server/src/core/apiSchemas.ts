@@ -42,6 +42,16 @@ export const ApiKeySchema = z.object({
   expiresAt: isoDate.nullable(),
   createdAt: isoDate,
   lastUsedAt: isoDate.nullable().describe('Updated in batches (within a few seconds)'),
+  lastUsedIp: z
+    .string()
+    .nullable()
+    .describe('The client address of the last use (written with `lastUsedAt`, in the same batches), or null'),
+  lastUsedUserAgent: z
+    .string()
+    .nullable()
+    .describe(
+      'The `User-Agent` of the last use, control characters removed, at most 200 characters (written with `lastUsedAt`), or null',
+    ),
   revokedAt: isoDate.nullable(),
   rolledFrom: z
     .string()

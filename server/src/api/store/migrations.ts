@@ -94,8 +94,11 @@ export const MIGRATIONS: Migration[] = [
   // Version 6 is taken by the OAuth2 credentials work (another branch); versions may have a gap until it lands.
   {
     version: 7,
-    name: 'credential value fingerprints (rotation refuses a value it had before) and basic auth usernames',
-    sql: CREDENTIAL_FINGERPRINTS_MIGRATION_SQL,
+    name: 'credential value fingerprints (rotation refuses a value it had before), basic auth usernames, key last-use address and user agent',
+    sql: `${CREDENTIAL_FINGERPRINTS_MIGRATION_SQL}
+      ALTER TABLE api_keys ADD COLUMN last_used_ip text;            -- client address of the last use (batched with last_used_at)
+      ALTER TABLE api_keys ADD COLUMN last_used_user_agent text;    -- its User-Agent: control characters removed, at most 200 characters
+    `,
   },
 ];
 

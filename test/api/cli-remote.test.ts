@@ -55,7 +55,8 @@ after(async () => {
   await upstream.close();
   dir.remove();
   const all = outputs.join('\n') + srv.output();
-  for (const secret of [CANARY, CANARY2]) assert.ok(!all.includes(secret), 'no credential value in any output');
+  for (const secret of [CANARY, CANARY2, 'basic-canary-password-0001'])
+    assert.ok(!all.includes(secret), 'no credential value in any output');
 });
 
 describe('flero against a server', () => {
@@ -156,12 +157,22 @@ describe('flero against a server', () => {
     assert.equal(test.code, 0, test.stderr);
     assert.match(test.stdout, /^✓ gh_ci: the service accepted it \(HTTP 200\)/);
 
-    const rotated = await flero(['credentials', 'rotate', 'gh_ci', '--value-env', 'NEW_TOKEN'], {
+    // The service refuses the new value: tested before the swap, so nothing changes (exit 1).
+    const refusedNew = await flero(['credentials', 'rotate', 'gh_ci', '--value-env', 'NEW_TOKEN'], {
       env: { NEW_TOKEN: CANARY2 },
     });
-    assert.equal(rotated.code, 1, 'the new value is refused by the service: exit 1');
+    assert.equal(refusedNew.code, 1, 'the new value is refused by the service: exit 1');
+    assert.match(refusedNew.stdout, /✗ gh_ci: the service refused it \(HTTP 401\)/, refusedNew.stderr);
+    assert.match(refusedNew.stderr, /Nothing changed: gh_ci keeps its current value.*--force/);
+    assert.equal(JSON.parse((await flero(['credentials', 'show', 'gh_ci', '--json'])).stdout).version, 1);
+    // --force rotates anyway; the test after it still reports the refusal (exit 1) and how to undo.
+    const rotated = await flero(['credentials', 'rotate', 'gh_ci', '--force', '--value-env', 'NEW_TOKEN'], {
+      env: { NEW_TOKEN: CANARY2 },
+    });
+    assert.equal(rotated.code, 1, 'rotated, but the service refuses the new value: exit 1');
     assert.match(rotated.stdout, /✗ gh_ci: the service refused it \(HTTP 401\)/);
     assert.match(rotated.stderr, /flero credentials rollback gh_ci/);
+    assert.equal(JSON.parse((await flero(['credentials', 'show', 'gh_ci', '--json'])).stdout).version, 2);
     const back = await flero(['credentials', 'rollback', 'gh_ci']);
     assert.equal(back.code, 0, back.stderr);
     assert.equal((await flero(['credentials', 'test', 'gh_ci'])).code, 0, 'the old value is back');
@@ -182,6 +193,28 @@ describe('flero against a server', () => {
     assert.match(refused.stderr, /HTTP 400 validation_failed.*value: the value has leading or trailing whitespace/);
     assert.ok(!refused.stderr.includes('padded-canary'), 'the value is not echoed');
 
+    const basic = await flero(
+      [
+        'credentials',
+        'create',
+        '--id',
+        'basic_ci',
+        '--name',
+        'basic',
+        '--service',
+        'custom',
+        '--auth-type',
+        'basic',
+      ].concat(['--username', 'bot', '--host', upstream.host]),
+      { input: 'basic-canary-password-0001\n' },
+    );
+    assert.equal(basic.code, 0, basic.stderr);
+    assert.deepEqual(JSON.parse((await flero(['credentials', 'show', 'basic_ci', '--json'])).stdout).basic, {
+      username: 'bot',
+    });
+    const noUser = await flero(['credentials', 'create', '--name', 'b', '--service', 'custom', '--auth-type', 'basic']);
+    assert.equal(noUser.code, 2);
+    assert.match(noUser.stderr, /--username is required for basic/);
     const del = await flero(['credentials', 'delete', 'gh_ci']);
     assert.equal(del.code, 0, del.stderr);
     const gone = await flero(['credentials', 'show', 'gh_ci']);

@@ -17,9 +17,11 @@ const canary = (label: string) => `canary${label}_${randomBytes(12).toString('ba
 const V1 = canary('One');
 const V2 = canary('Two');
 const V3 = canary('Three');
+const V4 = canary('Four');
+const V5 = canary('Five');
 const W1 = canary('Wone');
 const W2 = canary('Wtwo');
-const canaries = { V1, V2, V3, W1, W2 };
+const canaries = { V1, V2, V3, V4, V5, W1, W2 };
 
 describe('credential rollback', () => {
   let up: Upstream;
@@ -102,16 +104,17 @@ describe('credential rollback', () => {
   });
 
   it('only the value right before the last rotation is kept: two rotations, one rollback', async () => {
-    assert.equal((await call('PATCH', '/api/credentials/gh', { value: V2 })).status, 200);
+    // New values each time: a value the credential had before (V2) is refused as value_reused.
     assert.equal((await call('PATCH', '/api/credentials/gh', { value: V3 })).status, 200);
+    assert.equal((await call('PATCH', '/api/credentials/gh', { value: V4 })).status, 200);
     const back = await call('POST', '/api/credentials/gh/rollback');
     assert.equal(back.status, 200, back.text);
-    assert.equal(await sentValue('gh'), V2);
+    assert.equal(await sentValue('gh'), V3);
     assert.equal((await call('POST', '/api/credentials/gh/rollback')).status, 409);
   });
 
   it('an edit without a value keeps the rollback; unknown id → 404; credentials:read → 403', async () => {
-    assert.equal((await call('PATCH', '/api/credentials/gh', { value: V3 })).status, 200);
+    assert.equal((await call('PATCH', '/api/credentials/gh', { value: V5 })).status, 200);
     const renamed = await call('PATCH', '/api/credentials/gh', { name: 'GitHub (renamed)' });
     assert.equal(renamed.status, 200, renamed.text);
     assert.ok(renamed.body.rollbackUntil, 'renaming is not a rotation');
@@ -167,7 +170,7 @@ describe('credential rollback', () => {
       const rows = await db3.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM credentials WHERE previous_sealed_value IS NOT NULL OR rollback_until IS NOT NULL',
       );
-      // 'gh' still has its window open (rotated to V3 above); 'old' was pruned at start.
+      // 'gh' still has its window open (rotated to V5 above); 'old' was pruned at start.
       const old = await db3.query<{ p: string | null }>(
         "SELECT previous_sealed_value AS p FROM credentials WHERE id = 'old'",
       );

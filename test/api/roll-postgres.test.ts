@@ -12,6 +12,7 @@ import { startUpstream, type Upstream } from '../helpers/upstream';
 const skip = postgresUnavailable();
 const V1 = `canaryPgOne_${randomBytes(12).toString('base64url')}`;
 const V2 = `canaryPgTwo_${randomBytes(12).toString('base64url')}`;
+const V3 = `canaryPgThree_${randomBytes(12).toString('base64url')}`;
 
 let db: RunningPostgres | undefined;
 let up: Upstream | undefined;
@@ -104,7 +105,8 @@ test('rolls and rollbacks on one PostgreSQL shared by two servers', { skip }, as
   });
 
   await t.test('a window that passed is cleared on read (lazily, no restart)', async () => {
-    assert.equal((await api(A, 'PATCH', '/api/credentials/pg_gh', { key: owner, body: { value: V2 } })).status, 200);
+    // A new value: V2 was this credential's value before (value_reused).
+    assert.equal((await api(A, 'PATCH', '/api/credentials/pg_gh', { key: owner, body: { value: V3 } })).status, 200);
     await client!.query("UPDATE credentials SET rollback_until = now() - interval '1 minute' WHERE id = 'pg_gh'");
     const got = await api(B, 'GET', '/api/credentials/pg_gh', { key: owner });
     assert.equal(got.body.rollbackUntil, null);
@@ -117,9 +119,9 @@ test('rolls and rollbacks on one PostgreSQL shared by two servers', { skip }, as
 
   await t.test('no value in the servers’ output or the database in the clear', async () => {
     const out = a!.output() + b!.output();
-    for (const v of [V1, V2]) assert.ok(!out.includes(v));
+    for (const v of [V1, V2, V3]) assert.ok(!out.includes(v));
     const dump = await client!.query('SELECT sealed_value, previous_sealed_value FROM credentials');
     const text = JSON.stringify(dump.rows);
-    for (const v of [V1, V2]) assert.ok(!text.includes(v));
+    for (const v of [V1, V2, V3]) assert.ok(!text.includes(v));
   });
 });

@@ -28,6 +28,8 @@ function key(k: Partial<KeyInfo> & { id: string }): KeyInfo {
     expiresAt: null,
     createdAt: at(-30),
     lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUserAgent: null,
     revokedAt: null,
     rolledFrom: null,
     rolledTo: null,

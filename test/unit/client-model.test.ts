@@ -66,6 +66,8 @@ function keyInfo(k: Pick<KeyInfo, 'id' | 'name' | 'scopes'> & Partial<KeyInfo>):
     expiresAt: null,
     createdAt: at(-30),
     lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUserAgent: null,
     revokedAt: null,
     rolledFrom: null,
     rolledTo: null,
@@ -525,12 +527,16 @@ describe('credential metadata checks without zod', () => {
   it('accepts what CredentialMetaSchema accepts', () => {
     assert.deepEqual(parseCredentialMeta(good), good);
     assert.ok(CredentialMetaSchema.safeParse(good).success);
+    const basic = { id: 'cred_b', name: 'B', service: 'custom', authType: 'basic', basic: { username: 'alice' } };
+    assert.deepEqual(parseCredentialMeta(basic), basic);
+    assert.ok(CredentialMetaSchema.safeParse(basic).success);
   });
   it('rejects what CredentialMetaSchema rejects (and never keeps a value)', () => {
     const bad: unknown[] = [
       { ...good, value: 'secret' },
       { ...good, id: '-x' },
-      { ...good, authType: 'basic' },
+      { ...good, authType: 'digest' },
+      { ...good, basic: { username: 'u', password: 'x' } },
       { ...good, hosts: ['https://x.example/path'] },
       { ...good, hosts: ['ftp://x.example'] },
       { ...good, header: { name: '', prefix: '' } },

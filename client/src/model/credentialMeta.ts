@@ -10,10 +10,11 @@ const str = (v: unknown, min: number, max: number): v is string =>
 const only = (o: Obj, keys: string[]) => Object.keys(o).every((k) => keys.includes(k));
 
 export function parseCredentialMeta(v: unknown): CredentialMeta | undefined {
-  if (!isObj(v) || !only(v, ['id', 'name', 'service', 'authType', 'header', 'query', 'hosts'])) return undefined;
+  if (!isObj(v) || !only(v, ['id', 'name', 'service', 'authType', 'header', 'query', 'hosts', 'basic']))
+    return undefined;
   if (!str(v.id, 1, 128) || !CREDENTIAL_ID_PATTERN.test(v.id)) return undefined;
   if (!str(v.name, 1, 200) || !str(v.service, 1, 64)) return undefined;
-  if (v.authType !== 'apiKey' && v.authType !== 'bearer') return undefined;
+  if (v.authType !== 'apiKey' && v.authType !== 'bearer' && v.authType !== 'basic') return undefined;
   const meta: CredentialMeta = { id: v.id, name: v.name, service: v.service, authType: v.authType };
   if (v.header !== undefined) {
     const h = v.header;
@@ -29,6 +30,11 @@ export function parseCredentialMeta(v: unknown): CredentialMeta | undefined {
     if (!Array.isArray(v.hosts) || v.hosts.length > 50) return undefined;
     if (!v.hosts.every((h) => typeof h === 'string' && HOST_PATTERN.test(h))) return undefined;
     meta.hosts = [...(v.hosts as string[])];
+  }
+  if (v.basic !== undefined) {
+    const b = v.basic;
+    if (!isObj(b) || !only(b, ['username']) || !str(b.username, 0, 200)) return undefined;
+    meta.basic = { username: b.username };
   }
   return meta;
 }

@@ -30,6 +30,7 @@ export interface AppOptions {
   /** Retention (see App): default 10,000 executions, no age limit. */
   keepExecutions?: number;
   executionsMaxAgeMs?: number;
+  maxKeyLifetimeMs?: number;
   /** Execution leases: ttl, heartbeat and sweep intervals (tests shorten them). */
   leases?: LeaseOptions;
   /** A run's time limit in ms (default 10 minutes): past it the run ends `failed`, its node in flight stopped. */
@@ -69,6 +70,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     runWaitMs: opts.runWaitMs ?? 30_000,
     keepExecutions: opts.keepExecutions ?? 10_000,
     executionsMaxAgeMs: opts.executionsMaxAgeMs,
+    maxKeyLifetimeMs: opts.maxKeyLifetimeMs,
     runTimeLimitMs: opts.runTimeLimitMs ?? DEFAULT_RUN_TIME_LIMIT_MS,
     serviceBaseUrls: opts.serviceBaseUrls,
     masterKey: opts.masterKey,

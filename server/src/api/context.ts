@@ -31,6 +31,8 @@ export interface App {
   keepExecutions: number;
   /** Retention: finished executions started longer ago than this are pruned (default: no age limit). */
   executionsMaxAgeMs: number | undefined;
+  /** `--max-key-lifetime`: the longest lifetime of a minted key (ms), or undefined. */
+  maxKeyLifetimeMs: number | undefined;
   /** A run's time limit in ms, handed to the engine (`RunOptions.timeLimitMs`). */
   runTimeLimitMs: number;
   /** Service id → base URL overrides handed to the engine (tests point services at a local upstream). */

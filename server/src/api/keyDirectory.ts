@@ -8,6 +8,7 @@ import { ADVISORY_LOCKS } from './store/advisoryLocks';
 import type { Db } from './store/db';
 import {
   insertKey,
+  type KeyUse,
   keyByHash,
   liveKeysWithHash,
   type NewKey,
@@ -36,10 +37,23 @@ export function toAuthKey(record: ApiKeyRecord): AuthKey {
   };
 }
 
+/** The longest User-Agent kept for a key's last use. */
+export const MAX_USER_AGENT = 200;
+
+/** A User-Agent as stored: control characters removed, at most MAX_USER_AGENT characters; null when empty. */
+export function cleanUserAgent(ua: string | null | undefined): string | null {
+  if (!ua) return null;
+  const clean = ua
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+    .trim()
+    .slice(0, MAX_USER_AGENT);
+  return clean || null;
+}
+
 export class KeyDirectory {
   private readonly index = new Map<string, AuthKey>(); // embedded only
   private readonly byId = new Map<string, string>(); // key id → hash (embedded only)
-  private used = new Map<string, number>(); // key id → last use (ms)
+  private used = new Map<string, KeyUse>(); // key id → last use (ms, address, user agent)
   private usedCount = new Map<string, number>();
   /** True after a failed flush until one succeeds (the failure is logged once per streak). */
   private failing = false;
@@ -122,16 +136,24 @@ export class KeyDirectory {
     return r;
   }
 
-  /** Records a use (no I/O): flushed in one batch by `flush()`. */
-  markUsed(keyId: string, now: number) {
-    this.used.set(keyId, now);
+  /** Records a use (no I/O): flushed in one batch by `flush()`. The user agent is cleaned (cleanUserAgent). */
+  markUsed(keyId: string, now: number, ip: string | null = null, userAgent: string | null = null) {
+    this.used.set(keyId, { at: now, ip, userAgent: cleanUserAgent(userAgent) });
     this.usedCount.set(keyId, (this.usedCount.get(keyId) ?? 0) + 1);
+  }
+
+  /** The key's last use (time, address, agent): the pending (unflushed) one, else the stored one. */
+  lastUse(record: ApiKeyRecord): Pick<ApiKeyRecord, 'lastUsedAt' | 'lastUsedIp' | 'lastUsedUserAgent'> {
+    const pending = this.used.get(record.id);
+    return pending !== undefined
+      ? { lastUsedAt: new Date(pending.at).toISOString(), lastUsedIp: pending.ip, lastUsedUserAgent: pending.userAgent }
+      : { lastUsedAt: record.lastUsedAt, lastUsedIp: record.lastUsedIp, lastUsedUserAgent: record.lastUsedUserAgent };
   }
 
   /** When the key was last used: the pending (unflushed) use, else the stored one. */
   lastUsedAt(record: ApiKeyRecord): string | null {
     const pending = this.used.get(record.id);
-    return pending !== undefined ? new Date(pending).toISOString() : record.lastUsedAt;
+    return pending !== undefined ? new Date(pending.at).toISOString() : record.lastUsedAt;
   }
 
   /**
@@ -154,13 +176,17 @@ export class KeyDirectory {
     }
     for (const [id, last] of used) {
       const k = this.index.get(this.byId.get(id) ?? '');
-      if (k) k.record.lastUsedAt = new Date(last).toISOString();
+      if (k) {
+        k.record.lastUsedAt = new Date(last.at).toISOString();
+        k.record.lastUsedIp = last.ip;
+        k.record.lastUsedUserAgent = last.userAgent;
+      }
     }
     const ids = [...used.keys()];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       try {
-        await this.onUsed(id, counts.get(id) ?? 1, used.get(id)!);
+        await this.onUsed(id, counts.get(id) ?? 1, used.get(id)!.at);
       } catch (e) {
         // lastUsedAt is written (re-writing it is harmless: the store keeps the later time); the audit rows from
         // here on are not.
@@ -172,11 +198,11 @@ export class KeyDirectory {
     this.failing = false;
   }
 
-  private requeue(used: Map<string, number>, counts: Map<string, number>, ids: Iterable<string>) {
+  private requeue(used: Map<string, KeyUse>, counts: Map<string, number>, ids: Iterable<string>) {
     for (const id of ids) {
       const last = used.get(id)!;
       const newer = this.used.get(id);
-      this.used.set(id, newer !== undefined && newer > last ? newer : last);
+      this.used.set(id, newer !== undefined && newer.at > last.at ? newer : last);
       this.usedCount.set(id, (this.usedCount.get(id) ?? 0) + (counts.get(id) ?? 1));
     }
   }

@@ -148,7 +148,8 @@ export class Pipeline {
       return this.failAuth(r, ctx.ip, now, `${route.method} ${route.path}`).then((e) => {
         throw e;
       });
-    this.app.keys.markUsed(r.record.id, now);
+    const ua = ctx.req.headers['user-agent'];
+    this.app.keys.markUsed(r.record.id, now, ctx.ip || null, typeof ua === 'string' ? ua : null);
     const denied = authorize(route, r, route.workflowScoped === 'param' ? ctx.params.id : undefined);
     ctx.key = r;
     if (denied) return refused(ctx, denied);

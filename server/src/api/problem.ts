@@ -32,6 +32,7 @@ export interface Problem {
   code: string;
   errors?: FieldError[];
   scope?: string;
+  verdict?: { ok: boolean; status: number; detail: string };
 }
 
 export class ApiError extends Error {
@@ -39,7 +40,12 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     detail: string,
-    readonly extra: { headers?: Record<string, string>; errors?: FieldError[]; scope?: string } = {},
+    readonly extra: {
+      headers?: Record<string, string>;
+      errors?: FieldError[];
+      scope?: string;
+      verdict?: { ok: boolean; status: number; detail: string };
+    } = {},
   ) {
     super(detail);
   }
@@ -53,6 +59,7 @@ export class ApiError extends Error {
       code: this.code,
     };
     if (this.extra.scope) p.scope = this.extra.scope;
+    if (this.extra.verdict) p.verdict = { ...this.extra.verdict, detail: redactKeys(this.extra.verdict.detail) };
     if (this.extra.errors)
       p.errors = this.extra.errors.map((e) => ({ field: redactKeys(e.field), message: redactKeys(e.message) }));
     return p;

@@ -231,6 +231,9 @@ export function errorOf(baseUrl: string, action: string, res: RawResponse): Fler
         ...(typeof p.code === 'string' ? { code: p.code } : {}),
         ...(typeof p.scope === 'string' ? { scope: p.scope } : {}),
         ...(Array.isArray(p.errors) ? { errors: p.errors } : {}),
+        ...(p.verdict && typeof p.verdict === 'object' && typeof p.verdict.detail === 'string'
+          ? { verdict: { ok: p.verdict.ok === true, status: Number(p.verdict.status) || 0, detail: p.verdict.detail } }
+          : {}),
       }
     : undefined;
   const wwwAuthenticate = res.headers.get('www-authenticate') ?? undefined;

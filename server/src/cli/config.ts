@@ -22,6 +22,8 @@ export interface ServerConfig {
   runTimeLimitMs: number;
   keepExecutions: number;
   executionsMaxAgeMs: number | undefined;
+  /** The longest lifetime of a minted API key (ms), or undefined (no limit). */
+  maxKeyLifetimeMs: number | undefined;
   /** FLERO_MASTER_KEY as given (base64 of 32 bytes); undefined or empty = the key file beside the data dir. */
   masterKey: string | undefined;
   serviceBaseUrls: Record<string, string> | undefined;
@@ -119,6 +121,14 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--executions-max-age D',
     type: 'duration',
     description: 'also prune finished executions started longer ago than D',
+  },
+  {
+    name: 'maxKeyLifetimeMs',
+    flag: '--max-key-lifetime D',
+    env: 'FLERO_MAX_KEY_LIFETIME',
+    type: 'duration',
+    description:
+      'the longest lifetime of a minted API key: a key without expiry gets now + D, a longer one is refused (400 `key_lifetime_exceeded`); the owner key made at first start is exempt',
   },
   {
     name: 'masterKey',
@@ -307,6 +317,14 @@ export function loadServerConfig(argv: string[], env: Env): ServerConfig | 'help
   );
   const maxAge = values['executions-max-age'];
   const executionsMaxAgeMs = maxAge === undefined ? undefined : durationOf('--executions-max-age', maxAge);
+  const maxLifetime = values['max-key-lifetime'] ?? fromEnv('maxKeyLifetimeMs');
+  const maxKeyLifetimeMs =
+    maxLifetime === undefined || maxLifetime === ''
+      ? undefined
+      : durationOf(
+          values['max-key-lifetime'] !== undefined ? '--max-key-lifetime' : 'FLERO_MAX_KEY_LIFETIME',
+          maxLifetime,
+        );
   const host = text('host');
   requireMatch(host !== '', '--host must not be empty');
   const store = storeTarget(values, fromEnv('databaseUrl'));
@@ -327,6 +345,7 @@ export function loadServerConfig(argv: string[], env: Env): ServerConfig | 'help
     runTimeLimitMs,
     keepExecutions,
     executionsMaxAgeMs,
+    maxKeyLifetimeMs,
     masterKey: fromEnv('masterKey'),
     serviceBaseUrls,
     authFailureLimit: envNumber(fromEnv('authFailureLimit')) ?? 20,

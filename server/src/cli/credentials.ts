@@ -2,6 +2,7 @@
 // standard input (one trailing newline dropped) or `--value-env VAR`, never from an argument (arguments show in `ps`
 // and shell history); nothing the server returns holds a value.
 import type { FleroClient } from '../apiClient/client';
+import { FleroApiError } from '../apiClient/transport';
 import type { CreateCredentialBody, CredentialTestResult, CredentialView } from '../core/operations';
 import { SERVICES } from '../core/services';
 import { type Command, defineCommand } from './command';
@@ -33,7 +34,9 @@ function describe(c: CredentialView): string {
       ? `query parameter ${c.query.param}`
       : c.authType === 'bearer'
         ? 'Authorization: Bearer'
-        : 'the service’s default';
+        : c.authType === 'basic'
+          ? `Authorization: Basic (username "${c.basic?.username ?? ''}")`
+          : 'the service’s default';
   return [
     `id:        ${c.id}`,
     `name:      ${c.name}`,
@@ -101,7 +104,7 @@ const create = defineCommand(
       'auth-type': {
         type: 'string',
         value: 'TYPE',
-        description: 'apiKey, bearer or oauth2 (custom), as the service supports (default: the service’s first)',
+        description: 'apiKey, bearer, basic or oauth2 (custom), as the service supports (default: the service’s first)',
       },
       header: { type: 'string', value: 'NAME', description: 'apiKey: send it in this header' },
       prefix: {
@@ -117,6 +120,7 @@ const create = defineCommand(
         description:
           'A host it may be sent to (custom services: required; e.g. api.example.com, http://127.0.0.1:8080)',
       },
+      username: { type: 'string', value: 'USER', description: 'basic: the username (the value is the password)' },
       'grant-type': {
         type: 'string',
         value: 'GRANT',
@@ -157,6 +161,10 @@ const create = defineCommand(
         `--auth-type: ${service.id} supports ${service.authTypes.join(', ')}${didYouMean(authType, service.authTypes)}`,
       );
     const oauth2 = oauth2Of(values, authType);
+    if ((authType === 'basic') !== (values.username !== undefined))
+      throw new UsageError(
+        authType === 'basic' ? '--username is required for basic' : '--username is for --auth-type basic',
+      );
     if (values.prefix !== undefined && values.header === undefined) throw new UsageError('--prefix goes with --header');
     const api = connect(values);
     const body: CreateCredentialBody = {
@@ -165,6 +173,7 @@ const create = defineCommand(
       authType,
       ...(values['public-client'] ? {} : { value: await secretValue(values['value-env'], 'credentials create') }),
       ...(oauth2 ? { oauth2 } : {}),
+      ...(values.username !== undefined ? { basic: { username: values.username } } : {}),
       ...(values.id !== undefined ? { id: values.id } : {}),
       ...(values.header !== undefined ? { header: { name: values.header, prefix: values.prefix ?? '' } } : {}),
       ...(values.query !== undefined ? { query: { param: values.query } } : {}),
@@ -255,15 +264,43 @@ const rotate = defineCommand(
     name: 'credentials rotate',
     usage: '<credential-id> [options]',
     summary:
-      'Replace the credential’s value (runs in flight keep the old one), then test it; exit 1 if the service refuses the new value.',
-    options: { ...VALUE_OPTION, ...REMOTE_OPTIONS },
+      'Test the new value with the service, then replace the credential’s value (runs in flight keep the old one); exit 1, nothing changed, if the service refuses it.',
+    options: {
+      ...VALUE_OPTION,
+      force: {
+        type: 'boolean',
+        description: 'Rotate even if the service’s test call does not accept the new value (it is tested again after)',
+      },
+      ...REMOTE_OPTIONS,
+    },
     positionals: ID,
     sections: [VALUE_SECTION, REMOTE_ENV],
   },
   async ({ values, positionals: [id] }) => {
     const value = await secretValue(values['value-env'], 'credentials rotate');
     const api = connect(values);
-    const c = await api.call('updateCredential', { params: { id: id! }, body: { value } });
+    let c: CredentialView;
+    try {
+      c = await api.call('updateCredential', {
+        params: { id: id! },
+        body: { value, ...(values.force ? { force: true } : {}) },
+        timeoutMs: 45_000,
+      });
+    } catch (e) {
+      const p = e instanceof FleroApiError && e.status === 409 ? e.problem : undefined;
+      if (p?.code === 'rotation_test_failed' && p.verdict) {
+        if (values.json) printJson(p);
+        else out(`${verdict(id!, p.verdict)}\n`);
+        note(`Nothing changed: ${id} keeps its current value. Check the new value, or rotate anyway with --force.`);
+        return 1;
+      }
+      if (p?.code === 'value_unchanged' || p?.code === 'value_reused') {
+        if (values.json) printJson(p);
+        note(`Nothing changed: ${p.detail ?? p.code}`);
+        return 1;
+      }
+      throw e;
+    }
     if (values.json) {
       printJson(c);
       return 0;

@@ -107,6 +107,7 @@ export async function run(argv: string[]): Promise<number> {
       runTimeLimitMs: config.runTimeLimitMs,
       keepExecutions: config.keepExecutions,
       executionsMaxAgeMs: config.executionsMaxAgeMs,
+      maxKeyLifetimeMs: config.maxKeyLifetimeMs,
       leases: { ttlMs: config.leaseMs },
       masterKey: config.masterKey,
       serviceBaseUrls: config.serviceBaseUrls,

@@ -20,6 +20,10 @@ export const ProblemSchema = z
     code: z.string().describe('Machine-readable error code, e.g. `validation_failed`, `insufficient_scope`'),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     scope: z.string().optional().describe('The scope a 403 `insufficient_scope` needed'),
+    verdict: z
+      .object({ ok: z.boolean(), status: z.number().int(), detail: z.string() })
+      .optional()
+      .describe('409 `rotation_test_failed`: the service’s test call on the new value (status 0: no answer)'),
   })
   .describe('RFC 9457 problem details');
 
@@ -39,6 +43,16 @@ export const ApiKeySchema = z.object({
   expiresAt: isoDate.nullable(),
   createdAt: isoDate,
   lastUsedAt: isoDate.nullable().describe('Updated in batches (within a few seconds)'),
+  lastUsedIp: z
+    .string()
+    .nullable()
+    .describe('The client address of the last use (written with `lastUsedAt`, in the same batches), or null'),
+  lastUsedUserAgent: z
+    .string()
+    .nullable()
+    .describe(
+      'The `User-Agent` of the last use, control characters removed, at most 200 characters (written with `lastUsedAt`), or null',
+    ),
   revokedAt: isoDate.nullable(),
   rolledFrom: z
     .string()
@@ -238,17 +252,32 @@ export const CredentialValueSchema = z
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'the value must not contain control characters or line breaks')
   .refine((v) => v.trim() === v, 'the value has leading or trailing whitespace');
 
+const credentialBasic = z
+  .strictObject({
+    username: z
+      .string()
+      .max(200)
+      .refine((u) => !/[\u0000-\u001f\u007f:]/.test(u), 'the username must not contain `:` or control characters')
+      .describe('Sent as `username:<value>` (RFC 7617); not a secret'),
+  })
+  .describe(
+    'authType `basic`: the username; the value is the password (`Authorization: Basic base64(username:password)`)',
+  );
+
+export const CREDENTIAL_AUTH_TYPES = ['apiKey', 'bearer', 'basic', 'oauth2'] as const;
+
 export const CreateCredentialSchema = z.strictObject({
   id: z.string().regex(CREDENTIAL_ID_PATTERN, 'ids: letters, digits, _ . - (max 128)').optional(),
   name: z.string().trim().min(1).max(200),
   service: z.string().min(1).max(64),
-  authType: z.enum(['apiKey', 'bearer', 'oauth2']),
+  authType: z.enum(CREDENTIAL_AUTH_TYPES),
   value: CredentialValueSchema.optional().describe(
-    'The secret (for `oauth2`: the client secret, optional for a public client using PKCE)',
+    'The secret (for `basic`: the password; for `oauth2`: the client secret, optional for a public client using PKCE)',
   ),
   header: credentialHeader.optional(),
   query: credentialQuery.optional(),
   hosts: credentialHosts.optional(),
+  basic: credentialBasic.optional(),
   oauth2: OAuth2ConfigSchema.optional().describe('For `authType: "oauth2"`: how the server gets access tokens'),
 });
 
@@ -259,6 +288,13 @@ export const UpdateCredentialSchema = z.strictObject({
   query: credentialQuery.nullable().optional(),
   hosts: credentialHosts.nullable().optional().describe('null = the service’s hosts'),
   oauth2: OAuth2ConfigSchema.optional().describe('oauth2 only: the whole new configuration (tokens are dropped)'),
+  basic: credentialBasic.optional(),
+  force: z
+    .boolean()
+    .optional()
+    .describe(
+      'With `value`: rotate even when the service’s test call does not accept the new value (else 409 `rotation_test_failed`, nothing changed). Never overrides `value_unchanged` / `value_reused`',
+    ),
   service: z.unknown().optional(),
   authType: z.unknown().optional(),
   id: z.unknown().optional(),
@@ -268,10 +304,11 @@ export const CredentialViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   service: z.string(),
-  authType: z.enum(['apiKey', 'bearer', 'oauth2']),
+  authType: z.enum(CREDENTIAL_AUTH_TYPES),
   header: credentialHeader.optional(),
   query: credentialQuery.optional(),
   hosts: z.array(z.string()).optional(),
+  basic: z.object({ username: z.string() }).optional().describe('authType `basic`: the username (not a secret)'),
   oauth2: OAuth2ViewSchema.optional().describe('oauth2 only: the configuration and the token state (never a token)'),
   last4: z.string().nullable().describe('Last 4 characters of values of 12+ characters; never the value'),
   version: z.number().int().describe('1 on create, +1 on each rotation'),
@@ -295,7 +332,7 @@ const placement = z.object({
 export const ServiceSchema = z.object({
   id: z.string(),
   name: z.string(),
-  authTypes: z.array(z.enum(['apiKey', 'bearer', 'oauth2'])),
+  authTypes: z.array(z.enum(CREDENTIAL_AUTH_TYPES)),
   defaultPlacement: placement,
   baseUrl: z.string(),
   hosts: z.array(z.string()),

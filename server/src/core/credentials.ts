@@ -11,10 +11,12 @@ export const CredentialMetaSchema = z.strictObject({
   id: z.string().regex(CREDENTIAL_ID_PATTERN),
   name: z.string().min(1).max(200),
   service: z.string().min(1).max(64),
-  authType: z.enum(['apiKey', 'bearer', 'oauth2']),
+  authType: z.enum(['apiKey', 'bearer', 'basic', 'oauth2']),
   header: z.strictObject({ name: z.string().min(1).max(128), prefix: z.string().max(64) }).optional(),
   query: z.strictObject({ param: z.string().min(1).max(128) }).optional(),
   hosts: z.array(z.string().regex(HOST_PATTERN)).max(50).optional(),
+  /** authType `basic`: the username (not secret); the value is the password. */
+  basic: z.strictObject({ username: z.string().max(200) }).optional(),
   oauth2: OAuth2ConfigSchema.optional(),
 });
 

@@ -2,7 +2,7 @@
 // + prefix, or query parameter), base URL, allowed hosts, the no-op test request, and connector operations.
 // `GET /api/services` serves it; the engine, the language server and the extension read it.
 
-export type AuthType = 'apiKey' | 'bearer' | 'oauth2';
+export type AuthType = 'apiKey' | 'bearer' | 'basic' | 'oauth2';
 
 export interface Placement {
   header?: { name: string; prefix: string };
@@ -39,7 +39,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   {
     id: 'custom',
     name: 'Generic HTTP service',
-    authTypes: ['apiKey', 'bearer', 'oauth2'],
+    authTypes: ['apiKey', 'bearer', 'basic', 'oauth2'],
     defaultPlacement: { header: { name: 'X-API-Key', prefix: '' } },
     baseUrl: '',
     hosts: [],
@@ -247,6 +247,7 @@ export function connectorTypes(): string[] {
 /** The placement a credential of this auth type gets by default. */
 export function defaultPlacementFor(service: ServiceSpec, authType: AuthType): Placement {
   if (authType === 'bearer' || authType === 'oauth2') return { header: { name: 'Authorization', prefix: 'Bearer ' } };
+  if (authType === 'basic') return { header: { name: 'Authorization', prefix: 'Basic ' } };
   return service.defaultPlacement;
 }
 

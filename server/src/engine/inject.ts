@@ -10,13 +10,30 @@ export function placementOf(cred: CredentialForRun): Placement {
   if (cred.query) return { query: cred.query };
   if (cred.authType === 'bearer' || cred.authType === 'oauth2')
     return { header: { name: 'Authorization', prefix: 'Bearer ' } };
+  if (cred.authType === 'basic') return { header: { name: 'Authorization', prefix: 'Basic ' } };
   return findService(cred.service)?.defaultPlacement ?? { header: { name: 'X-API-Key', prefix: '' } };
 }
 
 /** Prefixes a value is sent with (the masker also masks base64 of prefix+value). */
 export function prefixesOf(cred: CredentialForRun): string[] {
+  if (cred.authType === 'basic') return [];
   const p = placementOf(cred).header?.prefix;
   return p ? [p, p.trim()] : [];
+}
+
+/** `username:password`, the text a basic credential sends base64-encoded (RFC 7617). */
+export function basicPairOf(cred: CredentialForRun): string {
+  return `${cred.basic?.username ?? ''}:${cred.value}`;
+}
+
+/**
+ * What the masker must mask for a credential: the value (with the prefixes it is sent with) and, for `basic`, the
+ * whole `username:password` (whose base64 is what goes on the wire, with and without `Basic `).
+ */
+export function maskedSecretsOf(cred: CredentialForRun): { value: string; prefixes: string[] }[] {
+  const out = [{ value: cred.value, prefixes: prefixesOf(cred) }];
+  if (cred.authType === 'basic') out.push({ value: basicPairOf(cred), prefixes: [] });
+  return out;
 }
 
 // hostAllowed depends only on the allowed list and the URL's host: its answers are remembered (bounded).
@@ -80,7 +97,10 @@ export function injectCredential(
   } else {
     const h = placement.header ?? { name: 'X-API-Key', prefix: '' };
     for (const k of Object.keys(outHeaders)) if (k.toLowerCase() === h.name.toLowerCase()) delete outHeaders[k];
-    outHeaders[h.name] = `${h.prefix}${cred.value}`;
+    outHeaders[h.name] =
+      cred.authType === 'basic'
+        ? `Basic ${Buffer.from(basicPairOf(cred), 'utf8').toString('base64')}`
+        : `${h.prefix}${cred.value}`;
   }
   return { ok: true, request: { url: out, headers: outHeaders } };
 }

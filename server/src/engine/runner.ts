@@ -23,7 +23,7 @@ import { boundOutput, boundRecord, MAX_ERROR_CHARS, MAX_LOG_CHARS } from './boun
 import { buildConnectorRequest } from './connector';
 import { send } from './http';
 import { httpParts } from './httpNode';
-import { prefixesOf } from './inject';
+import { maskedSecretsOf, prefixesOf } from './inject';
 import { runCode } from './sandbox';
 import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
 
@@ -302,7 +302,7 @@ async function loadCredentials(state: RunState, ids: readonly string[]): Promise
     }
     if (!cred) return state.options.missingCredential?.(id) ?? `credential "${id}" does not exist`;
     const prefixes = prefixesOf(cred);
-    state.masker.add(cred.value, prefixes);
+    for (const m of maskedSecretsOf(cred)) state.masker.add(m.value, m.prefixes);
     for (const secret of cred.alsoMask ?? []) state.masker.add(secret, prefixes);
     const renew = cred.renew;
     if (renew)

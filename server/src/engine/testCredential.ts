@@ -5,7 +5,7 @@ import { Masker } from '../core/mask';
 import { findService } from '../core/services';
 import { baseUrlFor } from './connector';
 import { send } from './http';
-import { prefixesOf } from './inject';
+import { maskedSecretsOf } from './inject';
 
 export interface TestResult {
   ok: boolean;
@@ -84,7 +84,7 @@ export async function testCredential(
 ): Promise<TestResult> {
   const masker = new Masker();
   const cred = { ...meta, value };
-  masker.add(value, prefixesOf(cred));
+  for (const m of maskedSecretsOf(cred)) masker.add(m.value, m.prefixes);
   try {
     const service = findService(meta.service);
     if (!service) return { ok: false, status: 0, detail: `unknown service "${meta.service}"` };

@@ -2,7 +2,7 @@
 // `FLERO_MASTER_KEY` (base64 of 32 random bytes) or, for an embedded store without it, a key file created beside the
 // data dir (`<data>.master-key`, mode 0600). Each value is sealed with its credential id as additional data, so a
 // sealed value copied onto another row does not decrypt.
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { seal, unseal } from '../core/seal';
@@ -71,11 +71,26 @@ export function loadMasterKey(opts: {
 
 const CHECK_PLAINTEXT = 'flero-master-key-check';
 
+/** HKDF info of the key that fingerprints credential values (rotation: `value_unchanged` / `value_reused`). */
+const FINGERPRINT_INFO = 'flero credential fingerprint v1';
+
 export class Vault {
   readonly #key: Buffer;
+  #fingerprintKey: Buffer | undefined;
   constructor(key: Buffer) {
     if (key.length !== 32) throw new MasterKeyError('the master key must be 32 bytes');
     this.#key = key;
+  }
+
+  /**
+   * A keyed fingerprint of a value of one credential: HMAC-SHA-256 under a key derived from the master key (HKDF,
+   * info "flero credential fingerprint v1"), over the credential id and the value. Without the master key it tells
+   * nothing about the value (no offline guessing from a stolen database), and the same value on two credentials
+   * gives two unrelated fingerprints. Base64url, 43 characters.
+   */
+  fingerprint(credentialId: string, value: string): string {
+    this.#fingerprintKey ??= Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), FINGERPRINT_INFO, 32));
+    return createHmac('sha256', this.#fingerprintKey).update(`${credentialId}\u0000${value}`).digest('base64url');
   }
 
   encrypt(credentialId: string, value: string): string {

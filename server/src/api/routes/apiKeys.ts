@@ -11,6 +11,17 @@ import {
   RollApiKeySchema,
 } from '../../core/apiSchemas';
 import { parseDuration } from '../../core/duration';
+
+/** `90d`, `36h`, `15m`, `45s`: the largest unit that divides the duration. */
+function describeDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms / 1000)}s`;
+}
 import { getKey, listKeys } from '../store/keys';
 import type { ApiKeyRecord, WorkflowAccess } from '../store/records';
 import { OPERATIONS } from '../../core/operations';
@@ -24,6 +35,8 @@ export const keyView = (r: ApiKeyRecord) => ({
   expiresAt: r.expiresAt,
   createdAt: r.createdAt,
   lastUsedAt: r.lastUsedAt,
+  lastUsedIp: r.lastUsedIp,
+  lastUsedUserAgent: r.lastUsedUserAgent,
   revokedAt: r.revokedAt,
   rolledFrom: r.rolledFrom,
   rolledTo: r.rolledTo,
@@ -90,7 +103,7 @@ export const apiKeysModule: ApiModule = {
       responses: { 200: { description: 'The calling key', schema: ApiKeySchema } },
       handler: ({ app, key }) => ({
         status: 200,
-        body: { ...keyView(key!.record), lastUsedAt: app.keys.lastUsedAt(key!.record) },
+        body: { ...keyView(key!.record), ...app.keys.lastUse(key!.record) },
       }),
     }),
     listApiKeys: defineRoute({
@@ -123,17 +136,29 @@ export const apiKeysModule: ApiModule = {
         201: { description: 'The new key; `key` is shown only here', schema: CreatedApiKeySchema },
         400: {
           description:
-            '`validation_failed`, e.g. `expiresAt` and `expiresIn` both given, or `expiresIn` not `<n>s|m|h|d`',
+            '`validation_failed`, e.g. `expiresAt` and `expiresIn` both given, or `expiresIn` not `<n>s|m|h|d`; `key_lifetime_exceeded`: beyond the server’s `--max-key-lifetime` (the detail names it; without an expiry the key gets now + the maximum)',
         },
         403: { description: '`insufficient_scope`, or `privilege_escalation` (more than the caller holds)' },
       },
       async handler({ app, key, body, ip }) {
-        const expiresAt =
+        const now = Date.now();
+        let expiresAt =
           body.expiresIn !== undefined
-            ? new Date(Date.now() + parseDuration(body.expiresIn)!).toISOString()
+            ? new Date(now + parseDuration(body.expiresIn)!).toISOString()
             : body.expiresAt
               ? new Date(body.expiresAt).toISOString()
               : undefined;
+        const max = app.maxKeyLifetimeMs;
+        if (max !== undefined) {
+          // Under the policy a key without expiry gets now + max (never an escalation: it is shorter than none).
+          if (expiresAt === undefined) expiresAt = new Date(now + max).toISOString();
+          else if (Date.parse(expiresAt) > now + max + 1_000)
+            throw new ApiError(
+              400,
+              'key_lifetime_exceeded',
+              `the key would live longer than this server allows: at most ${describeDuration(max)} (--max-key-lifetime), i.e. expiresAt no later than ${new Date(now + max).toISOString()}`,
+            );
+        }
         const why = escalation(key!, { ...body, expiresAt });
         if (why) throw new ApiError(403, 'privilege_escalation', why);
         const plaintext = generateKey(app.keyPrefix);
@@ -177,11 +202,13 @@ export const apiKeysModule: ApiModule = {
         if (!KEY_ID.test(params.id!)) throw new ApiError(404, 'not_found', NO_SUCH_KEY);
         const overlap = body?.overlap ?? '24h';
         const plaintext = generateKey(app.keyPrefix);
+        const now = Date.now();
         const r = await app.keys.roll(params.id!, plaintext, {
-          now: Date.now(),
+          now,
           overlapMs: overlapMs(overlap)!,
           createdBy: key!.record.id,
-          capMs: key!.expiresMs,
+          // Never beyond the caller's own expiry, nor the server's --max-key-lifetime from now.
+          capMs: Math.min(key!.expiresMs, app.maxKeyLifetimeMs !== undefined ? now + app.maxKeyLifetimeMs : Infinity),
           check: (old) => (withinReach(key!, old) ? undefined : 'outside'),
         });
         if ('refused' in r) {

@@ -21,21 +21,34 @@ import {
   type CredentialRecord,
   deleteCredential,
   getCredential,
+  getFingerprints,
   insertCredential,
+  MAX_FINGERPRINTS,
   last4Of,
   listCredentials,
   pruneRollbacks,
   rollbackCredential,
   updateCredential,
+  withFingerprints,
 } from '../store/credentials';
 import { OPERATIONS } from '../../core/operations';
 import { getOAuth2, putOAuth2Config, setOAuth2Status } from '../store/oauth2';
 
 const view = (r: CredentialRecord) => r;
 
+/** The credential with its value (rotation checks); 503 when the master key cannot open it. */
+async function revealOr503(app: Parameters<typeof vaultOf>[0], id: string) {
+  try {
+    return await vaultOf(app).reveal(id);
+  } catch (e) {
+    if (e instanceof MasterKeyError) throw new ApiError(503, 'master_key_unavailable', e.message);
+    throw e;
+  }
+}
+
 /** Placement and hosts rules the schema cannot express; returns field errors. */
 function checkPlacement(
-  meta: Pick<CredentialMeta, 'service' | 'authType' | 'header' | 'query' | 'hosts'>,
+  meta: Pick<CredentialMeta, 'service' | 'authType' | 'header' | 'query' | 'hosts' | 'basic'>,
   fieldPrefix = '',
 ): FieldError[] {
   const errors: FieldError[] = [];
@@ -58,6 +71,19 @@ function checkPlacement(
       field: meta.header ? 'header' : 'query',
       message: 'a bearer credential is sent as `Authorization: Bearer <value>`; header/query are for apiKey',
     });
+  if (meta.authType === 'basic' && (meta.header || meta.query))
+    errors.push({
+      field: meta.header ? 'header' : 'query',
+      message:
+        'a basic credential is sent as `Authorization: Basic base64(username:password)`; header/query are for apiKey',
+    });
+  if (meta.authType === 'basic' && !meta.basic)
+    errors.push({
+      field: 'basic',
+      message: 'a basic credential needs `basic: {"username"}` (the value is the password)',
+    });
+  if (meta.authType !== 'basic' && meta.basic)
+    errors.push({ field: 'basic', message: '`basic` is only for authType basic' });
   if (service.id === 'custom' && !meta.hosts?.length)
     errors.push({ field: 'hosts', message: 'a custom credential needs the hosts it may be sent to' });
   return errors;
@@ -124,10 +150,17 @@ export const credentialsModule: ApiModule = {
           ...(placement.header ? { header: placement.header } : {}),
           ...(placement.query ? { query: placement.query } : {}),
           ...(body.hosts ? { hosts: body.hosts } : {}),
+          ...(body.basic ? { basic: { username: body.basic.username } } : {}),
         };
         const vault = await vaultOf(app).forWrite();
         const secret = body.value ?? '';
-        const created = await insertCredential(app.db, meta, vault.encrypt(meta.id, secret), last4Of(secret));
+        const created = await insertCredential(
+          app.db,
+          meta,
+          vault.encrypt(meta.id, secret),
+          last4Of(secret),
+          vault.fingerprint(meta.id, secret),
+        );
         if (!created) throw new ApiError(409, 'conflict', 'a credential with this id already exists; PATCH changes it');
         if (body.oauth2) await putOAuth2Config(app.db, meta.id, body.oauth2);
         await app.audit({
@@ -157,6 +190,10 @@ export const credentialsModule: ApiModule = {
       body: UpdateCredentialSchema,
       responses: {
         200: { description: 'Updated (metadata only); with `value`: rotated', schema: CredentialViewSchema },
+        409: {
+          description:
+            'With `value`, nothing changed: `rotation_test_failed` (the service’s test call did not accept the new value; `verdict` says how; `"force": true` overrides), `value_unchanged` (the value it has now), `value_reused` (a value it had before)',
+        },
         503: { description: 'No master key is available' },
       },
       async handler({ app, key, params, body, ip }) {
@@ -171,6 +208,7 @@ export const credentialsModule: ApiModule = {
           header: body.header === undefined ? current.header : (body.header ?? undefined),
           query: body.query === undefined ? current.query : (body.query ?? undefined),
           hosts: body.hosts === undefined ? current.hosts : (body.hosts ?? undefined),
+          basic: body.basic === undefined ? current.basic : body.basic,
         };
         // Switching placement: giving one of header/query clears the other.
         if (body.header) next.query = undefined;
@@ -190,9 +228,50 @@ export const credentialsModule: ApiModule = {
         errors.push(...checkPlacement(next));
         if (errors.length) throw validationError(errors);
         let sealed: { value: string; last4: string | null } | undefined;
+        let fingerprints: string[] | undefined;
         if (body.value !== undefined) {
           const vault = await vaultOf(app).forWrite();
+          const now = await revealOr503(app, current.id);
+          if (!now) throw notFound('the credential');
+          // Rotation without mistakes: the same value, a value it had before, a value the service refuses → 409,
+          // nothing changed. Fingerprints are keyed (vault.fingerprint): the old values themselves are not kept.
+          const fpNew = vault.fingerprint(current.id, body.value);
+          const fpNow = vault.fingerprint(current.id, now.value);
+          if (fpNew === fpNow)
+            throw new ApiError(
+              409,
+              'value_unchanged',
+              'the new value is the value the credential has now; nothing changed',
+            );
+          const had = await getFingerprints(app.db, current.id);
+          if (had.includes(fpNew))
+            throw new ApiError(
+              409,
+              'value_reused',
+              `the new value is one this credential had before (one of its last ${MAX_FINGERPRINTS} values): give a new one; nothing changed (to go back to the value before the last rotation, POST /api/credentials/{id}/rollback)`,
+            );
+          if (!body.force) {
+            const { value: _old, ...meta } = now;
+            const candidate: CredentialMeta = {
+              ...meta,
+              header: next.header,
+              query: next.query,
+              hosts: next.hosts,
+              basic: next.basic,
+            };
+            for (const k of ['header', 'query', 'hosts', 'basic'] as const)
+              if (candidate[k] === undefined) delete candidate[k];
+            const verdict = await testCredential(candidate, body.value, app.serviceBaseUrls?.[current.service]);
+            if (!verdict.ok)
+              throw new ApiError(
+                409,
+                'rotation_test_failed',
+                `the service's test call did not accept the new value (${verdict.detail}); nothing changed (the credential keeps its current value). Check the value, or give "force": true to rotate anyway`,
+                { verdict },
+              );
+          }
           sealed = { value: vault.encrypt(current.id, body.value), last4: last4Of(body.value) };
+          fingerprints = withFingerprints(had, fpNew, fpNow);
         }
         const updated = await updateCredential(app.db, current.id, {
           ...(body.name !== undefined ? { name: body.name } : {}),
@@ -200,19 +279,27 @@ export const credentialsModule: ApiModule = {
             ? { header: next.header ?? null, query: next.query ?? null }
             : {}),
           ...(body.hosts !== undefined ? { hosts: body.hosts } : {}),
+          ...(body.basic !== undefined ? { basic: body.basic } : {}),
           ...(sealed ? { sealed } : {}),
+          ...(fingerprints ? { fingerprints } : {}),
         });
         if (!updated) throw notFound('the credential');
         if (body.oauth2) await putOAuth2Config(app.db, current.id, body.oauth2);
         else if (sealed && (await getOAuth2(app.db, current.id))?.config.grantType === 'client_credentials')
           await setOAuth2Status(app.db, current.id, 'connected', null, true); // tokens of the old secret
-        const changed = Object.keys(body).filter((k) => k !== 'value' && body[k as keyof typeof body] !== undefined);
+        const changed = Object.keys(body).filter(
+          (k) => k !== 'value' && k !== 'force' && body[k as keyof typeof body] !== undefined,
+        );
         await app.audit({
           event: sealed ? 'credential.rotated' : 'credential.updated',
           keyId: key!.record.id,
           ip,
           target: current.id,
-          detail: { version: updated.version, ...(changed.length ? { changed } : {}) },
+          detail: {
+            version: updated.version,
+            ...(changed.length ? { changed } : {}),
+            ...(sealed && body.force ? { forced: true } : {}),
+          },
         });
         return { status: 200, body: await withOAuth2(app, view(updated)) };
       },
@@ -230,7 +317,21 @@ export const credentialsModule: ApiModule = {
         },
       },
       async handler({ app, key, params, ip }) {
-        const r = await rollbackCredential(app.db, params.id!);
+        // The value rolled back from stays among the values this credential had before (value_reused). Best effort
+        // for a credential made before fingerprints were kept: without the master key the rollback still happens.
+        let fingerprints: string[] | undefined;
+        try {
+          const vault = await vaultOf(app).forWrite();
+          const now = await vaultOf(app).reveal(params.id!);
+          if (now)
+            fingerprints = withFingerprints(
+              await getFingerprints(app.db, params.id!),
+              vault.fingerprint(params.id!, now.value),
+            );
+        } catch (e) {
+          if (!(e instanceof MasterKeyError) && !(e instanceof ApiError)) throw e;
+        }
+        const r = await rollbackCredential(app.db, params.id!, fingerprints);
         if (r === 'gone') throw notFound('the credential');
         if (r === 'nothing')
           throw new ApiError(

@@ -27,6 +27,7 @@ interface Row {
   header: string | null;
   query: string | null;
   hosts: string | null;
+  basic: string | null;
   sealed_value: string;
   last4: string | null;
   version: number;
@@ -56,11 +57,12 @@ function toRecord(r: Row): CredentialRecord {
   if (r.header) rec.header = JSON.parse(r.header) as NonNullable<CredentialMeta['header']>;
   if (r.query) rec.query = JSON.parse(r.query) as NonNullable<CredentialMeta['query']>;
   if (r.hosts) rec.hosts = JSON.parse(r.hosts) as string[];
+  if (r.basic) rec.basic = JSON.parse(r.basic) as NonNullable<CredentialMeta['basic']>;
   return rec;
 }
 
 const COLUMNS =
-  'id, name, service, auth_type, header, query, hosts, sealed_value, last4, version, created_at, updated_at, rotated_at, rollback_until, previous_sealed_value IS NOT NULL AS has_previous';
+  'id, name, service, auth_type, header, query, hosts, basic, sealed_value, last4, version, created_at, updated_at, rotated_at, rollback_until, previous_sealed_value IS NOT NULL AS has_previous';
 
 /** A previous value is kept and its 24 h are not over. */
 const rollbackOpen = (r: Row, now: number) =>
@@ -118,12 +120,18 @@ export async function countCredentials(db: Queryable): Promise<number> {
 }
 
 /** Inserts; false if the id exists. */
-export async function insertCredential(db: Queryable, meta: CredentialMeta, sealed: string, last4: string | null) {
+export async function insertCredential(
+  db: Queryable,
+  meta: CredentialMeta,
+  sealed: string,
+  last4: string | null,
+  fingerprint?: string,
+) {
   const now = new Date().toISOString();
   const rows = await db.query<{ id: string }>(
     `INSERT INTO credentials (id, name, service, auth_type, header, query, hosts, sealed_value, last4, version,
-       created_at, updated_at, rotated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, NULL)
+       created_at, updated_at, rotated_at, value_fingerprints, basic)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, NULL, $11, $12)
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [
       meta.id,
@@ -136,9 +144,32 @@ export async function insertCredential(db: Queryable, meta: CredentialMeta, seal
       sealed,
       last4,
       now,
+      fingerprint ? JSON.stringify([fingerprint]) : null,
+      meta.basic ? JSON.stringify(meta.basic) : null,
     ],
   );
   return rows.length === 1;
+}
+
+/** How many fingerprints of past values a credential keeps (newest first): `value_reused` looks back this far. */
+export const MAX_FINGERPRINTS = 20;
+
+/**
+ * The keyed fingerprints (engine/vault.ts `fingerprint`) of the values this credential has had, newest first, the
+ * current one included; [] for a credential made before they were kept. Never a value.
+ */
+export async function getFingerprints(db: Queryable, id: string): Promise<string[]> {
+  const rows = await db.query<{ value_fingerprints: string | null }>(
+    'SELECT value_fingerprints FROM credentials WHERE id = $1',
+    [id],
+  );
+  const raw = rows[0]?.value_fingerprints;
+  return raw ? (JSON.parse(raw) as string[]) : [];
+}
+
+/** `add` (newest first) in front of `list`, each once, at most MAX_FINGERPRINTS. */
+export function withFingerprints(list: readonly string[], ...add: string[]): string[] {
+  return [...new Set([...add, ...list])].slice(0, MAX_FINGERPRINTS);
 }
 
 export interface CredentialChange {
@@ -146,8 +177,11 @@ export interface CredentialChange {
   header?: CredentialMeta['header'] | null;
   query?: CredentialMeta['query'] | null;
   hosts?: string[] | null;
+  basic?: CredentialMeta['basic'];
   /** A new sealed value = rotation. */
   sealed?: { value: string; last4: string | null };
+  /** The fingerprints to keep (with a rotation: the new value's first). */
+  fingerprints?: string[];
 }
 
 /** One UPDATE (atomic swap of the value on rotation); undefined if the id does not exist. */
@@ -167,6 +201,7 @@ export async function updateCredential(
   if (change.header !== undefined) set('header', change.header ? JSON.stringify(change.header) : null);
   if (change.query !== undefined) set('query', change.query ? JSON.stringify(change.query) : null);
   if (change.hosts !== undefined) set('hosts', change.hosts ? JSON.stringify(change.hosts) : null);
+  if (change.basic !== undefined) set('basic', JSON.stringify(change.basic));
   if (change.sealed) {
     // The value being replaced is kept, sealed as it is, for a rollback within 24 h (a previous one is destroyed:
     // only the value right before the last rotation can be restored). SET reads the row as it was.
@@ -177,6 +212,7 @@ export async function updateCredential(
     set('rotated_at', now);
     sets.push('version = version + 1');
   }
+  if (change.fingerprints) set('value_fingerprints', JSON.stringify(change.fingerprints));
   set('updated_at', now);
   params.push(id);
   const rows = await db.query<Row>(
@@ -191,14 +227,20 @@ export async function updateCredential(
  * rollbacks cannot both succeed): the previous value becomes the value and is destroyed (a rollback cannot be
  * rolled back), version +1, rotated_at = now. 'gone': no such credential; 'nothing': nothing to roll back.
  */
-export async function rollbackCredential(db: Queryable, id: string): Promise<CredentialRecord | 'gone' | 'nothing'> {
+export async function rollbackCredential(
+  db: Queryable,
+  id: string,
+  fingerprints?: string[],
+): Promise<CredentialRecord | 'gone' | 'nothing'> {
   const now = new Date().toISOString();
+  // `fingerprints` (when given) keeps the rolled-back-from value among the values this credential had before.
   const rows = await db.query<Row>(
     `UPDATE credentials SET sealed_value = previous_sealed_value, last4 = previous_last4,
        previous_sealed_value = NULL, previous_last4 = NULL, rollback_until = NULL,
-       version = version + 1, rotated_at = $2, updated_at = $2
+       version = version + 1, rotated_at = $2, updated_at = $2,
+       value_fingerprints = COALESCE($3, value_fingerprints)
      WHERE id = $1 AND previous_sealed_value IS NOT NULL AND rollback_until > $2 RETURNING ${COLUMNS}`,
-    [id, now],
+    [id, now, fingerprints ? JSON.stringify(fingerprints) : null],
   );
   if (rows[0]) return toRecord(rows[0]);
   return (await getCredential(db, id)) ? 'nothing' : 'gone';
@@ -245,4 +287,9 @@ export const CREDENTIAL_ROLLBACK_MIGRATION_SQL = `
   ALTER TABLE credentials ADD COLUMN previous_sealed_value text;  -- the value before the last rotation, sealed as values are; NULL once rolled back, replaced or 24 h old
   ALTER TABLE credentials ADD COLUMN previous_last4 text;         -- its last4 hint
   ALTER TABLE credentials ADD COLUMN rollback_until timestamptz;  -- rotation + 24 h: after it the previous value is destroyed
+`;
+
+export const CREDENTIAL_FINGERPRINTS_MIGRATION_SQL = `
+  ALTER TABLE credentials ADD COLUMN value_fingerprints text;  -- JSON array, newest first, at most 20: HMAC-SHA-256 (key derived from the master key) of each value it has had, the current one included; never a value
+  ALTER TABLE credentials ADD COLUMN basic text;               -- JSON {username} for authType basic (the value is the password), else NULL
 `;

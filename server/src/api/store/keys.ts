@@ -142,18 +142,32 @@ export async function countKeys(db: Queryable): Promise<number> {
 }
 
 /** Batched lastUsedAt: one statement per flush for all keys used since the previous flush. */
-export async function touchKeys(db: Queryable, used: Map<string, number>): Promise<void> {
+/** One key's last use: when (ms), from which address, with which User-Agent (cleaned, or null). */
+export interface KeyUse {
+  at: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Batched lastUsedAt/Ip/UserAgent; the address and agent follow the latest use (another server's may be later). */
+export async function touchKeys(db: Queryable, used: Map<string, KeyUse>): Promise<void> {
   if (!used.size) return;
   const ids = [...used.keys()];
-  const times = ids.map((id) => new Date(used.get(id)!).toISOString());
+  const times = ids.map((id) => new Date(used.get(id)!.at).toISOString());
+  const ips = ids.map((id) => used.get(id)!.ip ?? '');
+  const agents = ids.map((id) => used.get(id)!.userAgent ?? '');
   await db.query(
-    `UPDATE api_keys AS k SET last_used_at = greatest(coalesce(k.last_used_at, u.t), u.t)
-     FROM (SELECT unnest($1::text[]) AS id, unnest($2::timestamptz[]) AS t) AS u WHERE k.id = u.id`,
-    [toPgArray(ids), toPgArray(times)],
+    `UPDATE api_keys AS k SET last_used_at = greatest(coalesce(k.last_used_at, u.t), u.t),
+       last_used_ip = CASE WHEN k.last_used_at IS NULL OR u.t >= k.last_used_at THEN nullif(u.ip, '') ELSE k.last_used_ip END,
+       last_used_user_agent = CASE WHEN k.last_used_at IS NULL OR u.t >= k.last_used_at THEN nullif(u.ua, '') ELSE k.last_used_user_agent END
+     FROM (SELECT unnest($1::text[]) AS id, unnest($2::timestamptz[]) AS t, unnest($3::text[]) AS ip,
+             unnest($4::text[]) AS ua) AS u
+     WHERE k.id = u.id`,
+    [toPgArray(ids), toPgArray(times), toPgArray(ips), toPgArray(agents)],
   );
 }
 
-/** A text[] literal (ids and ISO timestamps only: no quotes or backslashes to escape, but escape anyway). */
+/** A text[] literal (ids, ISO timestamps, addresses, cleaned user agents: quotes and backslashes escaped). */
 export function toPgArray(values: string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }

@@ -2,7 +2,11 @@
 // To change the schema, APPEND a migration with the next version number; never edit or reorder an applied one.
 // Other areas add theirs here too (e.g. credentials: version 2). Servers sharing one PostgreSQL serialise migration
 // with an advisory lock, so concurrent starts are safe.
-import { CREDENTIAL_ROLLBACK_MIGRATION_SQL, CREDENTIALS_MIGRATION_SQL } from './credentials';
+import {
+  CREDENTIAL_FINGERPRINTS_MIGRATION_SQL,
+  CREDENTIAL_ROLLBACK_MIGRATION_SQL,
+  CREDENTIALS_MIGRATION_SQL,
+} from './credentials';
 import { ADVISORY_LOCKS } from './advisoryLocks';
 import { OAUTH2_MIGRATION_SQL } from './oauth2';
 import type { Db } from './db';
@@ -93,6 +97,14 @@ export const MIGRATIONS: Migration[] = [
     name: 'oauth2 credentials: configuration, sealed tokens and their state, pending consents (PKCE verifier sealed)',
     sql: OAUTH2_MIGRATION_SQL,
   },
+  {
+    version: 7,
+    name: 'credential value fingerprints (rotation refuses a value it had before), basic auth usernames, key last-use address and user agent',
+    sql: `${CREDENTIAL_FINGERPRINTS_MIGRATION_SQL}
+      ALTER TABLE api_keys ADD COLUMN last_used_ip text;            -- client address of the last use (batched with last_used_at)
+      ALTER TABLE api_keys ADD COLUMN last_used_user_agent text;    -- its User-Agent: control characters removed, at most 200 characters
+    `,
+  },
 ];
 
 const LOCK_ID = ADVISORY_LOCKS.migrations;
@@ -107,8 +119,12 @@ export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Pro
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  // Strictly increasing from 1; a gap is allowed (a version reserved by work on another branch): each migration is
+  // applied once, by version, whatever order the versions were merged in.
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrations must be numbered 1, 2, 3…: found ${m.version} at ${i + 1}`);
+    const prev = i === 0 ? 0 : sorted[i - 1]!.version;
+    if (!Number.isInteger(m.version) || m.version <= prev || (i === 0 && m.version !== 1))
+      throw new Error(`migrations must be numbered 1, 2, 3… (each once, increasing): found ${m.version} at ${i + 1}`);
   });
   const applied: number[] = [];
   for (const m of sorted) {

@@ -12,6 +12,9 @@ export interface ApiKeyRecord {
   expiresAt: string | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** Where the last use came from (the client address) and its User-Agent (cleaned, ≤ 200 characters). */
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
   revokedAt: string | null;
   createdBy: string | null;
   /** The key this one replaced by a roll, or null. */
@@ -54,6 +57,8 @@ export interface ApiKeyRow {
   expires_at: unknown;
   created_at: unknown;
   last_used_at: unknown;
+  last_used_ip?: string | null;
+  last_used_user_agent?: string | null;
   revoked_at: unknown;
   created_by: string | null;
   rolled_from: string | null;
@@ -71,6 +76,8 @@ export function keyFromRow(r: ApiKeyRow): ApiKeyRecord {
     expiresAt: iso(r.expires_at),
     createdAt: iso(r.created_at)!,
     lastUsedAt: iso(r.last_used_at),
+    lastUsedIp: r.last_used_ip ?? null,
+    lastUsedUserAgent: r.last_used_user_agent ?? null,
     revokedAt: iso(r.revoked_at),
     createdBy: r.created_by,
     rolledFrom: r.rolled_from ?? null,
@@ -79,4 +86,4 @@ export function keyFromRow(r: ApiKeyRow): ApiKeyRecord {
 }
 
 export const KEY_COLUMNS =
-  'id, name, start, scopes, workflows, expires_at, created_at, last_used_at, revoked_at, created_by, rolled_from, rolled_to';
+  'id, name, start, scopes, workflows, expires_at, created_at, last_used_at, last_used_ip, last_used_user_agent, revoked_at, created_by, rolled_from, rolled_to';

@@ -113,6 +113,31 @@ export class FleroApi {
   }
 
   /**
+   * Creates an OAuth2 credential on the server (the only place it can live: the server gets and refreshes its tokens).
+   * `clientSecret` undefined = a public authorization_code client. Returns the view (with `oauth2.status`).
+   */
+  async createOAuth2Credential(
+    meta: CredentialMeta,
+    oauth2: NonNullable<RequestBody<'createCredential'>['oauth2']>,
+    clientSecret: string | undefined,
+  ): Promise<ServerCredential> {
+    const body: RequestBody<'createCredential'> = {
+      ...meta,
+      oauth2,
+      ...(clientSecret === undefined ? {} : { value: clientSecret }),
+    };
+    return this.run(`save the OAuth2 credential ${meta.id} on the server`, (c) => c.call('createCredential', { body }));
+  }
+
+  /** Starts the consent of an authorization_code credential: the provider's URL to open (valid 10 minutes, once). */
+  async authorizeOAuth2(id: string): Promise<string> {
+    const r = await this.run(`start the OAuth2 consent of ${id}`, (c) =>
+      c.call('authorizeOAuth2Credential', { params: { id } }),
+    );
+    return r.authorizationUrl;
+  }
+
+  /**
    * Rotates to `value`; the server tests it first (409 `rotation_test_failed`, `value_unchanged`, `value_reused`).
    * `force` overrides a failed test. Returns the credential's view (its new `version`, `rollbackUntil`).
    */

@@ -21,6 +21,8 @@ export interface Prompts {
   info(message: string, ...buttons: string[]): Thenable<string | undefined>;
   warn(message: string, ...buttons: string[]): Thenable<string | undefined>;
   error(message: string, ...buttons: string[]): Thenable<string | undefined>;
+  /** Opens a URL in the user's browser (an OAuth2 consent page). */
+  openExternal(url: string): Promise<boolean>;
 }
 
 export class VsCodePrompts implements Prompts {
@@ -58,5 +60,8 @@ export class VsCodePrompts implements Prompts {
   }
   error(message: string, ...buttons: string[]): Thenable<string | undefined> {
     return vscode.window.showErrorMessage(message, ...buttons);
+  }
+  async openExternal(url: string): Promise<boolean> {
+    return vscode.env.openExternal(vscode.Uri.parse(url));
   }
 }

@@ -110,6 +110,8 @@ export function serviceDetail(s: ServiceSpec): string {
 
 /** Label and description of an auth type in the "Auth Type" pick. */
 export function authTypeItem(a: AuthType): { label: string; description: string } {
+  if (a === 'oauth2')
+    return { label: 'OAuth2', description: 'the Flero server gets and refreshes access tokens (server only)' };
   return a === 'bearer'
     ? { label: 'Bearer token', description: 'Authorization: Bearer …' }
     : { label: 'API key', description: 'a header or query parameter' };
@@ -143,4 +145,106 @@ export function savesLocally(where: string): boolean {
 /** "SecretStorage and the server" for Both, else the target's own label. */
 export function savedToText(where: string): string {
   return where === SAVE_TARGETS.both ? 'SecretStorage and the server' : where;
+}
+
+// ---- OAuth2 (server-only credentials: the server gets, caches and refreshes the tokens) ----------------------
+
+export type OAuth2GrantType = 'client_credentials' | 'authorization_code';
+
+/** The `oauth2` object of a create request (core/oauth2.ts OAuth2ConfigSchema; no zod here: bundle size). */
+export interface OAuth2Answers {
+  grantType: OAuth2GrantType;
+  tokenUrl: string;
+  authorizationUrl?: string;
+  clientId: string;
+  scope?: string;
+}
+
+/** The items of the "Grant Type" pick. */
+export const GRANT_TYPE_ITEMS: readonly { label: string; description: string; grantType: OAuth2GrantType }[] = [
+  {
+    label: 'Client credentials',
+    description: 'machine to machine: the client id and secret get the tokens',
+    grantType: 'client_credentials',
+  },
+  {
+    label: 'Authorization code',
+    description: 'a person consents once in a browser (PKCE); the server refreshes the tokens',
+    grantType: 'authorization_code',
+  },
+];
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+}
+
+/**
+ * Why a token or authorization URL is refused, as a sentence, or undefined: https, or plain http only on a loopback
+ * host; no user name or password. The same rule as the server's (core/oauth2.ts oauth2UrlProblem).
+ */
+export function validateOAuth2Url(text: string, what: 'token' | 'authorization'): string | undefined {
+  const example = what === 'token' ? 'https://auth.example.com/oauth/token' : 'https://auth.example.com/authorize';
+  const t = text.trim();
+  if (!t) return `Enter the ${what} endpoint, e.g. ${example}`;
+  let u: URL;
+  try {
+    u = new URL(t);
+  } catch {
+    return `Enter a URL, e.g. ${example}`;
+  }
+  if (u.username || u.password) return 'The URL must not carry a user name or password';
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:') {
+    return isLoopbackHost(u.hostname)
+      ? undefined
+      : `Plain http is only allowed on a loopback host (127.0.0.1, localhost): use https://${u.host}${u.pathname}`;
+  }
+  return 'The URL must be https:// (or http:// on a loopback host)';
+}
+
+export function validateClientId(text: string): string | undefined {
+  if (!text.trim()) return 'Enter the client id the provider gave you';
+  if (text.length > 512) return 'The client id is at most 512 characters';
+  if (text !== text.trim()) return 'The client id starts or ends with spaces: remove them';
+  return undefined;
+}
+
+export function validateScope(text: string): string | undefined {
+  if (text.length > 2048) return 'The scope is at most 2048 characters';
+  if (/[\r\n\t]/.test(text)) return 'Space-separated scopes on one line';
+  return undefined;
+}
+
+/** The `oauth2` body: URLs trimmed, an empty scope left out. */
+export function oauth2Config(a: OAuth2Answers): OAuth2Answers {
+  const config: OAuth2Answers = { grantType: a.grantType, tokenUrl: a.tokenUrl.trim(), clientId: a.clientId };
+  if (a.grantType === 'authorization_code' && a.authorizationUrl) config.authorizationUrl = a.authorizationUrl.trim();
+  const scope = a.scope?.trim().replace(/\s+/g, ' ');
+  if (scope) config.scope = scope;
+  return config;
+}
+
+/** The metadata of an OAuth2 credential: no header/query (the server sends `Authorization: Bearer <token>`). */
+export function oauth2CredentialMeta(a: {
+  id: string;
+  name: string;
+  service: ServiceSpec;
+  host?: string;
+}): CredentialMeta {
+  const meta: CredentialMeta = { id: a.id, name: a.name.trim() || a.id, service: a.service.id, authType: 'oauth2' };
+  if (a.host) meta.hosts = [a.host];
+  return meta;
+}
+
+/** The "Client Secret" choice for authorization_code: a public client sends none (PKCE protects the code). */
+export const NO_CLIENT_SECRET = 'No secret (public client with PKCE)';
+export const ENTER_CLIENT_SECRET = 'Enter the client secret';
+
+/** Why OAuth2 cannot be offered (no server / no write scope), or undefined. */
+export function oauth2NeedsServer(state: string, scopes: readonly string[] | undefined): string | undefined {
+  if (state !== 'connected')
+    return 'OAuth2 credentials are kept on the Flero server only (it gets and refreshes the tokens): connect to a server and sign in first.';
+  if (!scopes?.includes('credentials:write'))
+    return 'OAuth2 credentials are kept on the Flero server only: the signed-in key needs the credentials:write scope.';
+  return undefined;
 }

@@ -172,6 +172,45 @@ export function canUndoRotation(c: { rollbackUntil?: string | null }, now: Date 
   return Number.isFinite(at) && at > now.getTime();
 }
 
+type OAuth2State = NonNullable<ServerCredential['oauth2']>;
+
+/** How an OAuth2 credential's token state shows: icon, the description's words, a tooltip line. */
+export function oauth2Health(o: OAuth2State): {
+  icon: { id: string; color?: string };
+  text: string;
+  tooltip: string;
+  needsReconnect: boolean;
+} {
+  const grant = o.grantType === 'authorization_code' ? 'authorization code' : 'client credentials';
+  const how =
+    o.grantType === 'authorization_code'
+      ? 'Reconnect (consent again in a browser)'
+      : 'Rotate Credential (the client secret) or fix the client on the provider';
+  switch (o.status) {
+    case 'connected':
+      return {
+        icon: { id: 'pass', color: 'testing.iconPassed' },
+        text: 'connected',
+        tooltip: `OAuth2 (${grant}): connected${o.expiresAt ? ` · the access token expires ${utcMinute(o.expiresAt)} UTC` : ''}`,
+        needsReconnect: false,
+      };
+    case 'needs_consent':
+      return {
+        icon: { id: 'warning', color: 'list.warningForeground' },
+        text: 'needs consent',
+        tooltip: `OAuth2 (${grant}): needs consent — runs that use it fail until then\n${how}`,
+        needsReconnect: true,
+      };
+    default:
+      return {
+        icon: { id: 'error', color: 'list.errorForeground' },
+        text: 'refresh failed',
+        tooltip: `OAuth2 (${grant}): the token refresh failed${o.detail ? `: ${o.detail}` : ''}\n${how}`,
+        needsReconnect: true,
+      };
+  }
+}
+
 function credentialNode(
   c: CredentialMeta & { last4?: string | null; version?: number; rollbackUntil?: string | null },
   origin: 'local' | 'server',
@@ -180,15 +219,26 @@ function credentialNode(
   const undoable = origin === 'server' && canUndoRotation(c, now);
   const service = findService(c.service)?.name ?? c.service;
   const where = origin === 'local' ? 'SecretStorage' : 'server';
+  // Only the server's views carry the token state (`status`); local metadata never has oauth2.
+  const o = c.authType === 'oauth2' && c.oauth2 && 'status' in c.oauth2 ? (c.oauth2 as OAuth2State) : undefined;
+  const health = o ? oauth2Health(o) : undefined;
+  const auth = o
+    ? `oauth2 (${o.grantType}), Authorization: Bearer <access token>\nToken URL: ${o.tokenUrl}${
+        o.authorizationUrl ? `\nAuthorization URL: ${o.authorizationUrl}` : ''
+      }\nClient id: ${o.clientId}${o.scope ? `\nScope: ${o.scope}` : ''}`
+    : `${c.authType}, ${placementText(c)}`;
+  const suffix = `${undoable ? '.undoable' : ''}${o ? `.oauth2${o.grantType === 'authorization_code' ? '.authCode' : ''}` : ''}${
+    health?.needsReconnect ? '.needsReconnect' : ''
+  }`;
   return {
     id: `cred:${origin}:${c.id}`,
     label: c.id,
-    description: `${where} · ${service} · ${c.authType}`,
-    tooltip: `${c.name} (${c.id})\nStored: ${origin === 'local' ? 'in VS Code SecretStorage on this machine' : 'on the Flero server (encrypted at rest)'}\nService: ${service}\nAuth: ${c.authType}, ${placementText(c)}\nHosts: ${(c.hosts ?? []).join(', ') || 'the service’s'}${c.last4 ? `\nEnds in: …${c.last4}` : ''}${c.version ? `\nVersion: ${c.version}` : ''}${
+    description: `${where} · ${service} · ${c.authType}${health ? ` · ${health.text}` : ''}`,
+    tooltip: `${c.name} (${c.id})\nStored: ${origin === 'local' ? 'in VS Code SecretStorage on this machine' : 'on the Flero server (encrypted at rest)'}\nService: ${service}\nAuth: ${auth}${health ? `\n${health.tooltip}` : ''}\nHosts: ${(c.hosts ?? []).join(', ') || 'the service’s'}${c.last4 ? `\nEnds in: …${c.last4}` : ''}${c.version ? `\nVersion: ${c.version}` : ''}${
       undoable && c.rollbackUntil ? `\nThe last rotation can be undone until ${utcMinute(c.rollbackUntil)} UTC` : ''
     }`,
-    icon: { id: origin === 'local' ? 'lock' : 'server' },
-    contextValue: `flero.credential.${origin}${undoable ? '.undoable' : ''}`,
+    icon: health?.icon ?? { id: origin === 'local' ? 'lock' : 'server' },
+    contextValue: `flero.credential.${origin}${suffix}`,
     ref: { kind: 'credential', origin, credential: c },
   };
 }

@@ -15,6 +15,8 @@ export class ScriptedPrompts implements Prompts {
   readonly answered: string[] = [];
   /** Notifications shown (info/warn/error), oldest first: their messages and buttons, never a secret. */
   readonly shown: { level: 'info' | 'warn' | 'error'; message: string; buttons: string[] }[] = [];
+  /** URLs given to openExternal, oldest first (OAuth2 consent pages: a one-use state, never a secret). */
+  readonly opened: string[] = [];
 
   script(...answers: ScriptedAnswer[]): void {
     this.queue.push(...answers);
@@ -97,5 +99,11 @@ export class ScriptedPrompts implements Prompts {
   error(message: string, ...buttons: string[]): Thenable<string | undefined> {
     this.shown.push({ level: 'error', message, buttons });
     return this.real.error(message, ...buttons);
+  }
+
+  /** Recorded, not opened: the e2e runs have no provider page to consent at and no browser to open it in. */
+  async openExternal(url: string): Promise<boolean> {
+    this.opened.push(url);
+    return true;
   }
 }

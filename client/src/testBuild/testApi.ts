@@ -33,6 +33,8 @@ export interface FleroTestApi {
   lastExecution(): Execution | undefined;
   /** The notifications shown so far (info/warn/error), oldest first. */
   notifications(): readonly { level: string; message: string; buttons: string[] }[];
+  /** The URLs the extension asked to open in a browser (openExternal), oldest first; the test build opens none. */
+  openedExternal(): readonly string[];
   /** The Flero status bar item's text and whether it has the warning background. */
   statusBar(): { text: string; tooltip: string; warning: boolean };
 }
@@ -55,6 +57,7 @@ export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, statusBar: vsc
     refresh: () => ctx.connect(),
     lastExecution: () => ctx.executions.last,
     notifications: () => prompts.shown.map((n) => ({ ...n, buttons: [...n.buttons] })),
+    openedExternal: () => [...prompts.opened],
     statusBar: () => ({
       text: statusBar.text,
       tooltip: typeof statusBar.tooltip === 'string' ? statusBar.tooltip : '',

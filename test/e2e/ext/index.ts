@@ -10,6 +10,7 @@ import { assert, config, type E2eConfig, pending, poll, runAll, test } from './h
 const EXTENSION_ID = 'flero.flero-vscode';
 const WORKFLOW_FILE = 'digest.flero.json';
 const CREDENTIAL_ID = 'cred_e2e_upstream';
+const OAUTH2_ID = 'cred_e2e_oauth2';
 
 // The parts of the extension's test API (client/src/testBuild/testApi.ts) this suite uses.
 interface ViewNode {
@@ -30,6 +31,7 @@ interface TestApi {
   lastExecution(): { status: string; nodes?: { id: string; logs?: { message: string }[] }[] } | undefined;
   notifications(): readonly { level: string; message: string; buttons: string[] }[];
   statusBar(): { text: string; tooltip: string; warning: boolean };
+  openedExternal(): readonly string[];
 }
 
 let cfg: E2eConfig;
@@ -352,6 +354,83 @@ test('Rotate Credential on the server shows "Rotated … (version N)" with Undo 
   assert(
     notificationsAfter(a, n, /nothing_to_roll_back/).length === 1,
     `second undo: ${JSON.stringify(a.notifications().slice(n))}`,
+  );
+});
+
+test('Add Credential → custom → OAuth2 → authorization_code: created with its oauth2 fields, "needs consent" in the view, consent and Reconnect open the authorization URL with PKCE', async () => {
+  const a = testApi();
+  if (a.connection().state !== 'connected') pending('needs the signed-in connection');
+  // No real provider is needed for the extension's part: the server builds the consent URL without calling it.
+  const tokenUrl = 'http://127.0.0.1:9/oauth/token';
+  const authorizationUrl = 'http://127.0.0.1:9/oauth/authorize';
+  const opened = a.openedExternal().length;
+  const before = a.notifications().length;
+  a.script(
+    'Generic HTTP service',
+    'OAuth2',
+    'Authorization code',
+    tokenUrl,
+    authorizationUrl,
+    'flero-e2e-client',
+    'read write',
+    `${cfg.upstreamUrl}/`,
+    'Enter the client secret',
+    cfg.canary,
+    OAUTH2_ID,
+  );
+  const id = await vscode.commands.executeCommand('flero.addCredential');
+  assert(id === OAUTH2_ID, `addCredential returned ${String(id)} (answered: ${a.answeredPrompts().join(' | ')})`);
+  assert(a.pendingAnswers() === 0, `${a.pendingAnswers()} answers left`);
+  const list = await call('/api/credentials', ownerKey());
+  const text = JSON.stringify(list.body);
+  assert(!text.includes(cfg.canary), 'the server returned the client secret');
+  const cred = (
+    list.body as { id: string; authType: string; hosts?: string[]; oauth2?: Record<string, unknown> }[]
+  ).find((c) => c.id === OAUTH2_ID);
+  assert(cred?.authType === 'oauth2', `the server has ${JSON.stringify(cred)}`);
+  const o = cred.oauth2 ?? {};
+  assert(
+    o.grantType === 'authorization_code' &&
+      o.tokenUrl === tokenUrl &&
+      o.authorizationUrl === authorizationUrl &&
+      o.clientId === 'flero-e2e-client' &&
+      o.scope === 'read write' &&
+      o.status === 'needs_consent',
+    `oauth2: ${JSON.stringify(o)}`,
+  );
+  assert(cred.hosts?.join() === new URL(cfg.upstreamUrl).host, `hosts ${cred.hosts?.join()}`);
+  const consent = (url: string | undefined) =>
+    !!url &&
+    url.startsWith(`${authorizationUrl}?`) &&
+    /[?&]code_challenge=[\w-]{43}(&|$)/.test(url) &&
+    /code_challenge_method=S256/.test(url);
+  const first = a.openedExternal().slice(opened);
+  assert(first.length === 1 && consent(first[0]), `Add Credential opened ${first.length} URL(s), not the consent page`);
+  assert(
+    notificationsAfter(a, before, /^Finish the consent for "cred_e2e_oauth2" in your browser/).some((n) =>
+      n.buttons.includes('Refresh'),
+    ),
+    `notifications: ${JSON.stringify(a.notifications().slice(before))}`,
+  );
+  await a.refresh();
+  const row = a.view('credentials').find((n) => n.id === `cred:server:${OAUTH2_ID}`) as
+    | (ViewNode & { icon?: { id: string } })
+    | undefined;
+  assert(row, 'no row for the OAuth2 credential in the Credentials view');
+  assert(row.description?.endsWith('needs consent'), `description ${row?.description}`);
+  assert(row.icon?.id === 'warning', `icon ${row.icon?.id}`);
+  assert(
+    row.contextValue === 'flero.credential.server.oauth2.authCode.needsReconnect',
+    `contextValue ${row.contextValue}`,
+  );
+  const res = (await vscode.commands.executeCommand('flero.reconnectOAuth2', `server:${OAUTH2_ID}`)) as
+    | { id?: string; opened?: boolean }
+    | undefined;
+  assert(res?.opened === true, `reconnectOAuth2 returned ${JSON.stringify(res)}`);
+  const again = a.openedExternal().slice(opened);
+  assert(
+    again.length === 2 && consent(again[1]) && again[1] !== again[0],
+    'Reconnect did not open a fresh consent URL',
   );
 });
 

@@ -101,6 +101,19 @@ describe('POST /api/api-keys/{id}/roll', () => {
     assert.equal((await api(srv.url, 'GET', '/api/workflows', { key: old.key })).status, 200);
   });
 
+  it('overlap in seconds: the old key works until its new expiry, then 401; the new key keeps working', async () => {
+    const old = await mint({ scopes: ['workflows:read'] });
+    const r = await roll(old.id, { overlap: '3s' });
+    assert.equal(r.status, 201, r.text);
+    const until = Date.parse((await api(srv.url, 'GET', `/api/api-keys/${old.id}`, { key: owner })).body.expiresAt);
+    assert.equal((await api(srv.url, 'GET', '/api/workflows', { key: old.key })).status, 200, 'within the overlap');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now()) + 500));
+    const after = await api(srv.url, 'GET', '/api/workflows', { key: old.key });
+    assert.equal(after.status, 401, 'past its new expiry');
+    assert.match(after.headers.get('www-authenticate') ?? '', /expired/);
+    assert.equal((await api(srv.url, 'GET', '/api/workflows', { key: r.body.key })).status, 200);
+  });
+
   it('expiry policy: the new key gets the old one’s lifetime from now; the old expiry is never extended', async () => {
     const old = await mint({ scopes: ['workflows:read'], expiresIn: '2h' });
     const lifetime = Date.parse(old.expiresAt!) - Date.parse(old.createdAt);

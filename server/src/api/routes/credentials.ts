@@ -15,7 +15,8 @@ import { testCredential } from '../../engine/testCredential';
 import { MasterKeyError } from '../../engine/vault';
 import { type ApiModule, defineRoute } from '../context';
 import { vaultOf } from '../credentialVault';
-import { oauth2CreateErrors, oauth2ForRun, oauth2UpdateErrors, testOAuth2, withOAuth2, withOAuth2All } from '../oauth2';
+import { oauth2ForRun, testOAuth2 } from '../oauth2';
+import { oauth2CreateErrors, oauth2UpdateErrors, withOAuth2, withOAuth2All } from '../oauth2Views';
 import { ApiError, type FieldError, notFound, validationError } from '../problem';
 import {
   type CredentialRecord,

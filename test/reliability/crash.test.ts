@@ -105,9 +105,10 @@ describe(`kill -9 during concurrent writes (${CYCLES} cycles)`, { timeout: 600_0
         const state = ledger.rotations.get(cred)!;
         const next = credentialValue(cred, counter++);
         state.inFlight = next;
-        const r = await call(s.url, 'PATCH', `/api/credentials/${cred}`, { key: owner, body: { value: next } }).catch(
-          () => undefined,
-        );
+        const r = await call(s.url, 'PATCH', `/api/credentials/${cred}`, {
+          key: owner,
+          body: { value: next, force: true },
+        }).catch(() => undefined);
         if (r?.status === 200) {
           state.acked = next;
           state.inFlight = undefined;

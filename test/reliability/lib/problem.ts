@@ -12,6 +12,9 @@ export interface Answer {
 export function contractViolation(a: Answer): string | undefined {
   if (a.status >= 500) return `server error ${a.status}: ${a.text.slice(0, 300)}`;
   if (a.status < 400 || a.method.toUpperCase() === 'HEAD') return undefined;
+  // The OAuth2 callback is where a browser lands after consent: its errors are HTML pages a person reads (never a
+  // 5xx); what the router refuses before it (a bad method, a malformed target) is a problem body like everywhere.
+  if (/^\/oauth2\/callback(\?|$)/.test(a.path) && /^text\/html\b/i.test(a.contentType)) return undefined;
   if (!/^application\/problem\+json\b/i.test(a.contentType))
     return `error ${a.status} with content-type "${a.contentType}" instead of application/problem+json`;
   let body: unknown;

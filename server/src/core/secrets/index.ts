@@ -1,22 +1,16 @@
-// Secret detection: one table of rules (./rules), placeholders (./placeholders), checksums (./checksums).
-// STUB (being written): the interface below is fixed; the implementation is temporary.
-export type SecretSeverity = 'error' | 'warning' | 'hint';
+// Secret detection: one table of rules (./rules), placeholders (./placeholders), checksums (./checks), the generic
+// keyed rule (./keyed). Used by the language server's `hardcoded-secret`, `flero scan` and the tests' corpus.
+import { scanFormats } from './detect';
+import type { SecretFinding } from './types';
 
-export interface SecretFinding {
-  /** Offsets into the scanned text: exactly the secret (e.g. the password of `user:password@`, the token after Bearer). */
-  start: number;
-  end: number;
-  /** Rule id from the table, e.g. `github-pat`, `flero-api-key`, `generic-keyed`. */
-  ruleId: string;
-  /** Service name, e.g. `GitHub`. */
-  service: string;
-  /** Words for a message: `a GitHub personal access token`. Never contains the value. */
-  what: string;
-  /** error/warning = a finding; hint = a placeholder or a token whose checksum does not match (not a finding). */
-  severity: SecretSeverity;
-}
+export type { SecretFinding, SecretSeverity } from './types';
+export { SECRET_RULES, RULES_BY_ID, type SecretRule } from './rules';
+export { scanFormats } from './detect';
+export { keyedVerdict } from './keyed';
+export { isPlaceholder } from './placeholders';
 
-/** Every secret in arbitrary text (a .env, source, a log, a workflow file's raw text). Sorted by start. */
-export function scanText(_text: string): SecretFinding[] {
-  return [];
+/** Every secret in arbitrary text (a .env, source, a log, a workflow file's raw text), hints included. By start. */
+export function scanText(text: string): SecretFinding[] {
+  if (text.length < 6) return [];
+  return scanFormats(text);
 }

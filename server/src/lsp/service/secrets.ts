@@ -1,30 +1,19 @@
-// Hard-coded secrets in string values: Flero keys (recognised by their checksum), well-known token formats, literal
-// auth-scheme values, keys in URL query strings. `{{ … }}` expressions are never secrets. Offsets are decoded indices.
+// Hard-coded secrets in a workflow's string values, by place: any string (the rule table of core/secrets: token
+// formats, Flero keys by checksum, Bearer/Basic values, passwords in URLs, values under key-like names), header
+// values that should be credentials, key-like query parameters. `{{ … }}` expressions are never secrets. Offsets are
+// decoded indices into the string. Placeholders (`YOUR_KEY`, `<token>`, `${VAR}`, `xxxx`, …) are never errors: in a
+// credential slot (a header or query parameter that should hold one) they are a hint, elsewhere nothing.
 import { parseTemplate } from '../../core/expressions';
-import { findKeyCandidates } from '../../core/keys';
-import { AUTH_SCHEME, isSecretQueryParam } from './secretNames';
+import { isPlaceholder, keyedVerdict, scanText } from '../../core/secrets';
+import { AUTH_SCHEME, isSecretQueryParam } from '../../core/secrets/names';
 
 export interface SecretHit {
   start: number;
   end: number;
   what: string;
-  severity: 'error' | 'info';
+  severity: 'error' | 'warning' | 'hint';
+  reason?: 'placeholder' | 'checksum';
 }
-
-/** `hint`: a literal every match contains, checked before running the expression. */
-const WELL_KNOWN: { re: RegExp; what: string; hint: string }[] = [
-  { re: /(?<![A-Za-z0-9_])ghp_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, what: 'a GitHub personal access token', hint: 'ghp_' },
-  { re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}/g, what: 'a GitHub fine-grained token', hint: 'github_pat_' },
-  { re: /(?<![A-Za-z0-9_])(?:gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g, what: 'a GitHub token', hint: 'gh' },
-  { re: /(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,247}/g, what: 'a Stripe live key', hint: '_live_' },
-  { re: /(?<![A-Za-z0-9_])xox[abposr]-[A-Za-z0-9-]{10,250}/g, what: 'a Slack token', hint: 'xox' },
-  {
-    re: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}/g,
-    what: 'an OpenAI API key',
-    hint: 'sk-',
-  },
-  { re: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/g, what: 'an AWS access key id', hint: 'IA' },
-];
 
 /** Text spans of a template that are not inside `{{ … }}`. */
 function literalParts(value: string): { start: number; text: string }[] {
@@ -34,33 +23,44 @@ function literalParts(value: string): { start: number; text: string }[] {
     .map((p) => ({ start: p.start, text: value.slice(p.start, p.end) }));
 }
 
-/** Flero keys and well-known token formats anywhere in a string value. */
+/** The rule table over a string value (a Code node's source included). Placeholder hints are dropped here. */
 export function scanString(value: string): SecretHit[] {
-  if (value.length < 20) return [];
+  if (value.length < 6) return [];
   const hits: SecretHit[] = [];
-  for (const part of literalParts(value)) {
-    for (const { re, what, hint } of WELL_KNOWN) {
-      if (!part.text.includes(hint)) continue;
-      re.lastIndex = 0;
-      for (let m = re.exec(part.text); m; m = re.exec(part.text)) {
-        const start = part.start + m.index;
-        if (hits.some((h) => h.start <= start && start < h.end)) continue;
-        hits.push({ start, end: start + m[0].length, what, severity: 'error' });
-      }
-    }
-    // A Flero key is at least 38 characters: a prefix of two or more ending in `_`, then 36 base62 characters.
-    if (part.text.length < 38 || !part.text.includes('_')) continue;
-    for (const c of findKeyCandidates(part.text)) {
-      if (hits.some((h) => h.start < part.start + c.end && part.start + c.start < h.end)) continue;
+  for (const part of literalParts(value))
+    for (const f of scanText(part.text)) {
+      if (f.reason === 'placeholder') continue;
       hits.push({
-        start: part.start + c.start,
-        end: part.start + c.end,
-        what: c.valid ? 'a Flero API key' : 'a Flero-looking key whose checksum does not match',
-        severity: c.valid ? 'error' : 'info',
+        start: part.start + f.start,
+        end: part.start + f.end,
+        what: f.what,
+        severity: f.severity,
+        reason: f.reason,
       });
     }
-  }
   return hits;
+}
+
+const placeholderHint = (start: number, end: number): SecretHit => ({
+  start,
+  end,
+  what: 'a placeholder',
+  severity: 'hint',
+  reason: 'placeholder',
+});
+
+/** A literal in a credential slot: a placeholder → hint, a real-looking value → error, nothing when templated. */
+function slotLiteral(
+  value: string,
+  start: number,
+  end: number,
+  what: string,
+  minLength: number,
+): SecretHit | undefined {
+  const v = value.slice(start, end);
+  if (v.includes('{{')) return undefined;
+  if (isPlaceholder(v) || v.length < minLength) return placeholderHint(start, end);
+  return { start, end, what, severity: 'error' };
 }
 
 /** A literal credential in a header value: `Bearer abc…`, `Basic …`, `Token …`, or a literal API-key header. */
@@ -68,14 +68,28 @@ export function headerSecret(value: string, credentialHeader: boolean): SecretHi
   const m = AUTH_SCHEME.exec(value);
   if (m) {
     const start = m[0].length;
-    const rest = value.slice(start);
-    if (rest.trim().length < 4 || rest.includes('{{')) return undefined;
-    return { start, end: value.length, what: `a literal ${m[1]} credential`, severity: 'error' };
+    if (value.slice(start).trim().length === 0) return undefined;
+    return slotLiteral(value, start, value.trimEnd().length, `a literal ${m[1]} credential`, 8);
   }
-  if (!credentialHeader || value.includes('{{')) return undefined;
+  if (!credentialHeader) return undefined;
   const v = value.trim();
-  if (v.length < 8 || /\s/.test(v) || /^(x+|\*+|<[^>]*>|changeme|your[-_]?key.*)$/i.test(v)) return undefined;
-  return { start: value.indexOf(v), end: value.indexOf(v) + v.length, what: 'a literal key', severity: 'error' };
+  if (v.length === 0 || /\s/.test(v)) return undefined;
+  const start = value.indexOf(v);
+  return slotLiteral(value, start, start + v.length, 'a literal key', 8);
+}
+
+/** A literal value of a key-like query parameter (`query` map or URL), or undefined. */
+export function querySecret(name: string, value: string, what: string): SecretHit | undefined {
+  if (!isSecretQueryParam(name) || value.length === 0) return undefined;
+  return slotLiteral(value, 0, value.length, what, 6);
+}
+
+/** A value under a key-like property name (connector params, body and query maps): the generic rule. */
+export function keyedSecret(name: string, value: string): SecretHit | undefined {
+  if (value.includes('{{')) return undefined;
+  const verdict = keyedVerdict(name, value, true);
+  if (verdict !== 'secret') return undefined;
+  return { start: 0, end: value.length, what: `a high-entropy value under "${name}"`, severity: 'warning' };
 }
 
 /** Literal values of key-like query parameters in a URL (`?api_key=…`). Offsets into `url`. */
@@ -92,9 +106,8 @@ export function urlQuerySecrets(url: string): (SecretHit & { param: string })[] 
     const eq = pair.indexOf('=');
     if (eq > 0) {
       const name = safeDecode(pair.slice(0, eq));
-      const val = pair.slice(eq + 1);
-      if (isSecretQueryParam(name) && val.length >= 6 && !val.includes('{{'))
-        out.push({ start: i + eq + 1, end: amp, what: `a key in the URL (${name}=…)`, severity: 'error', param: name });
+      const hit = querySecret(name, safeDecode(pair.slice(eq + 1)), `a key in the URL (${name}=…)`);
+      if (hit) out.push({ ...hit, start: i + eq + 1, end: amp, param: name });
     }
     i = amp + 1;
   }

@@ -4,7 +4,7 @@ import { allowedHostsOf, type CredentialMeta, hostAllowed, hostOf, isLoopbackHos
 import { findService } from '../../../core/services';
 import { child, type FleroDocument, properties, stringOffset } from '../document';
 import type { Node as JsonNode } from '../jsonc';
-import { isCredentialHeader } from '../secretNames';
+import { isCredentialHeader } from '../../../core/secrets/names';
 import type { FixData, FleroDiagnostic } from '../types';
 
 /** Decoded [start, end) of the host in a URL string, when scheme and host are literal. */

@@ -1,27 +1,34 @@
-// `hardcoded-secret`: literal credentials in a node — auth-scheme and API-key header values, key-like query
-// parameters (in `query` and in the URL) of http nodes, and well-known token formats / Flero keys in any string of
-// any node. The string scanners live in ../secrets; here hits are mapped to the file and given their quick fix.
-import { child, type FleroDocument, properties, stringOffset } from '../document';
+// `hardcoded-secret`: literal credentials anywhere in a node. Every string goes through the rule table (token
+// formats, Flero keys, Bearer/Basic values, passwords in URLs); then by place: header values that should be
+// credentials, key-like query parameters (the `query` map and the URL), values under key-like names (connector
+// params, body maps). The string scanners live in ../secrets; here hits are mapped to the file, worded, and given
+// their quick fix. Errors and warnings are findings; hints (a placeholder in a credential slot, a token whose
+// checksum does not match) are not.
+import { isCredentialHeader } from '../../../core/secrets/names';
+import { child, type FleroDocument, stringOffset } from '../document';
 import type { Node as JsonNode } from '../jsonc';
-import { isCredentialHeader, isSecretQueryParam } from '../secretNames';
-import { headerSecret, type SecretHit, scanString, urlQuerySecrets } from '../secrets';
+import { headerSecret, keyedSecret, querySecret, type SecretHit, scanString, urlQuerySecrets } from '../secrets';
 import type { FixData, FleroDiagnostic } from '../types';
 
 type Push = (node: JsonNode, hit: SecretHit, place?: FixData['place']) => void;
+
+function messageOf(hit: SecretHit): string {
+  if (hit.reason === 'placeholder') return 'placeholder: use a credential';
+  if (hit.reason === 'checksum')
+    return `looks like ${hit.what}, but its checksum does not match (mistyped or invented); if it is a real key, store it as a credential`;
+  return `${hit.what} is hard-coded: store it as a credential instead`;
+}
 
 export function secretDiagnostics(doc: FleroDocument, n: JsonNode, index: number, type: unknown): FleroDiagnostic[] {
   const out: FleroDiagnostic[] = [];
   const push: Push = (node, hit, place) => {
     const start = stringOffset(doc, node, hit.start);
     const end = stringOffset(doc, node, hit.end);
-    if (out.some((d) => d.start < end && start < d.end)) return;
+    for (const d of out) if (d.start < end && start < d.end) return;
     const diag: FleroDiagnostic = {
       code: 'hardcoded-secret',
       severity: hit.severity,
-      message:
-        hit.severity === 'info'
-          ? `looks like a mistyped key (${hit.what}); if it is a real key, store it as a credential`
-          : `${hit.what} is hard-coded: store it as a credential instead`,
+      message: messageOf(hit),
       start,
       end,
     };
@@ -29,52 +36,42 @@ export function secretDiagnostics(doc: FleroDocument, n: JsonNode, index: number
       diag.fix = { kind: 'move-secret', nodeIndex: index, place };
     out.push(diag);
   };
-  if (type === 'http') httpSecrets(n, push);
-  wellKnownSecrets(n, push);
-  return out;
-}
-
-/** Literal header credentials, key-like query parameters, keys in the URL's query string. */
-function httpSecrets(n: JsonNode, push: Push): void {
-  for (const [k, v] of properties(child(n, 'headers'))) {
-    if (v.type !== 'string') continue;
-    const name = String(k.value);
-    const hit = headerSecret(v.value as string, isCredentialHeader(name));
-    const scheme = /^(\w+)\s/.exec(v.value as string)?.[1];
-    if (hit) push(v, hit, { header: name, ...(scheme && hit.start > 0 ? { scheme } : {}) });
-  }
-  for (const [k, v] of properties(child(n, 'query'))) {
-    const val = v.value;
-    if (v.type !== 'string' || !isSecretQueryParam(String(k.value)) || val.length < 6 || val.includes('{{')) continue;
-    push(
-      v,
-      { start: 0, end: val.length, what: `a key in query parameter ${k.value}`, severity: 'error' },
-      { query: String(k.value) },
-    );
-  }
-  const urlNode = child(n, 'url');
-  if (urlNode?.type === 'string')
-    for (const hit of urlQuerySecrets(urlNode.value as string)) push(urlNode, hit, { query: hit.param, inUrl: true });
-}
-
-/** Well-known token formats and Flero keys anywhere in the node (headers, params, body, code). */
-function wellKnownSecrets(n: JsonNode, push: Push): void {
+  const headers = child(n, 'headers');
+  const query = type === 'http' ? child(n, 'query') : undefined;
   const stack: JsonNode[] = [n];
   while (stack.length) {
     const x = stack.pop()!;
-    if (x.type === 'string') {
-      if (x.parent?.type === 'property' && x.parent.children?.[0] === x) continue;
-      for (const hit of scanString(x.value as string)) {
-        const headerName = headerNameOf(x, n);
-        push(x, hit, headerName ? { header: headerName } : undefined);
-      }
-    } else if (x.children) for (const c of x.children) stack.push(c);
+    if (x.type !== 'string') {
+      if (x.children) for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]!);
+      continue;
+    }
+    const prop = x.parent?.type === 'property' ? x.parent : undefined;
+    if (prop?.children?.[0] === x) continue; // a property name
+    const value = x.value as string;
+    const name = prop ? String(prop.children?.[0]?.value) : undefined;
+    const map = prop?.parent;
+    const inHeaders = map !== undefined && map === headers;
+    const inQuery = map !== undefined && map === query;
+    const scheme = inHeaders ? /^(\w+)\s+/.exec(value) : null;
+    const placeOf = (hit: SecretHit): FixData['place'] =>
+      inHeaders
+        ? { header: name!, ...(scheme && hit.start === scheme[0].length ? { scheme: scheme[1] } : {}) }
+        : inQuery
+          ? { query: name! }
+          : undefined;
+    for (const hit of scanString(value)) push(x, hit, placeOf(hit));
+    if (inHeaders && type === 'http') {
+      const hit = headerSecret(value, isCredentialHeader(name!));
+      if (hit) push(x, hit, placeOf(hit));
+    } else if (inQuery) {
+      const hit = querySecret(name!, value, `a key in query parameter ${name}`);
+      if (hit) push(x, hit, { query: name! });
+    } else if (type === 'http' && name === 'url' && map === n) {
+      for (const hit of urlQuerySecrets(value)) push(x, hit, { query: hit.param, inUrl: true });
+    } else if (name !== undefined && name !== 'code') {
+      const hit = keyedSecret(name, value);
+      if (hit) push(x, hit);
+    }
   }
-}
-
-function headerNameOf(value: JsonNode, node: JsonNode): string | undefined {
-  const prop = value.parent;
-  const headers = prop?.parent;
-  if (prop?.type !== 'property' || headers?.parent?.children?.[0]?.value !== 'headers') return undefined;
-  return headers.parent.parent === node ? String(prop.children?.[0]?.value) : undefined;
+  return out.sort((a, b) => a.start - b.start);
 }

@@ -1,7 +1,7 @@
 // The interpreter's state and how values are bound: assignment to identifiers, fields and patterns, and field
 // reads (where credential-named properties become sources). Expressions and statements build on it
 // (./expressions, ./interpreter).
-import { isSecretName } from '../secretNames';
+import { isSecretName } from '../../../core/secrets/names';
 import { type AstNode, propName } from './ast';
 import { HEADER_BAG_PROPERTIES, NON_SECRET_PROPERTIES } from './knowledge';
 import { type AbstractValue, CLEAN, elementOf, join, type LeakSource, type Scope, withSource } from './values';

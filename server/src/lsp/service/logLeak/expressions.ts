@@ -1,6 +1,6 @@
 // Expressions of the log-leak interpreter: every expression gets an abstract value; calls go to local functions,
 // to the library knowledge (./knowledge) or, for sinks, record a finding when an argument carries a secret.
-import { isSecretName } from '../secretNames';
+import { isSecretName } from '../../../core/secrets/names';
 import { type AstNode, propName } from './ast';
 import { BUDGET, Bindings } from './bindings';
 import {

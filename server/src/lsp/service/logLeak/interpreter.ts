@@ -2,7 +2,7 @@
 // abstract value (./values) and recording each sink call (./knowledge) whose argument carries a secret. Branches
 // join what they assign; loop bodies run twice; local functions are analysed as written and again at each call.
 // Layers: ./bindings (state, assignment, reads) ← ./expressions ← this file (statements, functions).
-import { isSecretName } from '../secretNames';
+import { isSecretName } from '../../../core/secrets/names';
 import type { AstNode } from './ast';
 import { BUDGET, type LeakFinding } from './bindings';
 import { Expressions } from './expressions';

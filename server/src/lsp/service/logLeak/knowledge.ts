@@ -3,7 +3,7 @@
 // receiver, for mutators). Plus the sinks (the calls that write logs), the properties that never hold a secret and
 // the auth-scheme strings that make a value a credential. A call the tables do not name: a global function's result
 // is clean; a method's result keeps the receiver's secret (string-ish transformations: slice, trim, join, …).
-import { isSecretName } from '../secretNames';
+import { isSecretName } from '../../../core/secrets/names';
 import { type AstNode, propName } from './ast';
 import {
   type AbstractValue,

@@ -1,4 +1,5 @@
-// Names that carry credentials: header names and identifiers/properties. Normalised (lower case, no `-`/`_`).
+// Names that carry credentials: header names, identifiers, properties, query parameters, .env variables. Normalised
+// (lower case, no `-`/`_`). Used by the secret rules (a value under such a name) and by the log-leak analysis.
 
 const EXACT = new Set([
   'authorization',

@@ -21,6 +21,9 @@ const REFERENCE =
 /** Words that fakes are made of. */
 const WORDS =
   /your|example|sample|placeholder|change[-_ ]?me|replace|redacted|dummy|fake|insert|xxx|\*\*\*|\.\.\.|…|todo|tbd|secret[-_]?here|token[-_]?here|key[-_]?here|notreal|not[-_]a[-_]|invalid|lorem|foobar/i;
+/** A word standing where a key should be (`X-Api-Key: secret`). */
+const SLOT_WORDS =
+  /^(?:password|passwd|secret|token|apikey|api[-_]key|key|test|testing|demo|none|null|nil|empty|string|value|undefined|admin|default)$/i;
 /** Sequences people type instead of randomness. */
 const SEQUENCES = ['0123456', '1234567', 'abcdefg', 'ABCDEFG', 'qwertyu', 'QWERTYU', '9876543'];
 /** Values shown in services' documentation (AWS, jwt.io, Stripe): public, not anybody's secret. */
@@ -50,7 +53,7 @@ const PASSWORD_WORDS = new Set([
  */
 export function isPlaceholder(value: string, body = value, floor?: number): boolean {
   if (KNOWN_EXAMPLES.has(value)) return true;
-  if (REFERENCE.test(value) || WORDS.test(body)) return true;
+  if (REFERENCE.test(value) || WORDS.test(body) || SLOT_WORDS.test(value)) return true;
   if (/(.)\1{4,}/.test(body)) return true;
   for (const s of SEQUENCES) if (body.includes(s)) return true;
   const limit = floor ?? Math.min(3, Math.log2(Math.max(body.length, 2)) - 1);

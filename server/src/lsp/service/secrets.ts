@@ -68,7 +68,8 @@ export function headerSecret(value: string, credentialHeader: boolean): SecretHi
   const m = AUTH_SCHEME.exec(value);
   if (m) {
     const start = m[0].length;
-    if (value.slice(start).trim().length === 0) return undefined;
+    const rest = value.slice(start).trim();
+    if (rest.length === 0 || /\s/.test(rest)) return undefined;
     return slotLiteral(value, start, value.trimEnd().length, `a literal ${m[1]} credential`, 8);
   }
   if (!credentialHeader) return undefined;

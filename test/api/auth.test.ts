@@ -236,7 +236,7 @@ describe('junk Authorization headers → a specific problem each', () => {
   const client = () => from('127.0.0.3');
   const cases: [string, string | undefined, number, string, RegExp][] = [
     ['no header', undefined, 401, 'missing_credentials', /^Bearer realm="flero"$/],
-    ['Basic scheme', 'Basic dXNlcjpwYXNz', 401, 'unsupported_auth_scheme', /^Bearer realm="flero"$/],
+    ['Basic scheme', 'Basic dXNlcjpwYXNz', 401, 'unsupported_auth_scheme', /^Bearer realm="flero"$/], // flero-scan:allow
     ['Bearer with no token', 'Bearer', 401, 'invalid_token', /error="invalid_token"/],
     ['Bearer with two tokens', 'Bearer a b', 401, 'invalid_token', /error="invalid_token"/],
     ['not a Flero key', 'Bearer hunter2', 401, 'invalid_token', /error="invalid_token"/],

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Packed, packOnce, type ScratchProject, scratchEnv, scratchProject } from '../helpers/packed';
+import { generateKey } from '../../server/src/core/keys';
 import { api, REPO_ROOT, type RunningServer, startServer } from '../helpers/server';
 import { startUpstream, type Upstream } from '../helpers/upstream';
 
@@ -27,6 +28,7 @@ const SHIPPED = [
   'dist/pglite.wasm',
   'dist/workflow.schema.json',
   'package.json',
+  'scanners/gitleaks-flero.toml',
 ];
 
 describe('the packed npm package in a scratch project', () => {
@@ -82,7 +84,7 @@ describe('the packed npm package in a scratch project', () => {
               type: 'http',
               method: 'GET',
               url: 'https://api.example.com/things',
-              headers: { Authorization: 'Bearer abc123def456ghi789' },
+              headers: { Authorization: 'Bearer abc123def456ghi789' }, // flero-scan:allow
             },
           ],
           connections: [{ from: 'start', to: 'call' }],
@@ -104,6 +106,18 @@ describe('the packed npm package in a scratch project', () => {
     const ok = await project.flero(['lint', 'clean.flero.json']);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.equal(ok.stdout, '');
+  });
+
+  it('npx flero scan finds a Flero key in a .env (exit 1, never printing it); the shipped gitleaks rule is --gitleaks-rule', async () => {
+    const key = generateKey();
+    mkdirSync(join(project.dir, 'scan'), { recursive: true });
+    writeFileSync(join(project.dir, 'scan', '.env'), `PORT=8080\nFLERO_API_KEY=${key}\n`);
+    const r = await project.npx(['scan', 'scan']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^scan\/\.env:2:15 {2}error {2}flero-api-key /m);
+    assert.ok(!(r.stdout + r.stderr).includes(key));
+    const shipped = readFileSync(join(project.dir, 'node_modules/flero-vscode/scanners/gitleaks-flero.toml'), 'utf8');
+    assert.equal((await project.flero(['scan', '--gitleaks-rule'])).stdout, shipped);
   });
 
   describe('npx flero run', () => {

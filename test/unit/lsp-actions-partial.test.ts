@@ -18,7 +18,7 @@ test('a hard-coded secret in a node whose id is an object gets a fix named cred_
           type: 'http',
           method: 'GET',
           url: 'https://api.example.com/x',
-          headers: { Authorization: 'Bearer 9fQ2xLm4Tz7Kp0Wd3Rb8Vn1Hs6Jc5Ya' },
+          headers: { Authorization: 'Bearer 9fQ2xLm4Tz7Kp0Wd3Rb8Vn1Hs6Jc5Ya' }, // flero-scan:allow
         },
       ],
       connections: [],

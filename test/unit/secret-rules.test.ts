@@ -136,7 +136,7 @@ test('a Flero key with a wrong checksum and an npm-shaped token are not "mistype
 test('secrets in every place: userinfo, connector params, body maps, template literals, keyed names', () => {
   const gh = RULES_BY_ID.get('github-pat')!.example(r);
   assert.deepEqual(
-    diags(http({ url: 'https://deploy:Xk9m2Qp7Lw4v@git.example.com/r.git' })).map((d) => d.text),
+    diags(http({ url: 'https://deploy:Xk9m2Qp7Lw4v@git.example.com/r.git' })).map((d) => d.text), // flero-scan:allow
     ['Xk9m2Qp7Lw4v'],
   );
   assert.deepEqual(
@@ -144,7 +144,7 @@ test('secrets in every place: userinfo, connector params, body maps, template li
     [gh],
   );
   assert.deepEqual(
-    diags(http({ method: 'POST', body: { client_secret: 'f3A9kLm2Qx7Vp4Rt8Wz1Yb6N' } })).map((d) => [
+    diags(http({ method: 'POST', body: { client_secret: 'f3A9kLm2Qx7Vp4Rt8Wz1Yb6N' } })).map((d) => [ // flero-scan:allow
       d.severity,
       d.text,
     ]),
@@ -155,7 +155,7 @@ test('secrets in every place: userinfo, connector params, body maps, template li
     [gh],
   );
   assert.deepEqual(
-    diags({ type: 'code', code: 'const apiKey = "f3A9kLm2Qx7Vp4Rt8Wz1Yb6N";\nreturn 1;' }).map((d) => d.text),
+    diags({ type: 'code', code: 'const apiKey = "f3A9kLm2Qx7Vp4Rt8Wz1Yb6N";\nreturn 1;' }).map((d) => d.text), // flero-scan:allow
     ['f3A9kLm2Qx7Vp4Rt8Wz1Yb6N'],
   );
   assert.deepEqual(diags({ type: 'code', code: 'const h = `Bearer ${input.token}`;\nreturn h;' }), []);

@@ -45,6 +45,10 @@ const COMMANDS: Record<string, Single | Group> = {
     summary: 'Check workflow files (the editor’s checks) for CI; exit 1 on errors',
     load: () => import('./lint'),
   },
+  scan: {
+    summary: 'Find secrets in any text files (.env, source, logs); exit 1 when it finds one',
+    load: () => import('./scan'),
+  },
   serve: { summary: 'Run the Flero API server', load: () => import('./serve') },
   schema: { summary: 'Print the workflow-file JSON Schema', load: () => import('./schema') },
   lsp: { summary: 'Start the language server (--stdio)', load: () => import('./lsp') },

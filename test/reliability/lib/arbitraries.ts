@@ -107,7 +107,7 @@ function authArb(world: FuzzWorld): fc.Arbitrary<AuthChoice> {
             'Bearer flero_sk_',
             'Bearer flero_sk_000000000000000000000000000000000000',
             'Bearer a b c',
-            'Basic Zm9vOmJhcg==',
+            'Basic Zm9vOmJhcg==', // flero-scan:allow
             '',
           ),
           fc.string({ maxLength: 60 }).map((s) => `Bearer ${s.replace(/[\r\n\0]/g, '')}`),

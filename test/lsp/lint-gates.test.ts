@@ -234,7 +234,7 @@ describe('--format github', () => {
   test('info and hint become ::notice', async () => {
     const file = join(REPO_ROOT, 'test/fixtures/lsp/diagnostics/hardcoded-secret.pos.flero.json');
     const r = await lint(['--format', 'github', file]);
-    assert.match(r.stdout, /^::notice file=[^\n]*::looks like a mistyped key/m);
+    assert.match(r.stdout, /^::notice file=[^\n]*::looks like a Flero API key, but its checksum does not match/m);
     assert.doesNotMatch(r.stdout, /^::(info|hint)/m);
   });
 });

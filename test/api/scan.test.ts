@@ -87,7 +87,9 @@ describe('flero scan', () => {
   test('sarif: valid SARIF 2.1.0 with the rules that fired, no secret', async () => {
     const res = await scan(['--format', 'sarif']);
     assert.equal(res.code, 1);
-    const log = JSON.parse(res.stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: unknown[] }[] };
+    const log = JSON.parse(res.stdout) as {
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: unknown[] }[];
+    };
     const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
@@ -171,5 +173,11 @@ describe('flero scan', () => {
     const shipped = readFileSync(join(REPO_ROOT, 'scanners/gitleaks-flero.toml'), 'utf8');
     assert.equal((await scan(['--gitleaks-rule'])).stdout, shipped);
     assert.equal((await scan(['--gitleaks-rule', '--prefix', 'Bad'])).code, 2);
+  });
+
+  test('this repository scans clean (fixtures of fakes are in .flero-scanignore, deliberate test values marked)', async () => {
+    const res = await runCli(['scan', '.'], { cwd: REPO_ROOT });
+    assert.equal(res.code, 0, res.stdout);
+    assert.match(res.stderr, /no secrets found \(\d{3,} files scanned/);
   });
 });

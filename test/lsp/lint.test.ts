@@ -39,7 +39,9 @@ test('JSON format: an array of {file, code, severity, message, range} with LSP r
   assert.equal(range.start.line, 6);
   assert.equal(lines.slice(range.start.character, range.end.character), 'abc123def456ghi789');
   // The mistyped Flero key is a hint, not an error.
-  assert.ok(problems.some((p) => p.severity === 'hint' && p.message.startsWith('looks like a Flero API key, but its checksum')));
+  assert.ok(
+    problems.some((p) => p.severity === 'hint' && p.message.startsWith('looks like a Flero API key, but its checksum')),
+  );
 });
 
 test('human format: file:line:col severity code message; a clean file exits 0', () => {

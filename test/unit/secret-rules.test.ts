@@ -11,6 +11,7 @@ import { computeDiagnostics } from '../../server/src/lsp/service/diagnostics';
 import { parseDocument } from '../../server/src/lsp/service/document';
 
 const r = new Random(99);
+const HIGH_ENTROPY = 'f3A9kLm2Qx7Vp4Rt8Wz1Yb6N'; // flero-scan:allow
 const wrap = (id: string, v: string) =>
   id === 'basic-auth'
     ? `Authorization: Basic ${v}`
@@ -39,7 +40,9 @@ for (const rule of SECRET_RULES) {
     );
     // Placeholder: the random part replaced by x's.
     const body = rule.body ? rule.body(v) : v;
-    const fake = v.includes(body) ? v.replace(body, 'x'.repeat(body.length)) : v.replace(/\n[^-\n][^\n]*/g, `\n${'x'.repeat(64)}`);
+    const fake = v.includes(body)
+      ? v.replace(body, 'x'.repeat(body.length))
+      : v.replace(/\n[^-\n][^\n]*/g, `\n${'x'.repeat(64)}`);
     assert.ok(!scanText(wrap(rule.id, fake)).some((h) => h.severity !== 'hint'), `placeholder ${rule.id}`);
     if (rule.checksum) {
       const bad = v.slice(0, -1) + (v.endsWith('A') ? 'B' : 'A');
@@ -144,10 +147,7 @@ test('secrets in every place: userinfo, connector params, body maps, template li
     [gh],
   );
   assert.deepEqual(
-    diags(http({ method: 'POST', body: { client_secret: 'f3A9kLm2Qx7Vp4Rt8Wz1Yb6N' } })).map((d) => [ // flero-scan:allow
-      d.severity,
-      d.text,
-    ]),
+    diags(http({ method: 'POST', body: { client_secret: HIGH_ENTROPY } })).map((d) => [d.severity, d.text]),
     [['warning', 'f3A9kLm2Qx7Vp4Rt8Wz1Yb6N']],
   );
   assert.deepEqual(

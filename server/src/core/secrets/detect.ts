@@ -26,7 +26,9 @@ export function judge(
   }
   if (rule.id === 'basic-auth') {
     const c = basicCredential(secret)!;
-    return isPlaceholderPassword(c.password, c.user) ? { severity: 'hint', reason: 'placeholder' } : { severity: rule.severity };
+    return isPlaceholderPassword(c.password, c.user)
+      ? { severity: 'hint', reason: 'placeholder' }
+      : { severity: rule.severity };
   }
   const body = rule.body ? rule.body(secret) : secret;
   if (isPlaceholder(secret, body, rule.entropy)) return { severity: 'hint', reason: 'placeholder' };
@@ -54,7 +56,13 @@ function decode(s: string): string {
 /** Every format in the table over `text`, including hints (placeholders, checksum mismatches). Sorted by start. */
 export function scanFormats(text: string, found: SecretFinding[] = []): SecretFinding[] {
   for (const rule of SECRET_RULES) {
-    if (rule.keywords.length > 0 && !rule.keywords.some((k) => text.includes(k))) continue;
+    if (text.length < rule.minLength) continue;
+    const kw = rule.keywords;
+    if (kw.length > 0) {
+      let any = false;
+      for (let i = 0; i < kw.length && !any; i++) any = text.includes(kw[i]!);
+      if (!any) continue;
+    }
     if (rule.keyedHint && !rule.keyedHint.test(text)) continue;
     const re = rule.pattern;
     re.lastIndex = 0;
@@ -62,7 +70,7 @@ export function scanFormats(text: string, found: SecretFinding[] = []): SecretFi
       const secret = m.groups?.secret ?? m[0];
       const start = m.indices?.groups?.secret?.[0] ?? m.index;
       const end = start + secret.length;
-      if (overlaps(found, start, end)) continue;
+      if (found.length && overlaps(found, start, end)) continue;
       const verdict = rule.keyedHint ? judgeKeyed(m.groups!, secret) : judge(rule, secret, m.groups?.user);
       if (!verdict) continue;
       // A Flero-shaped identifier with a wrong checksum is only worth a hint when it says it is a Flero key.
@@ -70,5 +78,6 @@ export function scanFormats(text: string, found: SecretFinding[] = []): SecretFi
       found.push({ start, end, ruleId: rule.id, service: rule.service, what: rule.what, ...verdict });
     }
   }
-  return found.sort((a, b) => a.start - b.start);
+  if (found.length > 1) found.sort((a, b) => a.start - b.start);
+  return found;
 }

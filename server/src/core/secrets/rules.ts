@@ -29,6 +29,8 @@ export interface SecretRule {
   example: (r: Random) => string;
   /** The generic rule: the pattern captures `name` and a quoted (`q`) or bare value; runs when this matches the text. */
   keyedHint?: RegExp;
+  /** The shortest text a match fits in (a cheap first filter before the keywords). */
+  minLength: number;
 }
 
 // Boundaries: a token does not start or end inside a longer word.
@@ -42,6 +44,7 @@ const SLACK = 'https://api.slack.com/concepts/token-types';
 function github(id: string, prefix: string, what: string): SecretRule {
   return {
     id,
+    minLength: 40,
     service: 'GitHub',
     what,
     keywords: [`${prefix}_`],
@@ -58,6 +61,7 @@ function github(id: string, prefix: string, what: string): SecretRule {
 export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'pem-private-key',
+    minLength: 100,
     service: 'PEM',
     what: 'a private key',
     keywords: ['PRIVATE KEY'],
@@ -73,6 +77,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'slack-webhook-url',
+    minLength: 70,
     service: 'Slack',
     what: 'a Slack webhook URL',
     keywords: ['hooks.slack.com/'],
@@ -94,6 +99,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'github-fine-grained-pat',
+    minLength: 93,
     service: 'GitHub',
     what: 'a GitHub fine-grained personal access token',
     keywords: ['github_pat_'],
@@ -107,6 +113,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'gitlab-token',
+    minLength: 25,
     service: 'GitLab',
     what: 'a GitLab token',
     keywords: ['gl'],
@@ -121,6 +128,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'stripe-secret-key',
+    minLength: 32,
     service: 'Stripe',
     what: 'a Stripe secret key',
     keywords: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'],
@@ -133,6 +141,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'slack-config-token',
+    minLength: 145,
     service: 'Slack',
     what: 'a Slack configuration token',
     keywords: ['xoxe'],
@@ -145,6 +154,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'slack-token',
+    minLength: 13,
     service: 'Slack',
     what: 'a Slack token',
     keywords: ['xox'],
@@ -159,6 +169,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'slack-app-token',
+    minLength: 90,
     service: 'Slack',
     what: 'a Slack app-level token',
     keywords: ['xapp-'],
@@ -171,6 +182,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'anthropic-api-key',
+    minLength: 93,
     service: 'Anthropic',
     what: 'an Anthropic API key',
     keywords: ['sk-ant-'],
@@ -183,6 +195,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'openai-api-key',
+    minLength: 48,
     service: 'OpenAI',
     what: 'an OpenAI API key',
     keywords: ['sk-'],
@@ -197,6 +210,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'aws-access-key-id',
+    minLength: 20,
     service: 'AWS',
     what: 'an AWS access key id',
     keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
@@ -209,6 +223,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'google-api-key',
+    minLength: 39,
     service: 'Google',
     what: 'a Google API key',
     keywords: ['AIza'],
@@ -221,6 +236,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'sendgrid-api-key',
+    minLength: 69,
     service: 'SendGrid',
     what: 'a SendGrid API key',
     keywords: ['SG.'],
@@ -233,6 +249,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'twilio-api-key',
+    minLength: 34,
     service: 'Twilio',
     what: 'a Twilio API key SID',
     keywords: ['SK'],
@@ -245,6 +262,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'npm-token',
+    minLength: 40,
     service: 'npm',
     what: 'an npm access token',
     keywords: ['npm_'],
@@ -258,6 +276,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'airtable-pat',
+    minLength: 82,
     service: 'Airtable',
     what: 'an Airtable personal access token',
     keywords: ['pat'],
@@ -270,6 +289,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'notion-token',
+    minLength: 50,
     service: 'Notion',
     what: 'a Notion integration token',
     keywords: ['ntn_', 'secret_'],
@@ -282,6 +302,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'jwt',
+    minLength: 40,
     service: 'JWT',
     what: 'a JSON Web Token',
     keywords: ['eyJ'],
@@ -296,6 +317,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'flero-api-key',
+    minLength: 38,
     service: 'Flero',
     what: 'a Flero API key',
     keywords: ['_'],
@@ -309,6 +331,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'basic-auth',
+    minLength: 12,
     service: 'HTTP',
     what: 'a literal Basic credential',
     keywords: ['asic'],
@@ -321,6 +344,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'bearer-token',
+    minLength: 22,
     service: 'HTTP',
     what: 'a literal Bearer credential',
     keywords: ['earer', 'oken'],
@@ -333,6 +357,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'url-password',
+    minLength: 9,
     service: 'URL',
     what: 'a password in a URL',
     keywords: ['://'],
@@ -345,6 +370,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'generic-keyed-secret',
+    minLength: 9,
     service: 'generic',
     what: 'a high-entropy value under a key-like name',
     keywords: [],

@@ -23,9 +23,16 @@ function literalParts(value: string): { start: number; text: string }[] {
     .map((p) => ({ start: p.start, text: value.slice(p.start, p.end) }));
 }
 
-/** The rule table over a string value (a Code node's source included). Placeholder hints are dropped here. */
-export function scanString(value: string): SecretHit[] {
-  if (value.length < 6) return [];
+const NONE: readonly SecretHit[] = [];
+const SCAN_CACHE_MAX = 8192;
+const scanCache = new Map<string, readonly SecretHit[]>();
+
+/** The rule table over a string value (a Code node's source included), memoised by text (strings repeat across
+ * nodes, and an edit leaves most of them unchanged). Placeholder hints are dropped here. */
+export function scanString(value: string): readonly SecretHit[] {
+  if (value.length < 9) return NONE;
+  const cached = scanCache.get(value);
+  if (cached) return cached;
   const hits: SecretHit[] = [];
   for (const part of literalParts(value))
     for (const f of scanText(part.text)) {
@@ -38,7 +45,10 @@ export function scanString(value: string): SecretHit[] {
         reason: f.reason,
       });
     }
-  return hits;
+  const result = hits.length ? hits : NONE;
+  if (scanCache.size >= SCAN_CACHE_MAX) scanCache.delete(scanCache.keys().next().value!);
+  scanCache.set(value, result);
+  return result;
 }
 
 const placeholderHint = (start: number, end: number): SecretHit => ({

@@ -59,7 +59,8 @@ export function secretDiagnostics(doc: FleroDocument, n: JsonNode, index: number
         : inQuery
           ? { query: name! }
           : undefined;
-    for (const hit of scanString(value)) push(x, hit, placeOf(hit));
+    const hits = scanString(value);
+    for (let i = 0; i < hits.length; i++) push(x, hits[i]!, placeOf(hits[i]!));
     if (inHeaders && type === 'http') {
       const hit = headerSecret(value, isCredentialHeader(name!));
       if (hit) push(x, hit, placeOf(hit));

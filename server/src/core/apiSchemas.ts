@@ -161,7 +161,9 @@ export const RunBodySchema = z.strictObject({
 export const AuditEntrySchema = z.object({
   id: z.number().int(),
   at: isoDate,
-  event: z.string().describe('key.created, key.used, key.revoked, key.rolled, auth.failed, workflow.*, credential.*'),
+  event: z
+    .string()
+    .describe('key.created, key.used, key.revoked, key.rolled, key.leaked, auth.failed, workflow.*, credential.*'),
   keyId: z.string().nullable(),
   ip: z.string().nullable(),
   target: z.string().nullable(),
@@ -177,6 +179,7 @@ export const AUDIT_EVENTS = [
   'key.used',
   'key.revoked',
   'key.rolled',
+  'key.leaked',
   'auth.failed',
   'auth.blocked',
   'auth.denied',

@@ -24,6 +24,8 @@ export interface AppOptions {
   /** Failed authentications from one address before 429 (default 20; `flero serve`: FLERO_AUTH_FAILURE_LIMIT). */
   authFailureLimit?: number;
   authFailureWindowMs?: number;
+  /** Leaked-key reports from one address per minute before 429 (default 10; FLERO_LEAK_REPORT_LIMIT). */
+  leakReportLimit?: number;
   /** lastUsedAt / key.used flush interval (default 5 s). */
   flushIntervalMs?: number;
   runWaitMs?: number;
@@ -76,6 +78,7 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
     masterKey: opts.masterKey,
     leases: new LeaseKeeper(db, opts.leases),
     routes: defs,
+    leakReportLimit: opts.leakReportLimit ?? 10,
     onClose: (fn) => closers.push(fn),
   };
   for (const m of MODULES) await m.init?.(app);

@@ -43,6 +43,8 @@ export interface App {
   leases: LeaseKeeper;
   /** Every registered route definition by operationId (the OpenAPI document reads it). */
   routes: ReadonlyMap<string, RouteDef>;
+  /** Leaked-key reports from one address per minute before 429. */
+  leakReportLimit: number;
   /** Called on shutdown, in reverse order of registration. */
   onClose(fn: () => Promise<void> | void): void;
 }

@@ -13,6 +13,7 @@ import {
   liveKeysWithHash,
   type NewKey,
   revokeKey,
+  revokeLiveKeyByHash,
   type RollPlan,
   rollKey,
   touchKeys,
@@ -116,6 +117,18 @@ export class KeyDirectory {
     if (hash) {
       this.index.delete(hash);
       this.byId.delete(id);
+    }
+    return record;
+  }
+
+  /** Revokes a live key known only by its hash (a leak report); the embedded store skips the database for a hash
+   * it does not hold. Returns the revoked record, or undefined. */
+  async revokeByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    if (this.db.kind === 'embedded' && !this.index.has(hash)) return undefined;
+    const record = await revokeLiveKeyByHash(this.db, hash);
+    if (record) {
+      this.index.delete(hash);
+      this.byId.delete(record.id);
     }
     return record;
   }

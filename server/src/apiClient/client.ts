@@ -76,6 +76,7 @@ const ACTIONS: Record<OperationId, string> = {
   revokeApiKey: 'revoke the API key {id}',
   rollApiKey: 'roll the API key {id}',
   listAudit: 'read the audit log',
+  reportLeakedKeys: 'report leaked keys',
 };
 
 function actionOf(route: RouteSpec, params?: Record<string, string>): string {

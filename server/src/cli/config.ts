@@ -29,6 +29,8 @@ export interface ServerConfig {
   serviceBaseUrls: Record<string, string> | undefined;
   authFailureLimit: number;
   authFailureWindowMs: number;
+  /** Leaked-key reports per address per minute. */
+  leakReportLimit: number;
   /** Execution lease ttl; undefined = the lease keeper's default (15 s). */
   leaseMs: number | undefined;
   /** Code-node worker threads; undefined = one per core but one, 1 to 8. */
@@ -157,6 +159,13 @@ export const SETTINGS: readonly Setting[] = [
     type: 'integer',
     default: '60000',
     description: 'the failed-authentication window (ms)',
+  },
+  {
+    name: 'leakReportLimit',
+    env: 'FLERO_LEAK_REPORT_LIMIT',
+    type: 'integer',
+    default: '10',
+    description: 'leaked-key reports (POST /api/leaked-keys) from one address per minute before 429',
   },
   {
     name: 'leaseMs',
@@ -350,6 +359,7 @@ export function loadServerConfig(argv: string[], env: Env): ServerConfig | 'help
     serviceBaseUrls,
     authFailureLimit: envNumber(fromEnv('authFailureLimit')) ?? 20,
     authFailureWindowMs: envNumber(fromEnv('authFailureWindowMs')) ?? 60_000,
+    leakReportLimit: envNumber(fromEnv('leakReportLimit')) ?? 10,
     leaseMs: envNumber(fromEnv('leaseMs')),
     codeWorkers: codeWorkersFrom(env),
     logTiming: Boolean(fromEnv('logTiming')),

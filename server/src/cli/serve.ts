@@ -112,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       masterKey: config.masterKey,
       serviceBaseUrls: config.serviceBaseUrls,
       authFailureLimit: config.authFailureLimit,
+      leakReportLimit: config.leakReportLimit,
       authFailureWindowMs: config.authFailureWindowMs,
     });
   } catch (e) {

@@ -105,6 +105,24 @@ export function overlapMs(text: string): number | undefined {
   return ZERO_DURATION.test(text) ? 0 : parseDuration(text);
 }
 
+export const LeakedKeysReportSchema = z
+  .strictObject({
+    keys: z
+      .array(z.string().max(200, 'each key is at most 200 characters'))
+      .max(100, 'at most 100 keys per report')
+      .describe('The keys found (any text: only valid, live Flero keys of this server have an effect)'),
+    source: z
+      .string()
+      .max(2000, 'source is at most 2,000 characters')
+      .optional()
+      .describe('Where the keys were found, e.g. the URL of a commit, a paste or a log'),
+  })
+  .describe('A report of leaked keys');
+
+export const LeakedKeysReceiptSchema = z
+  .strictObject({ received: z.number().int().describe('How many keys the report held (whatever they were)') })
+  .describe('The same answer for any report: it says nothing about the keys');
+
 export const RollApiKeySchema = z.strictObject({
   overlap: z
     .string()

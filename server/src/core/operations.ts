@@ -15,6 +15,8 @@ import {
   ExecutionListQuerySchema,
   ExecutionSchema,
   HealthSchema,
+  LeakedKeysReceiptSchema,
+  LeakedKeysReportSchema,
   RollApiKeySchema,
   RunBodySchema,
   ServiceSchema,
@@ -62,6 +64,7 @@ export const OPERATIONS = {
   getApiKey: { response: ApiKeySchema },
   revokeApiKey: {},
   rollApiKey: { body: RollApiKeySchema, response: CreatedApiKeySchema },
+  reportLeakedKeys: { body: LeakedKeysReportSchema, response: LeakedKeysReceiptSchema },
   listAudit: { query: AuditQuerySchema, response: z.array(AuditEntrySchema) },
 } as const satisfies Record<OperationId, OperationSchemas>;
 

@@ -220,6 +220,13 @@ const TABLE = [
     summary: 'Roll an API key: a new key replaces it, the old one keeps working for the overlap',
   },
   { operationId: 'listAudit', method: 'GET', path: '/api/audit', scope: 'audit:read', summary: 'Read the audit log' },
+  {
+    operationId: 'reportLeakedKeys',
+    method: 'POST',
+    path: '/api/leaked-keys',
+    scope: 'none',
+    summary: 'Report leaked keys (no key needed): live Flero keys in the report are revoked',
+  },
 ] as const satisfies readonly RouteSpec[];
 
 /** Every operation's id, as a type (the typed API client is keyed by it). */

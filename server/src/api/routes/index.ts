@@ -6,6 +6,7 @@ import { apiKeysModule } from './apiKeys';
 import { auditModule } from './audit';
 import { credentialsModule } from './credentials';
 import { executionsModule } from './executions';
+import { leakedKeysModule } from './leakedKeys';
 import { oauth2Module } from './oauth2';
 import { servicesModule } from './services';
 import { systemModule } from './system';
@@ -20,4 +21,5 @@ export const MODULES: ApiModule[] = [
   credentialsModule,
   oauth2Module,
   servicesModule,
+  leakedKeysModule,
 ];

@@ -136,6 +136,18 @@ export async function revokeKey(db: Queryable, id: string): Promise<ApiKeyRecord
   return rows[0] ? keyFromRow(rows[0]) : undefined;
 }
 
+/** Revokes the key with this hash if it is live (not revoked, not expired): one conditional UPDATE, so of servers
+ * sharing a database exactly one wins. Returns the revoked row, or undefined (unknown, revoked or expired). */
+export async function revokeLiveKeyByHash(db: Queryable, hash: string): Promise<ApiKeyRecord | undefined> {
+  const rows = await db.query<ApiKeyRow>(
+    `UPDATE api_keys SET key_hash = NULL, revoked_at = now()
+     WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+     RETURNING ${KEY_COLUMNS}`,
+    [hash],
+  );
+  return rows[0] ? keyFromRow(rows[0]) : undefined;
+}
+
 export async function countKeys(db: Queryable): Promise<number> {
   const rows = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM api_keys');
   return Number(rows[0]?.n ?? 0);

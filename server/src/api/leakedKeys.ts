@@ -16,29 +16,6 @@ interface Job {
   ip: string;
 }
 
-/** Per-address report counter: `limit` reports per `windowMs`; bounded memory. */
-export class ReportLimiter {
-  private readonly seen = new Map<string, { count: number; since: number }>();
-  constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-    private readonly maxTracked = 10_000,
-  ) {}
-
-  /** Counts a report; returns seconds to wait when over the limit, else 0. */
-  take(ip: string, now: number): number {
-    let s = this.seen.get(ip);
-    if (!s || now - s.since >= this.windowMs) {
-      if (this.seen.size >= this.maxTracked) this.seen.delete(this.seen.keys().next().value!);
-      s = { count: 0, since: now };
-      this.seen.set(ip, s);
-    }
-    if (s.count >= this.limit) return Math.max(1, Math.ceil((s.since + this.windowMs - now) / 1000));
-    s.count++;
-    return 0;
-  }
-}
-
 /** Control characters out, and anything key-shaped in the source masked (the source is stored in the audit log). */
 function cleanSource(source: string | undefined): string | undefined {
   if (source === undefined) return undefined;

@@ -7,6 +7,7 @@ import { relative, sep } from 'node:path';
 import { isValidPrefix, KEY_PREFIX_PATTERN } from '../core/keys';
 import { RULES_BY_ID, type SecretFinding, scanText } from '../core/secrets';
 import { FLERO_VERSION } from '../core/version';
+import { computeLineStarts, positionAt } from '../lsp/service/document';
 import { defineCommand } from './command';
 import type { LintProblem } from './lint';
 import { toSarif } from './lint/sarif';
@@ -122,30 +123,19 @@ interface Finding extends SecretFinding {
   value?: string;
 }
 
-/** 1-based line/column of offsets, from one pass over the text's line starts. */
+/** 1-based line/column of offsets (the language service's line index: \r\n, \r and \n). */
 function positions(text: string, hits: SecretFinding[], file: string): Finding[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const at = (off: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: off - starts[lo]! + 1 };
-  };
+  const doc = { text, lineStarts: computeLineStarts(text) };
   return hits.map((h) => {
-    const s = at(h.start);
-    const e = at(h.end);
+    const s = positionAt(doc, h.start);
+    const e = positionAt(doc, h.end);
     return {
       ...h,
       file,
-      line: s.line,
-      column: s.column,
-      endLine: e.line,
-      endColumn: e.column,
+      line: s.line + 1,
+      column: s.character + 1,
+      endLine: e.line + 1,
+      endColumn: e.character + 1,
       ...(h.ruleId === 'flero-api-key' ? { value: text.slice(h.start, h.end) } : {}),
     };
   });

@@ -2,15 +2,17 @@
 // malformed one, 429 past the per-address limit.
 import { LeakedKeysReceiptSchema, LeakedKeysReportSchema } from '../../core/apiSchemas';
 import { type App, type ApiModule, defineRoute } from '../context';
-import { LeakedKeyQueue, ReportLimiter } from '../leakedKeys';
+import { LeakedKeyQueue } from '../leakedKeys';
+import { FailedAuthLimiter } from '../limiter';
 import { ApiError } from '../problem';
 
-const state = new WeakMap<App, { queue: LeakedKeyQueue; limiter: ReportLimiter }>();
+// The limiter is the failed-auth one (a per-address counter over a window), counting reports instead of failures.
+const state = new WeakMap<App, { queue: LeakedKeyQueue; limiter: FailedAuthLimiter }>();
 
 export const leakedKeysModule: ApiModule = {
   async init(app) {
     const queue = new LeakedKeyQueue(app);
-    state.set(app, { queue, limiter: new ReportLimiter(app.leakReportLimit, 60_000) });
+    state.set(app, { queue, limiter: new FailedAuthLimiter(app.leakReportLimit, 60_000) });
     app.onClose(() => queue.close());
   },
   routes: {
@@ -29,7 +31,9 @@ export const leakedKeysModule: ApiModule = {
       },
       handler({ app, body, ip }) {
         const s = state.get(app)!;
-        const wait = s.limiter.take(ip, Date.now());
+        const now = Date.now();
+        const wait = s.limiter.retryAfter(ip, now);
+        s.limiter.fail(ip, now);
         if (wait > 0)
           throw new ApiError(429, 'too_many_reports', `too many leaked-key reports from ${ip}; retry in ${wait} s`, {
             headers: { 'retry-after': String(wait) },

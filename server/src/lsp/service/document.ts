@@ -47,7 +47,7 @@ export function parseDocument(uri: string, text: string, version = 0): FleroDocu
   return new ParsedDocument(uri, version, text, root, parseErrors, root ? getNodeValue(root) : undefined);
 }
 
-function computeLineStarts(text: string): number[] {
+export function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

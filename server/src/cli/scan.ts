@@ -2,6 +2,7 @@
 // source, logs, not only workflows. Exit 1 when it finds a secret (error or warning), 0 when none, 2 on usage errors.
 // Output never holds a secret: rule, place and the format's fixed words only. `--report URL` sends the Flero keys it
 // found to a server's public leaked-key endpoint (which revokes live ones).
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { isValidPrefix, KEY_PREFIX_PATTERN } from '../core/keys';
@@ -13,7 +14,7 @@ import type { LintProblem } from './lint';
 import { toSarif } from './lint/sarif';
 import { UsageError } from './parser';
 import { reportKeys } from './scan/report';
-import { collectFiles, exists } from './scan/walk';
+import { collectFiles } from './scan/walk';
 import { gitleaksRule } from './scan/gitleaks';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -80,7 +81,7 @@ export const command = defineCommand(
       throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
     const maxSize = parseSize(v['max-file-size'] ?? '5M');
     const paths = args.positionals.length ? args.positionals : ['.'];
-    for (const p of paths) if (!exists(p)) throw new UsageError(`no such file or folder: ${p}`);
+    for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
     if (v.report !== undefined) reportUrl(v.report);
     return scan(paths, {
       format,

@@ -3,7 +3,7 @@
 // patterns; `.git/` always skipped; symlinked folders not followed (no loops). An explicitly named file is read even
 // if ignored. The `ignore` package implements gitignore's semantics (chosen over our own matcher: the spec's corner
 // cases — negation, anchoring, directory-only patterns — are where hand-written matchers go wrong).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -64,8 +64,4 @@ async function walk(dir: string, stack: Rules[], out: string[]): Promise<void> {
       if (!ignoredBy(here, abs, true)) await walk(abs, here, out);
     } else if (e.isFile() && !ignoredBy(here, abs, false)) out.push(abs);
   }
-}
-
-export function exists(p: string): boolean {
-  return existsSync(p);
 }

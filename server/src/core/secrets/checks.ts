@@ -1,6 +1,6 @@
 // What a match must also satisfy to count: checksums (Flero, GitHub, npm), structure (a JWT's header, a Basic
 // credential's `user:password`). Pure functions of the matched text.
-import { BASE62, crc32, hasValidChecksum } from '../keys';
+import { BASE62, crc32 } from '../keys';
 
 const encoder = new TextEncoder();
 
@@ -25,8 +25,6 @@ export function githubChecksum(token: string): boolean {
   if (body.length !== 36) return true;
   return crc32(encoder.encode(body.slice(0, 30))) === fromBase62(body.slice(30));
 }
-
-export const fleroChecksum = hasValidChecksum;
 
 function base64UrlDecode(s: string): string | undefined {
   try {

@@ -5,7 +5,6 @@ import type { SecretFinding } from './types';
 
 export type { SecretFinding, SecretSeverity } from './types';
 export { SECRET_RULES, RULES_BY_ID, type SecretRule } from './rules';
-export { scanFormats } from './detect';
 export { keyedVerdict } from './keyed';
 export { isPlaceholder } from './placeholders';
 

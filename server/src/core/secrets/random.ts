@@ -2,7 +2,7 @@
 // generator, so the same seed gives the same examples on every machine).
 import { BASE62, checksumOf, crc32, toBase62 } from '../keys';
 
-export const HEX = '0123456789abcdef';
+const HEX = '0123456789abcdef';
 const BASE64URL = `${BASE62}-_`;
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const UPPER_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -3,7 +3,8 @@
 // runs), an optional checksum, the entropy floor of the random part (below it: a placeholder), severity, where the
 // format is documented, and an example generator (seeded, so no example is anybody's secret). Order matters: a
 // match overlapping an earlier rule's is dropped (specific formats before general ones).
-import { basicCredential, fleroChecksum, githubChecksum, jwtHeader } from './checks';
+import { hasValidChecksum } from '../keys';
+import { basicCredential, githubChecksum, jwtHeader } from './checks';
 import { base64url, fleroStyle, githubStyle, type Random } from './random';
 
 export type RuleSeverity = 'error' | 'warning';
@@ -324,7 +325,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['_'],
     pattern: /(?<![A-Za-z0-9_])[a-z][a-z0-9_]{0,30}_[0-9A-Za-z]{36}(?![A-Za-z0-9_])/g,
     body: (s) => s.slice(-36),
-    checksum: { name: 'CRC-32', valid: fleroChecksum },
+    checksum: { name: 'CRC-32', valid: hasValidChecksum },
     entropy: 3.5,
     severity: 'error',
     source: 'docs/flero-api-keys (this product: prefix + 30 random base62 + CRC-32 of prefix and random, base62)',

@@ -244,13 +244,17 @@ describe('credentials API', () => {
   it('rotation while 60 runs are in flight: every run succeeds with one value, later runs use the new one', async () => {
     const before = up.requests.length;
     const runs: Promise<Awaited<ReturnType<typeof call>>>[] = [];
-    let rotation: Promise<Awaited<ReturnType<typeof call>>> | undefined;
-    for (let i = 0; i < 60; i++) {
-      runs.push(call('POST', '/api/workflows/wf_cred/run', { input: { i } }));
-      if (i === 25) rotation = call('PATCH', '/api/credentials/cred_gh', { value: ROTATED });
-    }
+    const start = (i: number) => runs.push(call('POST', '/api/workflows/wf_cred/run', { input: { i } }));
+    // The first 30 runs are under way (their upstream calls have begun) when the PATCH is sent; the
+    // PATCH lands while they are still in flight; 30 more start after it. Waiting on what the upstream
+    // has seen, not on the clock, keeps the order the same on a loaded machine.
+    for (let i = 0; i < 30; i++) start(i);
+    const begun = () =>
+      new Set(up.requests.slice(before).flatMap((q) => (q.headers['x-run'] === undefined ? [] : [q.headers['x-run']]))).size;
+    for (let t = 0; begun() < 5 && t < 1000; t++) await new Promise((r) => setTimeout(r, 5));
+    const rotated = await call('PATCH', '/api/credentials/cred_gh', { value: ROTATED });
+    for (let i = 30; i < 60; i++) start(i);
     const results = await Promise.all(runs);
-    const rotated = await rotation!;
     assert.equal(rotated.status, 200, rotated.text);
     assert.equal(rotated.body.version, 2);
     assert.ok(rotated.body.rotatedAt);

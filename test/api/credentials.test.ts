@@ -250,7 +250,8 @@ describe('credentials API', () => {
     // has seen, not on the clock, keeps the order the same on a loaded machine.
     for (let i = 0; i < 30; i++) start(i);
     const begun = () =>
-      new Set(up.requests.slice(before).flatMap((q) => (q.headers['x-run'] === undefined ? [] : [q.headers['x-run']]))).size;
+      new Set(up.requests.slice(before).flatMap((q) => (q.headers['x-run'] === undefined ? [] : [q.headers['x-run']])))
+        .size;
     for (let t = 0; begun() < 5 && t < 1000; t++) await new Promise((r) => setTimeout(r, 5));
     const rotated = await call('PATCH', '/api/credentials/cred_gh', { value: ROTATED });
     for (let i = 30; i < 60; i++) start(i);

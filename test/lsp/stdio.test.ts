@@ -158,7 +158,8 @@ test('code lenses, quick fixes, hover and completion over stdio; setServer adds 
   const lenses = await c.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: URI } });
   assert.deepEqual(
     lenses.map((l) => l.command.command),
-    ['flero.runWorkflow', 'flero.runWorkflowWithInput'],
+    ['flero.runWorkflow', 'flero.runWorkflowWithInput', 'flero.editCodeNode', 'flero.editCodeNode'],
+    'run lenses on the document, "Edit as JavaScript" on each of its two Code nodes',
   );
   const mark = c.received.length;
   c.notify('flero/setServer', {
@@ -168,7 +169,7 @@ test('code lenses, quick fixes, hover and completion over stdio; setServer adds 
   });
   await c.waitFor((m) => m.method === 'workspace/codeLens/refresh', 10_000, mark);
   const lenses2 = await c.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: URI } });
-  assert.equal(lenses2.length, 3);
+  assert.equal(lenses2.length, 5);
   assert.equal(lenses2[2]!.command.command, 'flero.explain');
   assert.match(lenses2[2]!.command.title, /lacks the executions:write scope/);
 

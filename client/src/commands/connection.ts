@@ -1,40 +1,16 @@
 // Sign in / out and the bundled local server.
 import * as vscode from 'vscode';
 import { FleroApi } from '../api';
+import { signInWithKey } from '../auth';
 import { type Ctx, errorText, OPEN_SETTINGS, SIGN_IN } from '../ctx';
-import { Cancelled, PreconditionError, required } from '../errors';
+import { Cancelled, PreconditionError } from '../errors';
 import { LocalServerError } from '../localServer';
-import { validatePastedKey } from '../model/keyInput';
 import { LOCAL_SERVER } from '../model/serverIdentity';
 import type { CommandHandler } from './index';
 
+/** The same sign-in as the Accounts menu's "Sign in with Flero" (auth.ts). */
 async function signIn(ctx: Ctx): Promise<boolean> {
-  await ctx.connect();
-  const c = ctx.connection;
-  if (c.state === 'noServer') {
-    throw new PreconditionError('Start the local Flero server (or set "flero.server.url") before signing in.', [
-      { title: 'Start Local Server', command: 'flero.startLocalServer' },
-      OPEN_SETTINGS,
-    ]);
-  }
-  if (!c.url) throw new PreconditionError(c.error ?? 'The Flero server URL is not valid.', [OPEN_SETTINGS]);
-  const url = c.url;
-  const key = required(
-    await ctx.prompts.input({
-      title: 'Flero: Sign In with API Key',
-      prompt: `API key for the Flero server ${url}`,
-      placeHolder: 'flero_sk_…',
-      password: true,
-      validateInput: validatePastedKey,
-    }),
-  ).trim();
-  const me = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Checking the key with ${url}…` },
-    () => new FleroApi(url, key).me(),
-  );
-  await ctx.secrets.setApiKey(c.identity, key);
-  await ctx.connect();
-  void ctx.prompts.info(`Signed in to ${url} as "${me.name}" (${me.scopes.length} scopes).`);
+  await signInWithKey(ctx);
   return true;
 }
 

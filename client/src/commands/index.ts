@@ -3,6 +3,7 @@
 // at the user as a stack trace.
 import * as vscode from 'vscode';
 import { ApiError } from '../api';
+import { codeNodeCommands } from '../codeNodes/command';
 import type { Ctx } from '../ctx';
 import { Cancelled, PreconditionError } from '../errors';
 import { connectionCommands } from './connection';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   ...credentialCommands,
   ...workflowCommands,
   ...miscCommands,
+  ...codeNodeCommands,
 };
 
 /** Runs a handler and turns its failure into a message a person can act on. Returns the handler's result. */

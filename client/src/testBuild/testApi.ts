@@ -8,6 +8,9 @@
 //   await vscode.commands.executeCommand('flero.generateApiKey');   // answers consumed in order
 //   (await api.view('apiKeys')).map((n) => n.label);                 // → ['CI deploy', 'owner', …]
 import type * as vscode from 'vscode';
+import type { FleroAuthenticationProvider } from '../auth';
+import type { CodeNodeFileSystem } from '../codeNodes/codeFs';
+import type { FleroLanguageStatus } from '../languageStatus';
 import type { Execution } from '../model/apiTypes';
 import type { Connection, Ctx } from '../ctx';
 import type { ViewNode } from '../model/tree';
@@ -37,14 +40,51 @@ export interface FleroTestApi {
   openedExternal(): readonly string[];
   /** The Flero status bar item's text and whether it has the warning background. */
   statusBar(): { text: string; tooltip: string; warning: boolean };
+  /** The `flero` authentication provider's sessions for `scopes`, as VS Code gets them (never the access token). */
+  authSessions(scopes?: string[]): Promise<SessionInfo[]>;
+  /** The provider's createSession (the Accounts menu's sign-in): the session, or the error message it refused with. */
+  createAuthSession(scopes: string[]): Promise<SessionInfo | { error: string }>;
+  removeAuthSession(id: string): Promise<void>;
+  /** The language status items on workflow files. */
+  languageStatus(): Record<'connection' | 'lint', { text: string; detail: string; severity: number; command?: string }>;
+  /** The Code-node diagnostics mirrored onto a `flero-code:` document. */
+  codeDiagnostics(
+    uri: string,
+  ): { code: string; message: string; line: number; character: number; endCharacter: number }[];
 }
+
+export interface SessionInfo {
+  id: string;
+  label: string;
+  scopes: readonly string[];
+}
+
+export interface TestApiParts {
+  statusBar: vscode.StatusBarItem;
+  auth: FleroAuthenticationProvider;
+  languageStatus: FleroLanguageStatus;
+  codeFs: CodeNodeFileSystem;
+}
+
+const sessionInfo = (s: vscode.AuthenticationSession): SessionInfo => ({
+  id: s.id,
+  label: s.account.label,
+  scopes: s.scopes,
+});
 
 function strip(nodes: ViewNode[]): ViewNode[] {
   return nodes.map(({ ref: _ref, children, ...rest }) => (children ? { ...rest, children: strip(children) } : rest));
 }
 
 /** `prompts` is the ScriptedPrompts the Ctx was made with. */
-export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, statusBar: vscode.StatusBarItem): FleroTestApi {
+export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, parts: TestApiParts): FleroTestApi {
+  const { statusBar, auth, languageStatus, codeFs } = parts;
+  const item = (i: vscode.LanguageStatusItem) => ({
+    text: i.text,
+    detail: i.detail ?? '',
+    severity: i.severity,
+    command: i.command?.command,
+  });
   return {
     script: (...answers) => prompts.script(...answers),
     pendingAnswers: () => prompts.pending(),
@@ -63,5 +103,22 @@ export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, statusBar: vsc
       tooltip: typeof statusBar.tooltip === 'string' ? statusBar.tooltip : '',
       warning: statusBar.backgroundColor !== undefined,
     }),
+    authSessions: async (scopes) => (await auth.getSessions(scopes)).map(sessionInfo),
+    createAuthSession: (scopes) => auth.createSession(scopes).then(sessionInfo, (e: Error) => ({ error: e.message })),
+    removeAuthSession: (id) => auth.removeSession(id),
+    languageStatus: () => ({ connection: item(languageStatus.connection), lint: item(languageStatus.lint) }),
+    codeDiagnostics: (uri) => {
+      const found: vscode.Diagnostic[] = [];
+      codeFs.diagnostics.forEach((u, ds) => {
+        if (u.toString() === uri) found.push(...ds);
+      });
+      return found.map((d) => ({
+        code: String(d.code),
+        message: d.message,
+        line: d.range.start.line,
+        character: d.range.start.character,
+        endCharacter: d.range.end.character,
+      }));
+    },
   };
 }

@@ -63,6 +63,7 @@ export const ClientCommands = {
   runWorkflowOnServer: 'flero.runWorkflowOnServer',
   explain: 'flero.explain',
   moveSecretToCredential: 'flero.moveSecretToCredential',
+  editCodeNode: 'flero.editCodeNode',
 } as const;
 
 /** `initializationOptions` the client sends (metadata only, never a secret). */

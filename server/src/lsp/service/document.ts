@@ -3,7 +3,10 @@
 // (Code-node source, a URL, a header value) back to the file through escape sequences, so ranges land exactly.
 import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError, parseTree } from './jsonc';
 import type { Position, Range } from 'vscode-languageserver-types';
+import { child, computeLineStarts, decodedIndexIn, stringMap } from '../../core/jsonText';
 import { fastParseTree } from './fastTree';
+
+export { child, computeLineStarts, stringMap };
 
 export type { JsonNode };
 export type JsonPath = (string | number)[];
@@ -47,18 +50,6 @@ export function parseDocument(uri: string, text: string, version = 0): FleroDocu
   return new ParsedDocument(uri, version, text, root, parseErrors, root ? getNodeValue(root) : undefined);
 }
 
-export function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 /* \r */) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (c === 10) starts.push(i + 1);
-  }
-  return starts;
-}
-
 export function positionAt(doc: Pick<FleroDocument, 'lineStarts' | 'text'>, offset: number): Position {
   const o = Math.max(0, Math.min(offset, doc.text.length));
   const starts = doc.lineStarts;
@@ -91,13 +82,6 @@ export function propertyOf(valueNode: JsonNode): JsonNode | undefined {
   return valueNode.parent?.type === 'property' ? valueNode.parent : undefined;
 }
 
-/** Child value of an object node by key. */
-export function child(obj: JsonNode | undefined, key: string): JsonNode | undefined {
-  if (!obj || obj.type !== 'object') return undefined;
-  for (const p of obj.children ?? []) if (p.children?.[0]?.value === key) return p.children[1];
-  return undefined;
-}
-
 /** Properties of an object node as [keyNode, valueNode] pairs. */
 export function properties(obj: JsonNode | undefined): [JsonNode, JsonNode][] {
   if (!obj || obj.type !== 'object') return [];
@@ -110,31 +94,6 @@ export function properties(obj: JsonNode | undefined): [JsonNode, JsonNode][] {
   return out;
 }
 
-const maps = new WeakMap<JsonNode, Int32Array>();
-
-/**
- * For a string node: `map[i]` is the file offset of the decoded value's UTF-16 unit `i`; `map[length]` is the offset
- * of the closing quote. Escapes (`\n`, `\"`, `\uXXXX`, …) make several file characters one decoded unit.
- */
-export function stringMap(text: string, node: JsonNode): Int32Array {
-  let map = maps.get(node);
-  if (map) return map;
-  const start = node.offset + 1;
-  const end = node.offset + node.length - 1;
-  const value = typeof node.value === 'string' ? node.value : '';
-  map = new Int32Array(value.length + 1);
-  let i = start;
-  let j = 0;
-  while (i < end && j < value.length) {
-    map[j++] = i;
-    if (text.charCodeAt(i) === 92 /* \ */) i += text.charCodeAt(i + 1) === 117 /* u */ ? 6 : 2;
-    else i++;
-  }
-  for (; j <= value.length; j++) map[j] = Math.min(i, end);
-  maps.set(node, map);
-  return map;
-}
-
 /** File offset of decoded index `index` inside string node `node`. */
 export function stringOffset(doc: FleroDocument, node: JsonNode, index: number): number {
   const map = stringMap(doc.text, node);
@@ -143,16 +102,7 @@ export function stringOffset(doc: FleroDocument, node: JsonNode, index: number):
 
 /** Decoded index inside `node` of a file offset (for a cursor inside a string), or -1 when outside the quotes. */
 export function decodedIndexAt(doc: FleroDocument, node: JsonNode, offset: number): number {
-  if (node.type !== 'string' || offset <= node.offset || offset >= node.offset + node.length) return -1;
-  const map = stringMap(doc.text, node);
-  let lo = 0;
-  let hi = map.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (map[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return decodedIndexIn(doc.text, node, offset);
 }
 
 /** JSON-escapes `s` for insertion inside an existing string literal (no surrounding quotes). */

@@ -15,6 +15,7 @@ export const DIAGNOSTIC_EXPLANATIONS: Readonly<Record<DiagnosticCode, string>> =
   'credential-host-mismatch':
     'The node sends the credential to a host outside the credential’s allowed hosts. Flero never injects a credential there; the run would refuse.',
   'hardcoded-secret':
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: `${VAR}` is a placeholder written out for the reader.
     'A secret is written into the file: a Flero key with a valid checksum, a well-known token format (GitHub, GitLab, Stripe, Slack, OpenAI, Anthropic, AWS, Google, SendGrid, Twilio, npm, Airtable, Notion, JWT, PEM private keys), a literal Bearer/Basic/Token value, a password in a URL, a key in a query parameter, or a high-entropy value under a key-like name. Anyone who can read the file can use it. Move it into a credential: the quick fix stores it in SecretStorage and references it by id. Placeholders (YOUR_KEY, <token>, ${VAR}, xxxx) are never errors; a token whose checksum does not match is only a hint.',
   'insecure-transport':
     'A credential would travel over plain http to a host that is not this machine: anyone on the network path could read it. Use https.',

@@ -58,6 +58,19 @@ export function codeLenses(doc: FleroDocument, ctx: ServiceContext): ServiceLens
           },
     );
   }
+  for (const n of child(root, 'nodes')?.children ?? []) {
+    const id = child(n, 'id')?.value;
+    const code = child(n, 'code');
+    if (child(n, 'type')?.value !== 'code' || typeof id !== 'string' || code?.type !== 'string') continue;
+    const prop = code.parent ?? code;
+    lenses.push({
+      start: prop.offset,
+      end: prop.offset + prop.length,
+      title: 'Edit as JavaScript',
+      command: ClientCommands.editCodeNode,
+      arguments: [{ uri: doc.uri, nodeId: id }],
+    });
+  }
   return lenses;
 }
 

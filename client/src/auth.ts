@@ -1,0 +1,152 @@
+// The `flero` AuthenticationProvider: Flero in VS Code's Accounts menu, and Flero sessions for other extensions
+// (`vscode.authentication.getSession('flero', ['executions:write'])`). A session is the API key signed in to the
+// current server (kept in SecretStorage per server, as before); its scopes are the key's Flero scopes, and a request
+// for a scope the key lacks gets no session (getSessions) or a refusal naming the scope (createSession).
+// *Sign In with API Key* and *Sign Out* are this provider's createSession and removeSession.
+import * as vscode from 'vscode';
+import { SCOPES, type Scope } from '../../server/src/core/scopes';
+import { FleroApi } from './api';
+import { type Ctx, OPEN_SETTINGS } from './ctx';
+import { PreconditionError, required } from './errors';
+import type { KeyInfo } from './model/apiTypes';
+import { validatePastedKey } from './model/keyInput';
+import { serverLabel } from './model/serverIdentity';
+
+export const AUTH_PROVIDER_ID = 'flero';
+
+/** Refuses anything that is not a Flero scope, naming it and the valid ones. */
+export function checkScopes(scopes: readonly string[]): Scope[] {
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length) {
+    throw new Error(
+      `Not a Flero scope: ${unknown.map((s) => `"${s}"`).join(', ')}. Flero scopes are ${SCOPES.join(', ')}.`,
+    );
+  }
+  return scopes as Scope[];
+}
+
+export function missingScopes(me: Pick<KeyInfo, 'scopes'>, scopes: readonly string[]): string[] {
+  return scopes.filter((s) => !me.scopes.includes(s as Scope));
+}
+
+export class FleroAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this.changed.event;
+  private current: vscode.AuthenticationSession | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly ctx: Ctx) {
+    this.subscriptions = [this.changed, ctx.onDidChange(() => void this.announce())];
+  }
+
+  /** The signed-in key as a session, when connected. */
+  private async session(): Promise<vscode.AuthenticationSession | undefined> {
+    const c = this.ctx.connection;
+    if (c.state !== 'connected' || !c.me) return undefined;
+    const key = await this.ctx.secrets.apiKey(c.identity);
+    if (!key) return undefined;
+    return {
+      id: `${c.identity}#${c.me.id}`,
+      accessToken: key,
+      account: { id: `${c.identity}#${c.me.id}`, label: `${c.me.name} (${serverLabel(c.identity)})` },
+      scopes: [...c.me.scopes],
+    };
+  }
+
+  private async announce(): Promise<void> {
+    const next = await this.session();
+    const prev = this.current;
+    if (prev?.id === next?.id && prev?.scopes.join() === next?.scopes.join()) return;
+    this.current = next;
+    this.changed.fire({
+      added: next && prev?.id !== next.id ? [next] : [],
+      removed: prev && prev.id !== next?.id ? [prev] : [],
+      changed: next && prev?.id === next.id ? [next] : [],
+    });
+  }
+
+  async getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {
+    const s = await this.session();
+    if (!s) return [];
+    if (scopes?.length && missingScopes({ scopes: s.scopes as Scope[] }, scopes).length) return [];
+    return [s];
+  }
+
+  async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
+    checkScopes(scopes);
+    await signInWithKey(this.ctx, scopes);
+    await this.announce();
+    const s = await this.session();
+    if (!s) throw new Error(this.ctx.connection.error ?? 'The Flero sign-in did not complete.');
+    return s;
+  }
+
+  async removeSession(sessionId: string): Promise<void> {
+    const identity = sessionId.slice(0, sessionId.lastIndexOf('#'));
+    await this.ctx.secrets.deleteApiKey(identity || this.ctx.connection.identity);
+    await this.ctx.connect();
+    await this.announce();
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+  }
+}
+
+/**
+ * Asks for a key in a password box, checks it with `GET /api/me` and, when it has every scope in `scopes`, keeps it
+ * in SecretStorage for the current server. A key lacking a scope is refused with the scope named, and not kept.
+ */
+export async function signInWithKey(ctx: Ctx, scopes: readonly string[] = []): Promise<KeyInfo> {
+  await ctx.connect();
+  const c = ctx.connection;
+  if (c.state === 'noServer') {
+    throw new PreconditionError('Start the local Flero server (or set "flero.server.url") before signing in.', [
+      { title: 'Start Local Server', command: 'flero.startLocalServer' },
+      OPEN_SETTINGS,
+    ]);
+  }
+  if (!c.url) throw new PreconditionError(c.error ?? 'The Flero server URL is not valid.', [OPEN_SETTINGS]);
+  const url = c.url;
+  const key = required(
+    await ctx.prompts.input({
+      title: 'Flero: Sign In with API Key',
+      prompt: `API key for the Flero server ${url}${scopes.length ? ` (needs ${scopes.join(', ')})` : ''}`,
+      placeHolder: 'flero_sk_…',
+      password: true,
+      validateInput: validatePastedKey,
+    }),
+  ).trim();
+  const me = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Checking the key with ${url}…` },
+    () => new FleroApi(url, key).me(),
+  );
+  const missing = missingScopes(me, scopes);
+  if (missing.length) {
+    throw new Error(
+      `The key "${me.name}" lacks the scope${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')} that ${missing.length > 1 ? 'were' : 'was'} asked for; it was not kept.`,
+    );
+  }
+  await ctx.secrets.setApiKey(c.identity, key);
+  await ctx.connect();
+  void ctx.prompts.info(`Signed in to ${url} as "${me.name}" (${me.scopes.length} scopes).`);
+  return me;
+}
+
+export function registerAuthentication(ctx: Ctx): FleroAuthenticationProvider {
+  const provider = new FleroAuthenticationProvider(ctx);
+  ctx.subscriptions.push(
+    provider,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Flero', provider, {
+      supportsMultipleAccounts: false,
+    }),
+  );
+  return provider;
+}
+
+/** Asks VS Code for our own session without prompting, so the Accounts menu offers "Sign in with Flero". */
+export function requestSessionQuietly(): void {
+  void Promise.resolve(vscode.authentication.getSession(AUTH_PROVIDER_ID, [], { createIfNone: false })).catch(
+    () => undefined,
+  );
+}

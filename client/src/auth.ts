@@ -63,6 +63,8 @@ export class FleroAuthenticationProvider implements vscode.AuthenticationProvide
       removed: prev && prev.id !== next?.id ? [prev] : [],
       changed: next && prev?.id === next.id ? [next] : [],
     });
+    // Signed out: VS Code dropped our request when the session came; ask again so the Accounts menu offers sign-in.
+    if (!next) requestSessionQuietly();
   }
 
   async getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {

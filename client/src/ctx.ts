@@ -6,6 +6,7 @@ import type { Scope } from '../../server/src/core/scopes';
 import { type ApiError, FleroApi } from './api';
 import { readConfig } from './config';
 import { PreconditionError } from './errors';
+import { CodeNodeFiles } from './codeNodes/codeFiles';
 import { ExecutionDocuments } from './executionDocs';
 import { FleroLanguageClient } from './languageClient';
 import { LocalServer } from './localServer';
@@ -44,6 +45,8 @@ export class Ctx implements vscode.Disposable {
   readonly localServer: LocalServer;
   readonly lsp: FleroLanguageClient;
   readonly executions = new ExecutionDocuments();
+  /** Code nodes edited as JavaScript files (codeNodes/). */
+  readonly codeNodes: CodeNodeFiles;
   readonly subscriptions: vscode.Disposable[] = [];
 
   connection: Connection = { identity: LOCAL_SERVER, state: 'noServer' };
@@ -63,7 +66,12 @@ export class Ctx implements vscode.Disposable {
     this.secrets = new Secrets(extension.secrets, extension.globalState);
     this.localServer = new LocalServer(extension, this.log);
     this.lsp = new FleroLanguageClient(extension, this.log);
-    this.subscriptions.push(this.log, this.localServer, this.lsp, this.changed, this.executions);
+    this.codeNodes = new CodeNodeFiles(
+      vscode.Uri.joinPath(extension.globalStorageUri, 'code-nodes').fsPath,
+      this.log,
+      (m) => void prompts.error(m),
+    );
+    this.subscriptions.push(this.log, this.localServer, this.lsp, this.changed, this.executions, this.codeNodes);
   }
 
   /** The identity from settings; a malformed URL is reported as an error state. */

@@ -2,7 +2,6 @@
 // shows its own failures.
 import * as vscode from 'vscode';
 import { registerAuthentication, requestSessionQuietly } from './auth';
-import { CODE_SCHEME, CodeNodeFileSystem } from './codeNodes/codeFs';
 import { registerCommands } from './commands/index';
 import { readConfig, RECONNECT_SETTINGS, RESTART_LSP_SETTINGS } from './config';
 import { Ctx } from './ctx';
@@ -35,10 +34,7 @@ export function activate(context: vscode.ExtensionContext): FleroTestApi | undef
     const auth = registerAuthentication(ctx);
     const languageStatus = registerLanguageStatus(ctx);
     registerExpiryWarnings(ctx);
-    const codeFs = new CodeNodeFileSystem(vscode.Uri.joinPath(context.globalStorageUri, 'code-types').fsPath);
     ctx.subscriptions.push(
-      codeFs,
-      vscode.workspace.registerFileSystemProvider(CODE_SCHEME, codeFs, { isCaseSensitive: true }),
       vscode.workspace.registerTextDocumentContentProvider(EXECUTION_SCHEME, ctx.executions),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (RECONNECT_SETTINGS.some((s) => e.affectsConfiguration(s))) void ctx.connect();
@@ -49,8 +45,7 @@ export function activate(context: vscode.ExtensionContext): FleroTestApi | undef
       ctx.localServer.onDidChange(() => void ctx.connect()),
     );
     setTimeout(() => void afterActivation(ctx), 0);
-    if (__FLERO_TEST_BUILD__ && scripted)
-      return createTestApi(ctx, scripted, { statusBar, auth, languageStatus, codeFs });
+    if (__FLERO_TEST_BUILD__ && scripted) return createTestApi(ctx, scripted, { statusBar, auth, languageStatus });
     return undefined;
   } catch (e) {
     const message = `Flero failed to activate: ${e instanceof Error ? e.message : String(e)}`;
@@ -68,7 +63,7 @@ async function afterActivation(ctx: Ctx): Promise<void> {
   );
   await ctx.connect().catch((e) => ctx.log.error(`Connection check failed: ${String(e)}`));
   // Puts "Sign in with Flero" in the Accounts menu when no key is signed in (a provider nobody asks for is hidden).
-  requestSessionQuietly();
+  if (ctx.connection.state !== 'connected') requestSessionQuietly();
   const config = readConfig();
   if (!config.serverUrl && config.localServerAutoStart && ctx.localServer.state === 'stopped') {
     void vscode.commands.executeCommand('flero.startLocalServer');

@@ -2,7 +2,11 @@
 // (golden), positions mapped through escapes, the generated declarations. The extension's file system provider is
 // exercised in the real VS Code (test/e2e/ext).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import ts from 'typescript';
 import {
   codeFromView,
   codeLiteral,
@@ -10,6 +14,7 @@ import {
   declarations,
   findCodeNode,
   HEADER_LINES,
+  JSCONFIG,
   javascriptView,
   parseWorkflow,
   upstreamNodes,
@@ -38,23 +43,22 @@ const workflow = (code: string) =>
     2,
   );
 
-const view = (code: string) =>
-  javascriptView(code, { nodeId: 'shape', workflowName: 'weather.flero.json', typesModule: '/tmp/types/shape' });
+const view = (code: string) => javascriptView(code, { nodeId: 'shape', workflowName: 'weather.flero.json' });
 
 test('the view is the sandbox function, typed; the code between is unchanged and round-trips', () => {
   const code = 'const t = $node.forecast.body.temp;\nreturn { summary: `Temp ${t}` };';
   const v = view(code);
   const lines = v.split('\n');
   assert.equal(lines[0], '// @ts-check');
-  assert.match(lines[2]!, /@param \{import\("\/tmp\/types\/shape"\)\.Input\} \$input/);
-  assert.match(lines[3]!, /@param \{import\("\/tmp\/types\/shape"\)\.Nodes\} \$node/);
+  assert.match(lines[2]!, /@param \{FleroInput\} \$input/);
+  assert.match(lines[3]!, /@param \{FleroNodes\} \$node/);
   assert.equal(lines[HEADER_LINES - 1], 'export default async function ($input, $node) {');
   assert.equal(lines.slice(HEADER_LINES, HEADER_LINES + 2).join('\n'), code);
   assert.equal(lines.at(-2), '}');
   assert.deepEqual(codeFromView(v), { code });
   // CRLF from an editor on Windows, a header regenerated elsewhere, no final newline: the same code.
   assert.deepEqual(codeFromView(v.replace(/\n/g, '\r\n')), { code });
-  assert.deepEqual(codeFromView(v.replace('/tmp/types/shape', 'C:/elsewhere/shape').trimEnd()), { code });
+  assert.deepEqual(codeFromView(v.replace('in weather.flero.json', 'in renamed.flero.json').trimEnd()), { code });
   assert.deepEqual(codeFromView(view('')), { code: '' });
 });
 
@@ -131,14 +135,55 @@ test('declarations type $node from the upstream kinds; only ancestors are in it'
   const d = declarations('shape', upstreamNodes(text, 'shape'), 'weather.flero.json');
   assert.match(
     d,
-    /export interface HttpOutput \{[^}]*status: number;[^}]*headers: Record<string, string>;[^}]*body: any;/s,
+    /interface FleroHttpOutput \{[^}]*status: number;[^}]*headers: Record<string, string>;[^}]*body: any;/s,
   );
-  assert.match(d, /export interface Nodes \{[^}]*forecast: HttpOutput;[^}]*\}/s);
-  assert.match(d, /start: Input;/);
+  assert.match(d, /interface FleroNodes \{[^}]*forecast: FleroHttpOutput;[^}]*\}/s);
+  assert.match(d, /start: FleroInput;/);
   assert.doesNotMatch(d, /other:/, 'a node that is not upstream is not promised');
-  assert.match(d, /export interface SandboxConsole/);
+  assert.match(d, /declare var console: FleroConsole;/);
   assert.deepEqual(
     codeNodes(text).map((n) => n.nodeId),
     ['shape'],
   );
+});
+
+test('the TypeScript checker over a node folder (view + declarations + jsconfig): what the sandbox has, and lacks', () => {
+  const text = workflow('return 1;');
+  const dir = mkdtempSync(join(tmpdir(), 'flero-code-'));
+  try {
+    writeFileSync(join(dir, 'jsconfig.json'), JSCONFIG);
+    writeFileSync(join(dir, 'flero.d.ts'), declarations('shape', upstreamNodes(text, 'shape'), 'w.flero.json'));
+    const code = [
+      'const t = $node.forecast.body.temp;',
+      'const s = $node.forecast.status.toFixed(0);',
+      "console.log('temp', t, await Promise.resolve(s));",
+      'const missing = $node.nope;',
+      "fetch('https://example.com');",
+      'setTimeout(() => {}, 1);',
+      'return { summary: `Temp ${t}` };',
+    ].join('\n');
+    writeFileSync(join(dir, 'shape.js'), view(code));
+    const cfg = ts.parseJsonConfigFileContent(
+      ts.readConfigFile(join(dir, 'jsconfig.json'), ts.sys.readFile).config,
+      ts.sys,
+      dir,
+    );
+    const program = ts.createProgram(cfg.fileNames, cfg.options);
+    const found = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file?.fileName.endsWith('shape.js'))
+      .map((d) => {
+        const { line } = d.file!.getLineAndCharacterOfPosition(d.start!);
+        return `${line - HEADER_LINES}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+      });
+    // Top-level await and return are fine (it is the sandbox's async function); $node.forecast is typed; console
+    // exists. What the sandbox lacks is an error: an unknown node, fetch, timers.
+    assert.deepEqual(found, [
+      "3: Property 'nope' does not exist on type 'FleroNodes'.",
+      "4: Cannot find name 'fetch'.",
+      "5: Cannot find name 'setTimeout'.",
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { CommandHandler } from '../commands/index';
 import { workflowDocument } from '../commands/workflows';
 import { PreconditionError, required } from '../errors';
-import { codeUri } from './codeFs';
 import { codeNodes } from './model';
 
 async function editCodeNode(ctx: Parameters<CommandHandler>[0], arg: unknown): Promise<string> {
@@ -32,7 +31,7 @@ async function editCodeNode(ctx: Parameters<CommandHandler>[0], arg: unknown): P
       { title: 'Edit Code Node', placeHolder: 'Which Code node?' },
     ),
   ).label;
-  const uri = codeUri(doc.uri, nodeId);
+  const uri = ctx.codeNodes.prepare(doc, nodeId);
   await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   return uri.toString();
 }

@@ -9,7 +9,6 @@
 //   (await api.view('apiKeys')).map((n) => n.label);                 // → ['CI deploy', 'owner', …]
 import type * as vscode from 'vscode';
 import type { FleroAuthenticationProvider } from '../auth';
-import type { CodeNodeFileSystem } from '../codeNodes/codeFs';
 import type { FleroLanguageStatus } from '../languageStatus';
 import type { Execution } from '../model/apiTypes';
 import type { Connection, Ctx } from '../ctx';
@@ -47,7 +46,7 @@ export interface FleroTestApi {
   removeAuthSession(id: string): Promise<void>;
   /** The language status items on workflow files. */
   languageStatus(): Record<'connection' | 'lint', { text: string; detail: string; severity: number; command?: string }>;
-  /** The Code-node diagnostics mirrored onto a `flero-code:` document. */
+  /** The Code-node diagnostics mirrored onto a Code node's JavaScript view (by URI). */
   codeDiagnostics(
     uri: string,
   ): { code: string; message: string; line: number; character: number; endCharacter: number }[];
@@ -63,7 +62,6 @@ export interface TestApiParts {
   statusBar: vscode.StatusBarItem;
   auth: FleroAuthenticationProvider;
   languageStatus: FleroLanguageStatus;
-  codeFs: CodeNodeFileSystem;
 }
 
 const sessionInfo = (s: vscode.AuthenticationSession): SessionInfo => ({
@@ -78,7 +76,7 @@ function strip(nodes: ViewNode[]): ViewNode[] {
 
 /** `prompts` is the ScriptedPrompts the Ctx was made with. */
 export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, parts: TestApiParts): FleroTestApi {
-  const { statusBar, auth, languageStatus, codeFs } = parts;
+  const { statusBar, auth, languageStatus } = parts;
   const item = (i: vscode.LanguageStatusItem) => ({
     text: i.text,
     detail: i.detail ?? '',
@@ -109,7 +107,7 @@ export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, parts: TestApi
     languageStatus: () => ({ connection: item(languageStatus.connection), lint: item(languageStatus.lint) }),
     codeDiagnostics: (uri) => {
       const found: vscode.Diagnostic[] = [];
-      codeFs.diagnostics.forEach((u, ds) => {
+      ctx.codeNodes.diagnostics.forEach((u, ds) => {
         if (u.toString() === uri) found.push(...ds);
       });
       return found.map((d) => ({

@@ -5,6 +5,7 @@
 // upstream are the harness's real ones (FLERO_E2E_CONFIG).
 import { appendFileSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { type EditorApi, editorTests } from './editor';
 import { assert, config, type E2eConfig, pending, poll, runAll, test } from './harness';
 
 const EXTENSION_ID = 'flero.flero-vscode';
@@ -484,6 +485,13 @@ test('Run Workflow runs in the language server with the credential injected; log
   assert(text.includes('***'), 'the echoed secret is not masked as *** in the execution');
   assert(text.includes('Temp 21'), 'the Code node output is missing');
   assert((await authorizedCalls('/forecast')) > before, 'the run never called the upstream with the credential');
+});
+
+editorTests({
+  api: () => testApi() as unknown as EditorApi,
+  cfg: () => cfg,
+  ownerKey,
+  createKeyViaApi,
 });
 
 test('signed in with a short-lived key: the status bar shows the days left, under 1 day with a warning background; rolling it signs in with the new key', async () => {

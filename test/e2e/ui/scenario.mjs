@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { activityBarContainer, allCommands, findCommand, hiddenFromPalette } from '../lib/manifest.mjs';
 import { pollUntil } from '../lib/proc.mjs';
 import { isFleroKey } from '../lib/sweep.mjs';
+import { editorSteps } from './editorSteps.mjs';
 import { CREDENTIAL_ID, WORKFLOW_FILE } from './workspace.mjs';
 
 const KEY_NAME = 'e2e-ci-key';
@@ -628,6 +629,7 @@ steps.push(
       if (!key) throw new Error('the roll dialog shows no well-formed Flero key');
       if (key === ctx.state.expiringKey) throw new Error('the roll dialog shows the old key');
       ctx.revealedKey(key);
+      ctx.state.rolledKey = key;
       await ctx.shot('shown-once');
       await wb.clickDialogButton('Copy');
       await dialog.waitFor({ state: 'hidden' });
@@ -654,3 +656,5 @@ steps.push(
     },
   },
 );
+
+steps.push(...editorSteps({ waitFor }));

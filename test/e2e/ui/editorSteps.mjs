@@ -1,0 +1,216 @@
+// UI steps of issue 15, after the scenario's run (scenario.mjs appends them): Edit Code Node as JavaScript with the
+// log-leak underlined there, the workflow graph with the run's statuses, the language status, and signing in from
+// VS Code's Accounts menu. Each ends with its screenshot (runner.mjs).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pollUntil } from '../lib/proc.mjs';
+import { WORKFLOW_FILE } from './workspace.mjs';
+
+/** Lines of the JavaScript view before the code (client/src/codeNodes/model.ts HEADER_LINES). */
+const HEADER_LINES = 6;
+
+async function openWorkflowTab(page) {
+  const tab = page.locator('.tab', { hasText: WORKFLOW_FILE }).first();
+  if (await tab.isVisible()) await tab.click();
+  else {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').first().fill(WORKFLOW_FILE);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: WORKFLOW_FILE }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+  await page.locator('.tab.active', { hasText: WORKFLOW_FILE }).waitFor({ timeout: 15_000 });
+}
+
+/** The workflow graph webview's inner document (VS Code nests the content in an iframe inside the webview frame). */
+function graphFrame(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+async function clickRunLens(page) {
+  await openWorkflowTab(page);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
+  const lens = page.locator('.codelens-decoration a', { hasText: /Run workflow/ }).first();
+  await lens.waitFor({ state: 'visible', timeout: 30_000 });
+  await lens.click();
+}
+
+export function editorSteps({ waitFor }) {
+  return [
+    {
+      name: 'edit-code-node',
+      title: '"Edit as JavaScript" opens the Code node as JavaScript; a logged header is underlined there after saving',
+      deps: ['run-workflow'],
+      timeoutMs: 90_000,
+      async run(ctx) {
+        const { page } = ctx;
+        await openWorkflowTab(page);
+        const lens = page.locator('.codelens-decoration a', { hasText: /^Edit as JavaScript$/ }).first();
+        await waitFor(ctx, 'the "Edit as JavaScript" code lens', () => lens.isVisible(), { timeoutMs: 30_000 });
+        await lens.click();
+        await page.locator('.tab.active', { hasText: 'shape.js' }).waitFor({ timeout: 20_000 });
+        const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+        await waitFor(
+          ctx,
+          'the function around the code',
+          async () => /export default async function/.test(await editor.locator('.view-lines').textContent()),
+          { timeoutMs: 15_000 },
+        );
+        // Below the code's first line (`const res = $node.forecast;`), paste a line that logs a header, and save.
+        await editor.locator('.view-lines').click();
+        await page.keyboard.press('Control+G');
+        await page
+          .locator('.quick-input-widget input')
+          .first()
+          .fill(`:${HEADER_LINES + 2}`);
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Home');
+        await page.evaluate(() => navigator.clipboard.writeText("console.log('leaked?', res.headers['x-api-key']);\n"));
+        await page.keyboard.press('Control+V');
+        await page.keyboard.press('Control+S');
+        const saved = await waitFor(
+          ctx,
+          'the workflow file to hold the new line',
+          () => {
+            const t = readFileSync(join(ctx.workspace, WORKFLOW_FILE), 'utf8');
+            return t.includes("console.log('leaked?', res.headers['x-api-key']);\\n") ? t : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
+        JSON.parse(saved);
+        const squiggle = editor.locator('.squiggly-warning');
+        await waitFor(
+          ctx,
+          'the log-leak underline in the JavaScript editor',
+          async () => (await squiggle.count()) > 0,
+          {
+            timeoutMs: 30_000,
+          },
+        );
+        await page.keyboard.press('Control+Shift+M');
+        const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /log-leak/ }).first();
+        await waitFor(ctx, 'the log-leak in Problems', () => problem.isVisible(), { timeoutMs: 20_000 });
+        await page
+          .locator('.markers-panel .monaco-list-row', { hasText: 'shape.js' })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await squiggle.first().hover();
+        await page
+          .locator('.monaco-hover', { hasText: /log-leak|header/ })
+          .first()
+          .waitFor({ timeout: 10_000 })
+          .catch(() => {});
+        return (await problem.textContent()).replace(/\s+/g, ' ');
+      },
+    },
+    {
+      name: 'workflow-graph',
+      title: 'Show Workflow Graph: the nodes and connections beside the file; after a run, each node says it succeeded',
+      deps: ['run-workflow'],
+      timeoutMs: 120_000,
+      async run(ctx) {
+        const { wb, page } = ctx;
+        await openWorkflowTab(page);
+        await wb.runCommand('Flero: Show Workflow Graph');
+        const frame = graphFrame(page);
+        const node = (id) => frame.locator(`[role="button"][aria-label^="${id} "]`).first();
+        for (const id of ['start', 'forecast', 'shape']) {
+          await waitFor(ctx, `the graph node "${id}"`, () => node(id).isVisible(), { timeoutMs: 30_000 });
+        }
+        await clickRunLens(page);
+        await wb.waitNotification(/succeeded/, 60_000);
+        const labels = await waitFor(
+          ctx,
+          'every node to show the run status',
+          async () => {
+            const l = await Promise.all(
+              ['start', 'forecast', 'shape'].map((id) => node(id).getAttribute('aria-label')),
+            );
+            return l.every((x) => /succeeded/.test(x ?? '')) ? l : undefined;
+          },
+          { timeoutMs: 30_000 },
+        );
+        // Focus the graph and walk it with the keyboard, as the panel promises.
+        await node('forecast').click();
+        await page.keyboard.press('Escape');
+        return labels.join(' | ');
+      },
+    },
+    {
+      name: 'language-status',
+      title: 'the language status of a workflow file shows Flero: the key in use, the credentials known, the checks',
+      deps: ['start-local-server'],
+      async run(ctx) {
+        const { page } = ctx;
+        await openWorkflowTab(page);
+        const item = page.locator('.statusbar-item[id="status.languageStatus"]').first();
+        await waitFor(ctx, 'the language status item', () => item.isVisible(), { timeoutMs: 15_000 });
+        await item.locator('a').first().click();
+        const hover = page
+          .locator('.hover-language-status, .language-status-hover, .monaco-hover')
+          .filter({ hasText: /Flero/ });
+        const text = await waitFor(
+          ctx,
+          'the Flero entries in the language status hover',
+          async () => {
+            const t =
+              (await hover
+                .first()
+                .textContent()
+                .catch(() => '')) ?? '';
+            return /known to the checks/.test(t) ? t.replace(/\s+/g, ' ') : undefined;
+          },
+          { timeoutMs: 15_000 },
+        );
+        return text;
+      },
+    },
+    {
+      name: 'accounts-sign-in',
+      title:
+        'signed out, the Accounts menu offers "Sign in with Flero"; it asks for the key in a password box and signs in',
+      deps: ['roll-key'],
+      timeoutMs: 90_000,
+      async run(ctx) {
+        const { wb, page } = ctx;
+        const key = ctx.state.rolledKey;
+        if (!key) throw new Error('the roll-key step left no key to sign in with');
+        await wb.runCommand('Flero: Sign Out');
+        await wb.waitNotification(/Signed out of/, 30_000);
+        const accounts = page.locator('.activitybar [aria-label^="Accounts"]').first();
+        await accounts.click();
+        const signIn = page.locator('.context-view .action-item, .monaco-menu .action-item', {
+          hasText: /Sign in with Flero/,
+        });
+        await waitFor(ctx, 'the Accounts menu to offer "Sign in with Flero"', () => signIn.first().isVisible(), {
+          timeoutMs: 20_000,
+        });
+        await ctx.shot('menu');
+        await signIn.first().click();
+        const input = page.locator('.quick-input-widget input').first();
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        if ((await input.getAttribute('type')) !== 'password') throw new Error('the key box is not a password box');
+        await input.fill(key);
+        await page.keyboard.press('Enter');
+        const signed = await wb.waitNotification(/Signed in to .* as "e2e-expiring"/, 30_000);
+        await pollUntil(
+          'the status bar to show the key',
+          async () => {
+            const t = await page.locator('.statusbar-item').allInnerTexts();
+            return t.some((x) => /Flero: local · e2e-expiring/.test(x)) ? true : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
+        await accounts.click();
+        const account = page.locator('.context-view .action-item, .monaco-menu .action-item', {
+          hasText: /e2e-expiring \(local\)/,
+        });
+        await waitFor(ctx, 'the Accounts menu to list the Flero session', () => account.first().isVisible(), {
+          timeoutMs: 15_000,
+        });
+        await account.first().hover();
+        return signed.replace(/\s+/g, ' ');
+      },
+    },
+  ];
+}

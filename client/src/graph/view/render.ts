@@ -24,6 +24,9 @@ const ICONS: Record<NodeKind, string> = {
   unknown: 'M8 2a6 6 0 1 0 0 12A6 6 0 1 0 8 2Z M6.2 6.3a1.9 1.9 0 1 1 2.6 1.8c-.6.3-.8.7-.8 1.4 M8 11.3v.2',
 };
 
+/** 12×12 key, beside the credential a node uses. */
+const KEY_ICON = 'M4 2.5a3 3 0 1 0 0 6a3 3 0 1 0 0-6Z M6.6 6.8 L11.5 11.5 M9.2 9.2 L10.7 7.7 M10.4 10.4 L11.9 8.9';
+
 const STATUS_GLYPH: Record<string, string> = {
   succeeded: '✓',
   failed: '✕',
@@ -42,7 +45,7 @@ function statusClass(status: string): string {
 function nodeElement(n: GraphNode, box: { x: number; y: number; width: number; height: number }): SVGGElement {
   const worst = worstSeverity(n.diagnostics);
   const classes = ['node', `kind-${n.kind}`, n.run ? statusClass(n.run.status) : 'not-run', worst && `sev-${worst}`];
-  const second = [n.detail, n.credential && `🔑 ${n.credential}`].filter(Boolean).join(' · ');
+  const typeLine = n.kind === 'http' && n.detail ? `${n.type} · ${n.detail}` : n.type;
   const label = nodeAriaLabel(n);
   const g = s(
     'g',
@@ -59,9 +62,14 @@ function nodeElement(n: GraphNode, box: { x: number; y: number; width: number; h
     s('rect', { class: 'stripe', width: 4, height: box.height - 16, x: 0, y: 8, rx: 2 }),
     s('path', { class: 'icon', d: ICONS[n.kind], transform: 'translate(12,12)' }),
     s('text', { class: 'label', x: 36, y: 25 }, clip(n.label, 22)),
-    s('text', { class: 'type', x: 36, y: 42 }, clip(n.type, 28)),
-    second && s('text', { class: 'detail', x: 12, y: box.height - 9 }, clip(second, 32)),
+    s('text', { class: 'type', x: 36, y: 42 }, clip(typeLine, 27)),
   );
+  if (n.credential) {
+    g.append(
+      s('path', { class: 'icon key', d: KEY_ICON, transform: `translate(12,${box.height - 20})` }),
+      s('text', { class: 'credential', x: 30, y: box.height - 9 }, clip(n.credential, 24)),
+    );
+  }
   if (n.run) {
     g.append(
       s(

@@ -123,9 +123,10 @@ class GraphPanel implements vscode.Disposable {
       this.ready = true;
       this.update();
     } else if (m?.type === 'reveal' && typeof m.nodeId === 'string') {
-      const node = this.model?.nodes.find((n) => n.key === m.nodeId);
-      if (!node) return;
+      // The node's range in the text as it is now (an edit may be inside the debounce window).
       const doc = await vscode.workspace.openTextDocument(this.doc.uri);
+      const node = graphFromText(doc.getText(), { diagnostics: [] }).nodes.find((n) => n.key === m.nodeId);
+      if (!node) return;
       const range = new vscode.Range(doc.positionAt(node.start), doc.positionAt(node.end));
       const visible = vscode.window.visibleTextEditors.find((e) => this.is(e.document.uri));
       const editor = await vscode.window.showTextDocument(doc, {

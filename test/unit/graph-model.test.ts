@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { type Box, layoutGraph, neighbour } from '../../client/src/graph/layout';
 import { graphFromText } from '../../client/src/graph/model';
-import { type GraphDiagnostic, nodeAriaLabel } from '../../client/src/graph/types';
+import { formatMs, type GraphDiagnostic, nodeAriaLabel } from '../../client/src/graph/types';
 import type { Execution } from '../../client/src/model/apiTypes';
 
 const CANARY_HEADER = 'sk_live_CANARY_HEADER_51Hx9';
@@ -156,6 +156,7 @@ describe('graphFromText', () => {
     assert.deepEqual(model.run, { status: 'failed', durationMs: 40, error: 'node post failed', where: 'local' });
     assert.equal(nodeAriaLabel(node('me')), 'me (http) — succeeded in 12 ms, 1 warning, credential cred_api');
     assert.equal(nodeAriaLabel(node('shape')), 'Shape it (code) — not run yet');
+    assert.deepEqual([127.15, 12, 0.63, 0].map(formatMs), ['127 ms', '12 ms', '0.6 ms', '0 ms']);
   });
 
   it('reads the LSP fixture without taking any of its planted secrets; repeated ids get unique keys', () => {

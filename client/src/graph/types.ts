@@ -86,10 +86,15 @@ export function worstSeverity(diagnostics: readonly GraphDiagnostic[]): Severity
   return SEVERITIES.find((s) => diagnostics.some((d) => d.severity === s));
 }
 
+/** A duration as people read it: `127 ms` (engines report fractions: 127.15), `0.6 ms` under 10 ms. */
+export function formatMs(ms: number): string {
+  return `${ms < 10 ? String(Math.round(ms * 10) / 10) : String(Math.round(ms))} ms`;
+}
+
 /** `succeeded in 12 ms`, `failed`, `not run yet`. */
 export function runSummary(run: NodeRun | undefined): string {
   if (!run) return 'not run yet';
-  return run.durationMs !== undefined ? `${run.status} in ${run.durationMs} ms` : run.status;
+  return run.durationMs !== undefined ? `${run.status} in ${formatMs(run.durationMs)}` : run.status;
 }
 
 /** What a screen reader says for a node: `me (http) — succeeded in 12 ms, 1 warning`. */

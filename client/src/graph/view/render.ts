@@ -4,6 +4,7 @@
 import type { GraphLayout } from '../layout';
 import {
   diagnosticSummary,
+  formatMs,
   type GraphDiagnostic,
   type GraphModel,
   type GraphNode,
@@ -81,7 +82,7 @@ function nodeElement(n: GraphNode, box: { x: number; y: number; width: number; h
     );
     if (n.run.durationMs !== undefined)
       g.append(
-        s('text', { class: 'duration', x: box.width - 30, y: 20, 'text-anchor': 'end' }, `${n.run.durationMs} ms`),
+        s('text', { class: 'duration', x: box.width - 30, y: 20, 'text-anchor': 'end' }, formatMs(n.run.durationMs)),
       );
   }
   if (worst) {
@@ -151,7 +152,7 @@ export function renderBanner(model: GraphModel | undefined, file: string): HTMLE
   const out: HTMLElement[] = [h('h1', {}, model?.name ?? 'Workflow', ' ', h('span', { class: 'file' }, file))];
   if (model?.run) {
     const r = model.run;
-    const took = r.durationMs !== undefined ? ` in ${r.durationMs} ms` : '';
+    const took = r.durationMs !== undefined ? ` in ${formatMs(r.durationMs)}` : '';
     out.push(
       h(
         'p',

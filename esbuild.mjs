@@ -4,6 +4,7 @@
 //   dist/flero.mjs           the CLI and the bundled Flero API server (ESM, fully bundled)
 //   dist/codeWorker.mjs      the code-node worker thread both server bundles start (engine/workerEntry.ts finds it
 //                            beside itself; ESM, fully bundled)
+//   dist/graphView.js        the workflow graph webview's script (browser IIFE; client/src/graph/view/main.ts)
 // `node esbuild.mjs --test-build [--production]` builds only the extension's TEST BUILD, dist-test/extension.js: the
 // same extension with `__FLERO_TEST_BUILD__` defined true, i.e. with the scripted prompts and the test API the e2e
 // suite drives (client/src/testBuild/). dist-test/ is never packaged (.vscodeignore is an allowlist); the e2e harness
@@ -96,6 +97,14 @@ const programs = [
     outExtension: { '.js': '.mjs' },
     format: 'esm',
     banner: { js: esmBanner },
+  },
+  {
+    ...common,
+    entryPoints: { graphView: join(root, 'client/src/graph/view/main.ts') },
+    outdir: dist,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
   },
 ];
 

@@ -4,10 +4,20 @@ import type { Execution } from './model/apiTypes';
 
 export const EXECUTION_SCHEME = 'flero-execution';
 
+export interface RecordedRun {
+  execution: Execution;
+  where: 'local' | 'server';
+}
+
 export class ExecutionDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly docs = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly recorded = new vscode.EventEmitter<RecordedRun>();
+  /** Fires after every run, local or on the server (the workflow graph shows each node's result). */
+  readonly onDidRecord = this.recorded.event;
+  /** The newest run of each workflow id. */
+  private readonly newest = new Map<string, RecordedRun>();
   /** The newest execution shown (for the test API). */
   last: Execution | undefined;
 
@@ -18,6 +28,11 @@ export class ExecutionDocuments implements vscode.TextDocumentContentProvider, v
   /** Keeps the execution as a document; opens it beside the workflow when `open`. */
   async record(execution: Execution, where: 'local' | 'server', open: boolean): Promise<vscode.Uri> {
     this.last = execution;
+    const run = { execution, where };
+    this.newest.delete(execution.workflowId);
+    this.newest.set(execution.workflowId, run);
+    if (this.newest.size > 50) this.newest.delete(this.newest.keys().next().value as string);
+    this.recorded.fire(run);
     const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
     const uri = vscode.Uri.from({
       scheme: EXECUTION_SCHEME,
@@ -36,7 +51,13 @@ export class ExecutionDocuments implements vscode.TextDocumentContentProvider, v
     return uri;
   }
 
+  /** The newest recorded run of a workflow, if any. */
+  latest(workflowId: string): RecordedRun | undefined {
+    return this.newest.get(workflowId);
+  }
+
   dispose(): void {
     this.changed.dispose();
+    this.recorded.dispose();
   }
 }

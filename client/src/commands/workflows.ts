@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { PreconditionError, required } from '../errors';
+import { graphPanels } from '../graph/panel';
 import type { Execution } from '../model/apiTypes';
 import { parseRunInput, type WorkflowFacts, workflowFacts } from '../model/workflowDoc';
 import type { CommandHandler } from './index';
@@ -177,4 +178,5 @@ export const workflowCommands: Record<string, CommandHandler> = {
   'flero.runWorkflow': (ctx, arg) => runLocally(ctx, arg, false),
   'flero.runWorkflowWithInput': (ctx, arg) => runLocally(ctx, arg, true),
   'flero.runWorkflowOnServer': (ctx, arg) => runOnServer(ctx, arg),
+  'flero.showWorkflowGraph': async (ctx, arg) => graphPanels(ctx).show(await workflowDocument(arg)),
 };

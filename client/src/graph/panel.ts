@@ -32,6 +32,8 @@ export function documentDiagnostics(doc: vscode.TextDocument): GraphDiagnostic[]
 class GraphPanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
   private model: GraphModel | undefined;
+  /** The aria-labels of the nodes the page drew last (it reports after each drawing). */
+  drawn: string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
   private disposed = false;
@@ -122,6 +124,8 @@ class GraphPanel implements vscode.Disposable {
       // Sent on every (re)load of the page: it is rebuilt each time the panel is shown again.
       this.ready = true;
       this.update();
+    } else if (m?.type === 'drawn' && Array.isArray(m.labels)) {
+      this.drawn = m.labels.filter((l): l is string => typeof l === 'string').slice(0, 1000);
     } else if (m?.type === 'reveal' && typeof m.nodeId === 'string') {
       // The node's range in the text as it is now (an edit may be inside the debounce window).
       const doc = await vscode.workspace.openTextDocument(this.doc.uri);
@@ -170,6 +174,11 @@ export class GraphPanels implements vscode.Disposable {
     const panel = new GraphPanel(this.ctx, doc);
     this.panels.set(key, panel);
     panel.onDidClose(() => this.panels.delete(key));
+  }
+
+  /** What the open panel of a workflow file drew last (aria-labels of its nodes), or undefined when none is open. */
+  drawn(uri: string): string[] | undefined {
+    return this.panels.get(uri)?.drawn;
   }
 
   dispose(): void {

@@ -61,7 +61,7 @@ export interface GraphModel {
 /** Messages from the extension to the webview. */
 export type ToView = { type: 'graph'; model: GraphModel; file: string };
 /** Messages from the webview to the extension. */
-export type FromView = { type: 'ready' } | { type: 'reveal'; nodeId: string };
+export type FromView = { type: 'ready' } | { type: 'reveal'; nodeId: string } | { type: 'drawn'; labels: string[] };
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'hint'];
 const SEVERITY_WORDS: Record<Severity, [string, string]> = {

@@ -9,6 +9,7 @@
 //   (await api.view('apiKeys')).map((n) => n.label);                 // → ['CI deploy', 'owner', …]
 import type * as vscode from 'vscode';
 import type { FleroAuthenticationProvider } from '../auth';
+import { graphPanels } from '../graph/panel';
 import type { FleroLanguageStatus } from '../languageStatus';
 import type { Execution } from '../model/apiTypes';
 import type { Connection, Ctx } from '../ctx';
@@ -47,6 +48,8 @@ export interface FleroTestApi {
   /** The language status items on workflow files. */
   languageStatus(): Record<'connection' | 'lint', { text: string; detail: string; severity: number; command?: string }>;
   /** The Code-node diagnostics mirrored onto a Code node's JavaScript view (by URI). */
+  /** The aria-labels of the nodes the workflow graph panel of `uri` drew last (undefined: no panel open). */
+  graphDrawn(uri: string): string[] | undefined;
   codeDiagnostics(
     uri: string,
   ): { code: string; message: string; line: number; character: number; endCharacter: number }[];
@@ -105,6 +108,7 @@ export function createTestApi(ctx: Ctx, prompts: ScriptedPrompts, parts: TestApi
     createAuthSession: (scopes) => auth.createSession(scopes).then(sessionInfo, (e: Error) => ({ error: e.message })),
     removeAuthSession: (id) => auth.removeSession(id),
     languageStatus: () => ({ connection: item(languageStatus.connection), lint: item(languageStatus.lint) }),
+    graphDrawn: (uri) => graphPanels(ctx).drawn(uri),
     codeDiagnostics: (uri) => {
       const found: vscode.Diagnostic[] = [];
       ctx.codeNodes.diagnostics.forEach((u, ds) => {

@@ -119,6 +119,8 @@ export function editorSteps({ waitFor }) {
         }
         await clickRunLens(page);
         await wb.waitNotification(/succeeded/, 60_000);
+        // The execution opens beside the workflow, over the graph's tab: bring the graph back.
+        await page.locator('.tab', { hasText: 'Graph: ' }).first().click();
         const labels = await waitFor(
           ctx,
           'every node to show the run status',

@@ -72,6 +72,8 @@ function draw(file: string): void {
   layout = layoutGraph(model);
   graph.replaceChildren(renderGraph(model, layout));
   select(selected, hadFocus);
+  // What a screen reader announces for each drawn node (the extension keeps it; its e2e suite reads it).
+  vscode.postMessage({ type: 'drawn', labels: nodeElements().map((e) => e.getAttribute('aria-label') ?? '') });
 }
 
 function keyOf(target: EventTarget | null): string | undefined {

@@ -162,7 +162,7 @@ export function editorTests(deps: EditorDeps): void {
       `the file holds: ${onDisk.slice(onDisk.indexOf('"code"'), onDisk.indexOf('"code"') + 200)}`,
     );
     assert(JSON.parse(onDisk).nodes[2].code === code, 'the saved JSON does not parse back to the code');
-    assert(!wfDoc.isDirty, 'the workflow document was left unsaved');
+    await poll('the workflow document saved (not dirty)', () => (wfDoc.isDirty ? undefined : true), 10_000);
 
     // One undo in the workflow editor restores the old code; the JavaScript view follows.
     await vscode.window.showTextDocument(wfDoc);

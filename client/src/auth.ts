@@ -39,52 +39,56 @@ export class FleroAuthenticationProvider implements vscode.AuthenticationProvide
     this.subscriptions = [this.changed, ctx.onDidChange(() => void this.announce())];
   }
 
-  /** The signed-in key as a session, when connected. */
-  private async session(): Promise<vscode.AuthenticationSession | undefined> {
+  /**
+   * The signed-in key as a session for `scopes` (when connected and the key has them all). A session's scopes are the
+   * ones asked for, as VS Code matches them exactly (the Accounts menu's sign-in request for `[]` is cleared by an added
+   * session with `[]`); asked for nothing in particular, they are the key's scopes.
+   */
+  private async session(scopes?: readonly string[]): Promise<vscode.AuthenticationSession | undefined> {
     const c = this.ctx.connection;
     if (c.state !== 'connected' || !c.me) return undefined;
+    if (scopes?.length && missingScopes(c.me, scopes).length) return undefined;
     const key = await this.ctx.secrets.apiKey(c.identity);
     if (!key) return undefined;
+    const account = `${c.identity}#${c.me.id}`;
     return {
-      id: `${c.identity}#${c.me.id}`,
+      id: scopes ? `${account}#${[...scopes].sort().join(' ')}` : account,
       accessToken: key,
-      account: { id: `${c.identity}#${c.me.id}`, label: `${c.me.name} (${serverLabel(c.identity)})` },
-      scopes: [...c.me.scopes],
+      account: { id: account, label: `${c.me.name} (${serverLabel(c.identity)})` },
+      scopes: scopes ? [...scopes] : [...c.me.scopes],
     };
   }
 
   private async announce(): Promise<void> {
-    const next = await this.session();
+    // A re-check of the connection is not a sign-out: sessions would flap (and VS Code would ask for access again).
+    if (this.ctx.connection.state === 'connecting') return;
+    const next = await this.session([]);
+    // It may have started while the key was read.
+    if ((this.ctx.connection.state as string) === 'connecting') return;
     const prev = this.current;
-    if (prev?.id === next?.id && prev?.scopes.join() === next?.scopes.join()) return;
+    if (prev?.account.id === next?.account.id) return;
     this.current = next;
-    this.changed.fire({
-      added: next && prev?.id !== next.id ? [next] : [],
-      removed: prev && prev.id !== next?.id ? [prev] : [],
-      changed: next && prev?.id === next.id ? [next] : [],
-    });
-    // Signed out: VS Code dropped our request when the session came; ask again so the Accounts menu offers sign-in.
+    this.changed.fire({ added: next ? [next] : [], removed: prev ? [prev] : [], changed: [] });
+    // Signed out: ask again, so the Accounts menu offers sign-in.
     if (!next) requestSessionQuietly();
   }
 
   async getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {
-    const s = await this.session();
-    if (!s) return [];
-    if (scopes?.length && missingScopes({ scopes: s.scopes as Scope[] }, scopes).length) return [];
-    return [s];
+    const s = await this.session(scopes);
+    return s ? [s] : [];
   }
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
     checkScopes(scopes);
     await signInWithKey(this.ctx, scopes);
     await this.announce();
-    const s = await this.session();
+    const s = await this.session(scopes);
     if (!s) throw new Error(this.ctx.connection.error ?? 'The Flero sign-in did not complete.');
     return s;
   }
 
   async removeSession(sessionId: string): Promise<void> {
-    const identity = sessionId.slice(0, sessionId.lastIndexOf('#'));
+    const identity = sessionId.split('#')[0];
     await this.ctx.secrets.deleteApiKey(identity || this.ctx.connection.identity);
     await this.ctx.connect();
     await this.announce();

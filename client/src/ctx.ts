@@ -167,21 +167,23 @@ export class Ctx implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'flero.localServerRunning', this.localServer.state === 'running');
     void vscode.commands.executeCommand('setContext', 'flero.usesLocalServer', c.identity === LOCAL_SERVER);
     if (!connected) this.data = {};
-    this.lsp.setServer(
-      connected && c.me
-        ? {
-            connected: true,
-            url: c.url,
-            key: {
-              id: c.me.id,
-              name: c.me.name,
-              scopes: c.me.scopes,
-              workflows: c.me.workflows,
-              expiresAt: c.me.expiresAt ?? null,
-            },
-          }
-        : { connected: false, ...(c.url ? { url: c.url } : {}) },
-    );
+    // While a check runs the language server keeps what it knew (its lenses would flicker away and back).
+    if (c.state !== 'connecting')
+      this.lsp.setServer(
+        connected && c.me
+          ? {
+              connected: true,
+              url: c.url,
+              key: {
+                id: c.me.id,
+                name: c.me.name,
+                scopes: c.me.scopes,
+                workflows: c.me.workflows,
+                expiresAt: c.me.expiresAt ?? null,
+              },
+            }
+          : { connected: false, ...(c.url ? { url: c.url } : {}) },
+      );
     this.changed.fire();
   }
 

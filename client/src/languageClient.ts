@@ -103,6 +103,7 @@ export class FleroLanguageClient implements vscode.Disposable {
   }
 
   setServer(server: SetServerParams): void {
+    if (JSON.stringify(server) === JSON.stringify(this.server)) return;
     this.server = server;
     if (this.client?.state === State.Running)
       void this.client.sendNotification(SetServerNotification, server).catch(() => undefined);

@@ -85,6 +85,9 @@ export function startServer(connection: Connection): void {
     diagnostics.refresh();
   });
   connection.onNotification(SetServerNotification, (p) => {
+    // The same server again (the client re-checks its connection often): no lens refresh, so a lens is not replaced
+    // under a click (VS Code then runs nothing and says "Actual command not found").
+    if (JSON.stringify(p) === JSON.stringify(ctx.server)) return;
     ctx.server = p;
     if (server.features.codeLensRefresh)
       void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);

@@ -10,7 +10,7 @@ import { WORKFLOW_FILE } from './workspace.mjs';
 const HEADER_LINES = 6;
 
 async function openWorkflowTab(page) {
-  const tab = page.locator('.tab', { hasText: WORKFLOW_FILE }).first();
+  const tab = page.locator(`.tab[data-resource-name="${WORKFLOW_FILE}"]`).first();
   if (await tab.isVisible()) await tab.click();
   else {
     await page.keyboard.press('Control+P');
@@ -18,7 +18,7 @@ async function openWorkflowTab(page) {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: WORKFLOW_FILE }).first().waitFor();
     await page.keyboard.press('Enter');
   }
-  await page.locator('.tab.active', { hasText: WORKFLOW_FILE }).waitFor({ timeout: 15_000 });
+  await page.locator(`.tab.active[data-resource-name="${WORKFLOW_FILE}"]`).first().waitFor({ timeout: 15_000 });
 }
 
 /** The workflow graph webview's inner document (VS Code nests the content in an iframe inside the webview frame). */
@@ -26,14 +26,44 @@ function graphFrame(page) {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
-async function clickRunLens(page) {
-  await openWorkflowTab(page);
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+Home');
-  const lens = page.locator('.codelens-decoration a', { hasText: /Run workflow/ }).first();
-  await lens.waitFor({ state: 'visible', timeout: 30_000 });
-  await lens.click();
+/**
+ * Clicks a code lens until `started()` says its command ran: VS Code re-renders lenses when the language server asks
+ * for a refresh, and a click that lands on a lens being replaced runs nothing.
+ */
+export async function clickLens(page, re, started, { tries = 4, waitMs = 6000 } = {}) {
+  for (let i = 0; i < tries; i++) {
+    const lens = page.locator('.codelens-decoration a', { hasText: re }).first();
+    await lens.waitFor({ state: 'visible', timeout: 30_000 });
+    await lens.click();
+    const stale = page.locator('.notifications-toasts .notification-list-item', {
+      hasText: /Actual command not found/,
+    });
+    const outcome = await pollUntil(
+      'the lens command to start',
+      async () => ((await started()) ? 'ok' : (await stale.first().isVisible()) ? 'stale' : undefined),
+      { timeoutMs: waitMs },
+    ).catch(() => 'nothing');
+    if (outcome === 'ok') return;
+    // A lens replaced under the click: close VS Code's error about it and click the new one.
+    while (await stale.first().isVisible()) {
+      await stale.first().hover();
+      await stale.first().locator('.codicon-notifications-clear').first().click();
+    }
+  }
+  throw new Error(`clicking the code lens ${re} ${tries} times ran nothing`);
 }
+
+/** A run's progress or result notification is showing. */
+function runShowing(page) {
+  return page
+    .locator('.notifications-toasts .notification-list-item, .monaco-progress-container.active', {
+      hasText: /Running|succeeded|failed|cancelled/,
+    })
+    .first()
+    .isVisible();
+}
+
+export { runShowing };
 
 export function editorSteps({ waitFor }) {
   return [
@@ -45,15 +75,16 @@ export function editorSteps({ waitFor }) {
       async run(ctx) {
         const { page } = ctx;
         await openWorkflowTab(page);
-        const lens = page.locator('.codelens-decoration a', { hasText: /^Edit as JavaScript$/ }).first();
-        await waitFor(ctx, 'the "Edit as JavaScript" code lens', () => lens.isVisible(), { timeoutMs: 30_000 });
-        await lens.click();
-        await page.locator('.tab.active', { hasText: 'shape.js' }).waitFor({ timeout: 20_000 });
-        const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+        const jsTab = page.locator('.tab.active[data-resource-name="shape.js"]').first();
+        await clickLens(page, /^Edit as JavaScript$/, () => jsTab.isVisible());
+        const editor = page
+          .locator('.editor-group-container', { has: page.locator('.tab.active[data-resource-name="shape.js"]') })
+          .locator('.monaco-editor')
+          .first();
         await waitFor(
           ctx,
           'the function around the code',
-          async () => /export default async function/.test(await editor.locator('.view-lines').textContent()),
+          async () => /export\s+default\s+async\s+function/.test(await editor.locator('.view-lines').textContent()),
           { timeoutMs: 15_000 },
         );
         // Below the code's first line (`const res = $node.forecast;`), paste a line that logs a header, and save.
@@ -94,7 +125,19 @@ export function editorSteps({ waitFor }) {
           .locator('.markers-panel .monaco-list-row', { hasText: 'shape.js' })
           .first()
           .waitFor({ timeout: 10_000 });
-        await squiggle.first().hover();
+        // For the picture: back to the start of the pasted line in the JavaScript editor, then the warning's hover.
+        await editor.locator('.view-lines').click();
+        await page.keyboard.press('Control+G');
+        await page
+          .locator('.quick-input-widget input')
+          .first()
+          .fill(`:${HEADER_LINES + 2}`);
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Home');
+        await squiggle
+          .first()
+          .hover({ force: true, timeout: 3000 })
+          .catch(() => {});
         await page
           .locator('.monaco-hover', { hasText: /log-leak|header/ })
           .first()
@@ -117,7 +160,8 @@ export function editorSteps({ waitFor }) {
         for (const id of ['start', 'forecast', 'shape']) {
           await waitFor(ctx, `the graph node "${id}"`, () => node(id).isVisible(), { timeoutMs: 30_000 });
         }
-        await clickRunLens(page);
+        await openWorkflowTab(page);
+        await wb.runCommand('Flero: Run Workflow');
         await wb.waitNotification(/succeeded/, 60_000);
         // The execution opens beside the workflow, over the graph's tab: bring the graph back.
         await page.locator('.tab', { hasText: 'Graph: ' }).first().click();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { activityBarContainer, allCommands, findCommand, hiddenFromPalette } from '../lib/manifest.mjs';
 import { pollUntil } from '../lib/proc.mjs';
 import { isFleroKey } from '../lib/sweep.mjs';
-import { editorSteps } from './editorSteps.mjs';
+import { clickLens, editorSteps, runShowing } from './editorSteps.mjs';
 import { CREDENTIAL_ID, WORKFLOW_FILE } from './workspace.mjs';
 
 const KEY_NAME = 'e2e-ci-key';
@@ -470,7 +470,7 @@ steps.push(
       const lens = page.locator('.codelens-decoration a', { hasText: /Run workflow/ }).first();
       await waitFor(ctx, 'the "Run workflow" code lens', () => lens.isVisible(), { timeoutMs: 30_000 });
       const before = upstream.authorized().filter((r) => r.url.startsWith('/forecast')).length;
-      await lens.click();
+      await clickLens(page, /Run workflow/, () => runShowing(page));
       await ctx.shot('running');
       const note = await wb.waitNotification(/succeeded|failed|cancelled/, 60_000);
       if (!/succeeded/.test(note)) throw new Error(`the run did not succeed: ${note}`);

@@ -63,11 +63,17 @@ function workflow(upstreamUrl: string, code: string): string {
 
 /** Replaces the function body of a JavaScript view (the lines between the header and the closing `}`) and saves it. */
 async function saveBody(doc: vscode.TextDocument, code: string): Promise<void> {
-  // The view ends "…\n}\n": the last line is empty, the one before is the closing brace.
-  const last = doc.lineCount - 3;
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(doc.uri, new vscode.Range(HEADER_LINES, 0, last, doc.lineAt(last).text.length), code);
-  assert(await vscode.workspace.applyEdit(edit), 'the edit of the JavaScript view was not applied');
+  // The view ends "…\n}\n": the last line is empty, the one before is the closing brace. The extension may be
+  // refreshing the view from the workflow this moment (a version race refuses the edit): settle, then try again.
+  let applied = false;
+  for (let i = 0; i < 10 && !applied; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 300));
+    const last = doc.lineCount - 3;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(HEADER_LINES, 0, last, doc.lineAt(last).text.length), code);
+    applied = await vscode.workspace.applyEdit(edit);
+  }
+  assert(applied, 'the edit of the JavaScript view was not applied');
   assert(await doc.save(), 'saving the JavaScript view failed');
 }
 

@@ -52,7 +52,8 @@ function seamInVsix(vsix) {
 
 async function vscePackage(stageDir, vsix) {
   const vsce = join(stageDir, 'node_modules', '.bin', 'vsce');
-  return must('vsce package', vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], {
+  const args = ['package', '--no-dependencies', '--no-rewrite-relative-links', '--readme-path', 'docs/extension-page.md'];
+  return must('vsce package', vsce, [...args, '-o', vsix], {
     cwd: stageDir,
     env: { ...process.env, npm_config_yes: 'true' },
   });
@@ -77,6 +78,11 @@ export async function buildAndPackage(root, tmp, log) {
   log(
     `build: production .vsix checked: ${prod.files} files, none holds the test seam (${FORBIDDEN_IN_PRODUCTION.join(', ')})`,
   );
+
+  const page = pageInVsix(vsix);
+  if (page.broken.length) throw new Error(`the .vsix README links files it does not ship: ${page.broken.join(', ')}`);
+  log(`build: the extension page's ${page.images} pictures are in the package; CHANGELOG ${page.changelog ? 'too' : 'MISSING'}`);
+  if (!page.changelog) throw new Error('the .vsix has no CHANGELOG.md');
 
   // The test build: the same package with the test build's extension bundle.
   const t2 = Date.now();
@@ -122,5 +128,20 @@ export async function buildAndPackage(root, tmp, log) {
     testsIndex: join(tmp, 'ext-tests', 'index.js'),
     smokeIndex: join(tmp, 'ext-tests', 'smoke.js'),
     vsixBytes: statSync(vsix).size,
+  };
+}
+
+/** The packaged README's image links (relative to the package root) that are not files of the package. */
+function pageInVsix(vsix) {
+  const entries = zipEntries(vsix);
+  const names = new Set(entries.map((e) => e.name));
+  const readme = entries.find((e) => e.name.toLowerCase() === 'extension/readme.md');
+  if (!readme) return { broken: ['extension/readme.md itself'], images: 0, changelog: false };
+  const links = [...readme.data.toString('utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  const broken = links.filter((l) => /^[a-z]+:/i.test(l) || !names.has(`extension/${l.replace(/^\.\//, '')}`));
+  return {
+    broken,
+    images: links.length,
+    changelog: entries.some((e) => e.name.toLowerCase() === 'extension/changelog.md'),
   };
 }

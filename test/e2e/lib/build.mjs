@@ -52,7 +52,13 @@ function seamInVsix(vsix) {
 
 async function vscePackage(stageDir, vsix) {
   const vsce = join(stageDir, 'node_modules', '.bin', 'vsce');
-  const args = ['package', '--no-dependencies', '--no-rewrite-relative-links', '--readme-path', 'docs/extension-page.md'];
+  const args = [
+    'package',
+    '--no-dependencies',
+    '--no-rewrite-relative-links',
+    '--readme-path',
+    'docs/extension-page.md',
+  ];
   return must('vsce package', vsce, [...args, '-o', vsix], {
     cwd: stageDir,
     env: { ...process.env, npm_config_yes: 'true' },
@@ -81,7 +87,9 @@ export async function buildAndPackage(root, tmp, log) {
 
   const page = pageInVsix(vsix);
   if (page.broken.length) throw new Error(`the .vsix README links files it does not ship: ${page.broken.join(', ')}`);
-  log(`build: the extension page's ${page.images} pictures are in the package; CHANGELOG ${page.changelog ? 'too' : 'MISSING'}`);
+  log(
+    `build: the extension page's ${page.images} pictures are in the package; CHANGELOG ${page.changelog ? 'too' : 'MISSING'}`,
+  );
   if (!page.changelog) throw new Error('the .vsix has no CHANGELOG.md');
 
   // The test build: the same package with the test build's extension bundle.

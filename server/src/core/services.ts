@@ -67,6 +67,19 @@ export const SERVICES: readonly ServiceSpec[] = [
         ],
       },
       {
+        id: 'listIssues',
+        summary: 'Issues of a repository (pull requests too, marked by `pull_request`)',
+        method: 'GET',
+        path: '/repos/{owner}/{repo}/issues',
+        params: [
+          { name: 'owner', required: true, description: 'Owner login' },
+          { name: 'repo', required: true, description: 'Repository name' },
+          { name: 'state', description: 'open (the default), closed or all' },
+          { name: 'labels', description: 'Comma-separated label names the issues must all have' },
+          { name: 'per_page', description: 'How many per page (1-100, default 30)' },
+        ],
+      },
+      {
         id: 'createIssue',
         summary: 'Open an issue',
         method: 'POST',

@@ -1,4 +1,4 @@
-// The walkthrough (package.json `contributes.walkthroughs`): every step's media and every picture it shows exist
+// The walkthrough (package.json `contributes.walkthroughs`) and the extension page: every step's media and every picture it shows exist
 // under media/ (the .vsix ships media/**), and every command it links is contributed.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,4 +32,24 @@ test('walkthrough steps: media and pictures are packaged files, linked commands 
     }
   }
   assert.ok(pictures >= 4, `only ${pictures} pictures from real runs in the walkthrough`);
+});
+
+test("the extension's page (the README vsce packages): pictures it ships, a CHANGELOG, a 128 px icon", () => {
+  const script: string = pkg.scripts.package;
+  const page = /--readme-path (\S+)/.exec(script)?.[1];
+  assert.ok(page, `npm run package does not name the extension page: ${script}`);
+  const md = readFileSync(join(ROOT, page), 'utf8');
+  const ignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n');
+  const images = [...md.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+  assert.ok(images.length >= 3, `only ${images.length} pictures on the extension page`);
+  for (const img of images) {
+    // Relative to the package root (vsce --no-rewrite-relative-links), shipped by the allowlist's media/**.
+    assert.ok(img.startsWith('media/') && ignore.includes('!media/**'), `${img} is not a packaged file`);
+    assert.ok(existsSync(join(ROOT, img)), `${img} is missing`);
+  }
+  assert.ok(ignore.includes('!CHANGELOG.md') && existsSync(join(ROOT, 'CHANGELOG.md')), 'no CHANGELOG.md shipped');
+  assert.ok(!ignore.includes('!README.md'), 'README.md would collide with the packaged page (extension/readme.md)');
+  const icon = readFileSync(join(ROOT, pkg.icon));
+  assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'the icon is not 128×128');
 });

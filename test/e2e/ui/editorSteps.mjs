@@ -26,6 +26,15 @@ function graphFrame(page) {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
+/** Puts the cursor at the start of `line` (1-based) in `editor`, with Go to Line. */
+async function goToLine(page, editor, line) {
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').first().fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+}
+
 /**
  * Clicks a code lens until `started()` says its command ran: VS Code re-renders lenses when the language server asks
  * for a refresh, and a click that lands on a lens being replaced runs nothing.
@@ -88,14 +97,7 @@ export function editorSteps({ waitFor }) {
           { timeoutMs: 15_000 },
         );
         // Below the code's first line (`const res = $node.forecast;`), paste a line that logs a header, and save.
-        await editor.locator('.view-lines').click();
-        await page.keyboard.press('Control+G');
-        await page
-          .locator('.quick-input-widget input')
-          .first()
-          .fill(`:${HEADER_LINES + 2}`);
-        await page.keyboard.press('Enter');
-        await page.keyboard.press('Home');
+        await goToLine(page, editor, HEADER_LINES + 2);
         await page.evaluate(() => navigator.clipboard.writeText("console.log('leaked?', res.headers['x-api-key']);\n"));
         await page.keyboard.press('Control+V');
         await page.keyboard.press('Control+S');
@@ -126,14 +128,7 @@ export function editorSteps({ waitFor }) {
           .first()
           .waitFor({ timeout: 10_000 });
         // For the picture: back to the start of the pasted line in the JavaScript editor, then the warning's hover.
-        await editor.locator('.view-lines').click();
-        await page.keyboard.press('Control+G');
-        await page
-          .locator('.quick-input-widget input')
-          .first()
-          .fill(`:${HEADER_LINES + 2}`);
-        await page.keyboard.press('Enter');
-        await page.keyboard.press('Home');
+        await goToLine(page, editor, HEADER_LINES + 2);
         await squiggle
           .first()
           .hover({ force: true, timeout: 3000 })

@@ -46,7 +46,7 @@ function scopeText(route: RouteSpec): string {
       ? 'none: public, no key needed.'
       : route.scope === 'any'
         ? 'any valid key.'
-        : `\`${route.scope}\` (${SCOPE_DESCRIPTIONS[route.scope]}).`;
+        : `\`${route.scope}\` — ${SCOPE_DESCRIPTIONS[route.scope]}.`;
   const list =
     route.workflowScoped === 'list'
       ? ' A key with a workflow allow-list sees only those workflows.'
@@ -70,6 +70,9 @@ function operation(route: RouteSpec, def: RouteDef | undefined): Json {
     responses[status] ??= problem(description);
   };
   if (def?.body) {
+    const own = responses[400] as { description: string } | undefined;
+    if (own && !own.description.includes('`malformed_json`'))
+      own.description += '; `malformed_json`: the body is not JSON';
     add(400, '`validation_failed` (with `errors` listing the fields) or `malformed_json`');
     add(413, '`payload_too_large`: the body is over 1 MiB');
     add(415, '`unsupported_media_type`: the body is not application/json');

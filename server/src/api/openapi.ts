@@ -8,6 +8,7 @@ import { ROUTES, type RouteSpec } from '../core/routes';
 import { SCOPE_DESCRIPTIONS } from '../core/scopes';
 import { FLERO_VERSION } from '../core/version';
 import type { ResponseDoc, RouteDef } from './context';
+import { ApiError } from './problem';
 import { ProblemSchema } from '../core/apiSchemas';
 import {
   cleanSchema,
@@ -28,10 +29,22 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   return cleanSchema(s);
 }
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+/** A problem response; its example is the body of the first code the description names, as the server writes it. */
+function problem(status: number, description: string, scope: string): Json {
+  const media: Json = { schema: { $ref: '#/components/schemas/Problem' } };
+  const code = codesIn(description)[0];
+  if (code) {
+    const errors =
+      code === 'validation_failed'
+        ? [{ field: 'name', message: 'Too small: expected string to have >=1 characters' }]
+        : undefined;
+    media.example = new ApiError(status, code, String(PROBLEM_CODES[code]).replace(/`/g, ''), {
+      ...(errors ? { errors } : {}),
+      ...(code === 'insufficient_scope' ? { scope } : {}),
+    }).toProblem();
+  }
+  return { description, content: { 'application/problem+json': media } };
+}
 
 function responseObject(doc: ResponseDoc, example: unknown): Json {
   if (!doc.schema) return { description: doc.description };
@@ -60,14 +73,15 @@ function operation(route: RouteSpec, def: RouteDef | undefined): Json {
   const responses: Json = {};
   let example = def?.examples?.response;
   for (const [status, doc] of Object.entries(def?.responses ?? {})) {
-    if (Number(status) >= 400 && doc.contentType !== 'text/html') responses[status] = problem(doc.description);
+    if (Number(status) >= 400 && doc.contentType !== 'text/html')
+      responses[status] = problem(Number(status), doc.description, route.scope);
     else {
       responses[status] = responseObject(doc, Number(status) < 300 ? example : undefined);
       if (doc.schema && Number(status) < 300) example = undefined; // the first success response shows it
     }
   }
   const add = (status: number, description: string) => {
-    responses[status] ??= problem(description);
+    responses[status] ??= problem(status, description, route.scope);
   };
   if (def?.body) {
     const own = responses[400] as { description: string } | undefined;

@@ -78,7 +78,21 @@ export interface ResponseDoc {
   contentType?: string;
 }
 
+/** Examples of an operation (the OpenAPI document and its curl sample show them; a test validates them). */
+export interface OperationExamples {
+  /** The `{id}` of the path. */
+  id?: string;
+  query?: Record<string, string | number>;
+  /** The request body (JSON). */
+  request?: unknown;
+  /** The success response body (JSON or, for text/html, a string). */
+  response?: unknown;
+}
+
 export interface RouteDef<B = unknown> {
+  /** What the operation does, for the OpenAPI document (the summary is the route table's). */
+  description?: string;
+  examples?: OperationExamples;
   /** Request body schema (JSON). Validated before the handler; errors → 400 validation_failed. */
   body?: z.ZodType<B>;
   /** The body may be omitted (the handler gets undefined). */

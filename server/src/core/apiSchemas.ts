@@ -2,26 +2,46 @@
 // requests with these, the OpenAPI document is generated from them (z.toJSONSchema), and the typed API client's
 // types are inferred from them (operations.ts), so server, document and clients cannot drift.
 import { z } from 'zod';
-import { CREDENTIAL_ID_PATTERN, HOST_PATTERN } from './credentials';
+import { CREDENTIAL_AUTH_TYPES } from './credentialSchemas';
 import { DURATION_FORMAT, parseDuration } from './duration';
-import { MIN_SECRET_LENGTH } from './mask';
-import { OAuth2ConfigSchema, OAuth2ViewSchema } from './oauth2';
 import { SCOPES } from './scopes';
 import { WORKFLOW_ID_PATTERN } from './workflow';
+
+export {
+  CREDENTIAL_AUTH_TYPES,
+  CreateCredentialSchema,
+  CredentialTestResultSchema,
+  CredentialValueSchema,
+  CredentialViewSchema,
+  MAX_CREDENTIAL_VALUE,
+  UpdateCredentialSchema,
+} from './credentialSchemas';
 
 export const EXECUTION_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
 
 export const ProblemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
+    type: z.string().describe('A URI naming the problem: `https://flero.ai/problems/<code>`'),
+    title: z.string().describe('A short, human-readable summary of the problem type'),
+    status: z.number().int().describe('The HTTP status code, repeated'),
+    detail: z.string().describe('What went wrong in this request (never repeats a key or a secret)'),
     code: z.string().describe('Machine-readable error code, e.g. `validation_failed`, `insufficient_scope`'),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().describe('The field, as a dotted path, e.g. `nodes.1.url`'),
+          message: z.string().describe('What is wrong with it'),
+        }),
+      )
+      .optional()
+      .describe('`validation_failed`: each invalid field'),
     scope: z.string().optional().describe('The scope a 403 `insufficient_scope` needed'),
     verdict: z
-      .object({ ok: z.boolean(), status: z.number().int(), detail: z.string() })
+      .object({
+        ok: z.boolean().describe('Always false here'),
+        status: z.number().int().describe('The service’s HTTP status (0: no answer)'),
+        detail: z.string().describe('What the service answered'),
+      })
       .optional()
       .describe('409 `rotation_test_failed`: the service’s test call on the new value (status 0: no answer)'),
   })
@@ -33,15 +53,18 @@ export const WorkflowAccessSchema = z
   .describe('`"all"` or a non-empty allow-list of workflow ids');
 
 const isoDate = z.string().describe('ISO 8601 date-time');
+const scopeEnum = z.enum(SCOPES).describe('A scope');
 
 export const ApiKeySchema = z.object({
-  id: z.string(),
-  name: z.string(),
+  id: z
+    .string()
+    .describe('The key’s id, `key_` + 16 letters or digits (not a secret; the key itself is never shown again)'),
+  name: z.string().describe('What the key is for'),
   start: z.string().describe('Prefix + first 4 random characters'),
-  scopes: z.array(z.enum(SCOPES)),
+  scopes: z.array(scopeEnum).describe('What the key may do'),
   workflows: WorkflowAccessSchema,
-  expiresAt: isoDate.nullable(),
-  createdAt: isoDate,
+  expiresAt: isoDate.nullable().describe('When the key stops working, or null: never'),
+  createdAt: isoDate.describe('When the key was created'),
   lastUsedAt: isoDate.nullable().describe('Updated in batches (within a few seconds)'),
   lastUsedIp: z
     .string()
@@ -53,7 +76,7 @@ export const ApiKeySchema = z.object({
     .describe(
       'The `User-Agent` of the last use, control characters removed, at most 200 characters (written with `lastUsedAt`), or null',
     ),
-  revokedAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable().describe('When the key was revoked, or null'),
   rolledFrom: z
     .string()
     .nullable()
@@ -70,12 +93,15 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
 
 export const CreateApiKeySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).describe('What the key is for, e.g. `ci-deploy`'),
     scopes: z
-      .array(z.enum(SCOPES))
+      .array(scopeEnum)
       .min(1)
-      .refine((s) => new Set(s).size === s.length, 'scopes must not repeat'),
-    workflows: WorkflowAccessSchema.default('all'),
+      .refine((s) => new Set(s).size === s.length, 'scopes must not repeat')
+      .describe('What the key may do: scopes the calling key holds, each once'),
+    workflows: WorkflowAccessSchema.default('all').describe(
+      '`"all"` (default) or an allow-list of workflow ids: never more than the calling key’s own',
+    ),
     expiresAt: z.iso
       .datetime({
         offset: true,
@@ -138,38 +164,44 @@ export const RollApiKeySchema = z.strictObject({
 });
 
 export const WorkflowSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().optional(),
-  nodeCount: z.number().int(),
-  createdAt: isoDate,
-  updatedAt: isoDate,
+  id: z.string().describe('The workflow id'),
+  name: z.string().describe('The workflow’s name'),
+  description: z.string().optional().describe('The workflow’s description, if it has one'),
+  nodeCount: z.number().int().describe('How many nodes it has'),
+  createdAt: isoDate.describe('When it was created'),
+  updatedAt: isoDate.describe('When it was last written'),
 });
 
-const LogLineSchema = z.object({ level: z.string(), message: z.string(), at: isoDate });
+const LogLineSchema = z.object({
+  level: z.string().describe('`log`, `info`, `warn`, `error` or `debug`'),
+  message: z.string().describe('The line (credential values masked)'),
+  at: isoDate.describe('When it was logged'),
+});
 export const ExecutionSchema = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  status: z.enum(EXECUTION_STATUSES),
-  startedAt: isoDate,
-  finishedAt: isoDate.optional(),
-  durationMs: z.number().optional(),
-  input: z.unknown(),
-  output: z.unknown().optional(),
-  error: z.string().optional(),
-  nodes: z.array(
-    z.object({
-      id: z.string(),
-      type: z.string(),
-      status: z.string(),
-      startedAt: isoDate.optional(),
-      finishedAt: isoDate.optional(),
-      durationMs: z.number().optional(),
-      output: z.unknown().optional(),
-      error: z.string().optional(),
-      logs: z.array(LogLineSchema),
-    }),
-  ),
+  id: z.string().describe('The execution id, `exe_` + 32 hex digits'),
+  workflowId: z.string().describe('The workflow that ran'),
+  status: z.enum(EXECUTION_STATUSES).describe('`running`, then `succeeded`, `failed` or `cancelled`'),
+  startedAt: isoDate.describe('When the run started'),
+  finishedAt: isoDate.optional().describe('When it ended (absent while running)'),
+  durationMs: z.number().optional().describe('How long it took, in milliseconds'),
+  input: z.unknown().describe('The run input (`$input`)'),
+  output: z.unknown().optional().describe('The last node’s output'),
+  error: z.string().optional().describe('Why the run failed (credential values masked)'),
+  nodes: z
+    .array(
+      z.object({
+        id: z.string().describe('The node id'),
+        type: z.string().describe('The node type, e.g. `http`, `code`, `slack.postMessage`'),
+        status: z.string().describe('`pending`, `running`, `succeeded`, `failed`, `skipped` or `cancelled`'),
+        startedAt: isoDate.optional().describe('When the node started'),
+        finishedAt: isoDate.optional().describe('When it ended'),
+        durationMs: z.number().optional().describe('How long it took, in milliseconds'),
+        output: z.unknown().optional().describe('The node’s output (credential values masked)'),
+        error: z.string().optional().describe('Why the node failed'),
+        logs: z.array(LogLineSchema).describe('What a Code node logged (`console.*`)'),
+      }),
+    )
+    .describe('Each node of the run, in the order they ran'),
 });
 
 export const RunBodySchema = z.strictObject({
@@ -177,15 +209,15 @@ export const RunBodySchema = z.strictObject({
 });
 
 export const AuditEntrySchema = z.object({
-  id: z.number().int(),
-  at: isoDate,
+  id: z.number().int().describe('The entry id, increasing (page with `before`)'),
+  at: isoDate.describe('When it happened'),
   event: z
     .string()
     .describe('key.created, key.used, key.revoked, key.rolled, key.leaked, auth.failed, workflow.*, credential.*'),
-  keyId: z.string().nullable(),
-  ip: z.string().nullable(),
-  target: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()).nullable(),
+  keyId: z.string().nullable().describe('The id of the key that acted, or null (e.g. a failed authentication)'),
+  ip: z.string().nullable().describe('The client address, or null'),
+  target: z.string().nullable().describe('What it acted on: a key, workflow, execution or credential id, or null'),
+  detail: z.record(z.string(), z.unknown()).nullable().describe('More about the event (never a secret), or null'),
 });
 
 export const limitParam = (max: number, dflt: number) =>
@@ -242,132 +274,55 @@ export const ExecutionListQuerySchema = z.strictObject({
   status: z.enum(EXECUTION_STATUSES).optional().describe('Only executions in this state'),
 });
 
-// Credentials. Messages never repeat a value.
-export const MAX_CREDENTIAL_VALUE = 8192;
-const credentialHeader = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token (letters, digits, - and a few symbols)'),
-  prefix: z
-    .string()
-    .max(64)
-    .regex(/^[\x20-\x7e]*$/, 'the prefix is printable ASCII'),
-});
-const credentialQuery = z.strictObject({
-  param: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9_.~-]+$/, 'a query parameter name: letters, digits, _ . ~ -'),
-});
-const credentialHosts = z
-  .array(z.string().regex(HOST_PATTERN, 'a host name, optionally with http:// or https://, :port or *.domain'))
-  .min(1)
-  .max(50);
-export const CredentialValueSchema = z
-  .string()
-  .min(MIN_SECRET_LENGTH, `the value must be at least ${MIN_SECRET_LENGTH} characters`)
-  .max(MAX_CREDENTIAL_VALUE, `the value must be at most ${MAX_CREDENTIAL_VALUE} characters`)
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'the value must not contain control characters or line breaks')
-  .refine((v) => v.trim() === v, 'the value has leading or trailing whitespace');
-
-const credentialBasic = z
-  .strictObject({
-    username: z
-      .string()
-      .max(200)
-      .refine((u) => !/[\u0000-\u001f\u007f:]/.test(u), 'the username must not contain `:` or control characters')
-      .describe('Sent as `username:<value>` (RFC 7617); not a secret'),
+const placement = z
+  .object({
+    header: z
+      .object({
+        name: z.string().describe('The header name'),
+        prefix: z.string().describe('Text before the value'),
+      })
+      .optional()
+      .describe('In this header'),
+    query: z
+      .object({ param: z.string().describe('The query parameter name') })
+      .optional()
+      .describe('As this query parameter'),
   })
-  .describe(
-    'authType `basic`: the username; the value is the password (`Authorization: Basic base64(username:password)`)',
-  );
-
-export const CREDENTIAL_AUTH_TYPES = ['apiKey', 'bearer', 'basic', 'oauth2'] as const;
-
-export const CreateCredentialSchema = z.strictObject({
-  id: z.string().regex(CREDENTIAL_ID_PATTERN, 'ids: letters, digits, _ . - (max 128)').optional(),
-  name: z.string().trim().min(1).max(200),
-  service: z.string().min(1).max(64),
-  authType: z.enum(CREDENTIAL_AUTH_TYPES),
-  value: CredentialValueSchema.optional().describe(
-    'The secret (for `basic`: the password; for `oauth2`: the client secret, optional for a public client using PKCE)',
-  ),
-  header: credentialHeader.optional(),
-  query: credentialQuery.optional(),
-  hosts: credentialHosts.optional(),
-  basic: credentialBasic.optional(),
-  oauth2: OAuth2ConfigSchema.optional().describe('For `authType: "oauth2"`: how the server gets access tokens'),
-});
-
-export const UpdateCredentialSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  value: CredentialValueSchema.optional().describe('A new value: rotation (atomic; runs in flight keep the old value)'),
-  header: credentialHeader.nullable().optional(),
-  query: credentialQuery.nullable().optional(),
-  hosts: credentialHosts.nullable().optional().describe('null = the service’s hosts'),
-  oauth2: OAuth2ConfigSchema.optional().describe('oauth2 only: the whole new configuration (tokens are dropped)'),
-  basic: credentialBasic.optional(),
-  force: z
-    .boolean()
-    .optional()
-    .describe(
-      'With `value`: rotate even when the service’s test call does not accept the new value (else 409 `rotation_test_failed`, nothing changed). Never overrides `value_unchanged` / `value_reused`',
-    ),
-  service: z.unknown().optional(),
-  authType: z.unknown().optional(),
-  id: z.unknown().optional(),
-});
-
-export const CredentialViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  service: z.string(),
-  authType: z.enum(CREDENTIAL_AUTH_TYPES),
-  header: credentialHeader.optional(),
-  query: credentialQuery.optional(),
-  hosts: z.array(z.string()).optional(),
-  basic: z.object({ username: z.string() }).optional().describe('authType `basic`: the username (not a secret)'),
-  oauth2: OAuth2ViewSchema.optional().describe('oauth2 only: the configuration and the token state (never a token)'),
-  last4: z.string().nullable().describe('Last 4 characters of values of 12+ characters; never the value'),
-  version: z.number().int().describe('1 on create, +1 on each rotation'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  rotatedAt: z.string().nullable(),
-  rollbackUntil: isoDate
-    .nullable()
-    .describe(
-      'Until when `POST /api/credentials/{id}/rollback` can restore the value before the last rotation (24 h after it); null: nothing to roll back',
-    ),
-});
-
-export const CredentialTestResultSchema = z.object({ ok: z.boolean(), status: z.number().int(), detail: z.string() });
-
-const placement = z.object({
-  header: z.object({ name: z.string(), prefix: z.string() }).optional(),
-  query: z.object({ param: z.string() }).optional(),
-});
+  .describe('Where an `apiKey` value goes unless the credential says otherwise');
 
 export const ServiceSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  authTypes: z.array(z.enum(CREDENTIAL_AUTH_TYPES)),
+  id: z.string().describe('The service id credentials name, e.g. `github`'),
+  name: z.string().describe('The service’s name'),
+  authTypes: z.array(z.enum(CREDENTIAL_AUTH_TYPES)).describe('The auth types the service accepts'),
   defaultPlacement: placement,
-  baseUrl: z.string(),
-  hosts: z.array(z.string()),
-  test: z.object({ method: z.string(), path: z.string() }),
-  operations: z.array(
-    z.object({
-      id: z.string(),
-      summary: z.string(),
-      method: z.string(),
-      path: z.string(),
-      params: z.array(z.object({ name: z.string(), required: z.boolean().optional(), description: z.string() })),
-    }),
-  ),
-  docs: z.string().optional(),
+  baseUrl: z.string().describe('The base URL of its API'),
+  hosts: z.array(z.string()).describe('The hosts a credential of this service is sent to'),
+  test: z
+    .object({
+      method: z.string().describe('The HTTP method'),
+      path: z.string().describe('The path under `baseUrl`'),
+    })
+    .describe('The no-op call that tests a credential'),
+  operations: z
+    .array(
+      z.object({
+        id: z.string().describe('The connector node type, e.g. `slack.postMessage`'),
+        summary: z.string().describe('What it does'),
+        method: z.string().describe('The HTTP method it calls'),
+        path: z.string().describe('The path it calls'),
+        params: z
+          .array(
+            z.object({
+              name: z.string().describe('The parameter name (in the node’s `params`)'),
+              required: z.boolean().optional().describe('Whether it must be given'),
+              description: z.string().describe('What it is'),
+            }),
+          )
+          .describe('The node’s `params`'),
+      }),
+    )
+    .describe('The connector operations (workflow node types `<service>.<operation>`)'),
+  docs: z.string().optional().describe('Where the service documents its keys'),
 });
 
-export const HealthSchema = z.object({ status: z.literal('ok') });
+export const HealthSchema = z.object({ status: z.literal('ok').describe('Always `ok`') });

@@ -33,10 +33,12 @@ const oauth2Url = z
   });
 
 export const OAuth2ConfigSchema = z.strictObject({
-  grantType: z.enum(OAUTH2_GRANT_TYPES),
+  grantType: z
+    .enum(OAUTH2_GRANT_TYPES)
+    .describe('`client_credentials` (machine to machine) or `authorization_code` (a person consents once)'),
   tokenUrl: oauth2Url.describe('The token endpoint (https; plain http only on loopback)'),
   authorizationUrl: oauth2Url.optional().describe('The authorization endpoint (authorization_code)'),
-  clientId: z.string().min(1).max(512),
+  clientId: z.string().min(1).max(512).describe('The OAuth2 client id (not a secret)'),
   scope: z.string().max(2048).optional().describe('Space-separated scopes to request'),
   audience: z.string().max(2048).optional().describe('Sent as `audience` in token requests'),
 });
@@ -44,22 +46,29 @@ export const OAuth2ConfigSchema = z.strictObject({
 export type OAuth2Config = z.infer<typeof OAuth2ConfigSchema>;
 
 export const OAuth2ViewSchema = z.object({
-  grantType: z.enum(OAUTH2_GRANT_TYPES),
-  tokenUrl: z.string(),
-  authorizationUrl: z.string().optional(),
-  clientId: z.string(),
-  scope: z.string().optional(),
-  audience: z.string().optional(),
+  grantType: z.enum(OAUTH2_GRANT_TYPES).describe('`client_credentials` or `authorization_code`'),
+  tokenUrl: z.string().describe('The token endpoint'),
+  authorizationUrl: z.string().optional().describe('The authorization endpoint (authorization_code)'),
+  clientId: z.string().describe('The OAuth2 client id'),
+  scope: z.string().optional().describe('The scopes requested'),
+  audience: z.string().optional().describe('The `audience` sent'),
   status: z
     .enum(OAUTH2_STATUSES)
     .describe(
       '`connected`: tokens can be had; `needs_consent`: POST /api/credentials/{id}/oauth2/authorize and consent; `refresh_failed`: see `detail`, reconnect',
     ),
-  detail: z.string().optional(),
+  detail: z.string().optional().describe('Why the last refresh failed (`refresh_failed`)'),
   expiresAt: z.string().optional().describe('When the cached access token expires (ISO 8601)'),
 });
 
 export type OAuth2View = z.infer<typeof OAuth2ViewSchema>;
+
+/** What the provider sends to `/oauth2/callback` (RFC 6749 §4.1.2); the handler reads them itself. */
+export const OAuth2CallbackQuerySchema = z.object({
+  state: z.string().optional().describe('The one-time `state` Flero put in the authorization URL'),
+  code: z.string().optional().describe('The authorization code to exchange for tokens'),
+  error: z.string().optional().describe('The provider’s error instead of a code, e.g. `access_denied`'),
+});
 
 export const OAuth2AuthorizeResultSchema = z.object({
   authorizationUrl: z

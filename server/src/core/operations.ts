@@ -23,7 +23,7 @@ import {
   UpdateCredentialSchema,
   WorkflowSummarySchema,
 } from './apiSchemas';
-import { OAuth2AuthorizeResultSchema } from './oauth2';
+import { OAuth2AuthorizeResultSchema, OAuth2CallbackQuerySchema } from './oauth2';
 import type { OperationId } from './routes';
 import { WorkflowSchema } from './workflow';
 
@@ -56,7 +56,7 @@ export const OPERATIONS = {
   rollbackCredential: { response: CredentialViewSchema },
   testCredential: { response: CredentialTestResultSchema },
   authorizeOAuth2Credential: { response: OAuth2AuthorizeResultSchema },
-  oauth2Callback: {},
+  oauth2Callback: { query: OAuth2CallbackQuerySchema },
   whoami: { response: ApiKeySchema },
   listServices: { response: z.array(ServiceSchema) },
   listApiKeys: { response: z.array(ApiKeySchema) },

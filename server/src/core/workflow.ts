@@ -9,67 +9,88 @@ export const CONNECTOR_TYPE_PATTERN = /^[a-z][a-zA-Z0-9]*\.[a-zA-Z][a-zA-Z0-9]*$
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const BUILTIN_NODE_TYPES = ['trigger', 'http', 'code'] as const;
 
-const nodeId = z.string().regex(NODE_ID_PATTERN, 'node ids are identifiers: a letter or _, then letters, digits or _');
+const nodeId = z
+  .string()
+  .regex(NODE_ID_PATTERN, 'node ids are identifiers: a letter or _, then letters, digits or _')
+  .describe('The node id, an identifier (later nodes read its output as `$node.<id>`)');
 const credentialRef = z.string().min(1).max(128).describe('A credential id (see `GET /api/credentials`)');
 const stringMap = z.record(z.string(), z.string());
+const nodeName = z.string().optional().describe('A name for people (the graph shows it)');
 
 export const TriggerNodeSchema = z
   .strictObject({
     id: nodeId,
-    type: z.literal('trigger'),
-    name: z.string().optional(),
+    type: z.literal('trigger').describe('`trigger`'),
+    name: nodeName,
   })
   .describe('Start of the workflow; its output is the run input (`$input`).');
 
 export const HttpNodeSchema = z
   .strictObject({
     id: nodeId,
-    type: z.literal('http'),
-    name: z.string().optional(),
-    method: z.enum(HTTP_METHODS),
-    url: z.string().min(1),
-    headers: stringMap.optional(),
-    query: stringMap.optional(),
-    body: z.unknown().optional(),
+    type: z.literal('http').describe('`http`'),
+    name: nodeName,
+    method: z.enum(HTTP_METHODS).describe('The HTTP method'),
+    url: z.string().min(1).describe('The URL; may hold `{{ … }}` expressions, e.g. `{{ $input.repo }}`'),
+    headers: stringMap.optional().describe('Request headers (never a secret: use `credential`)'),
+    query: stringMap.optional().describe('Query parameters'),
+    body: z.unknown().optional().describe('The JSON body; strings may hold `{{ … }}` expressions'),
     credential: credentialRef.optional(),
-    timeoutMs: z.number().int().min(1).max(300_000).optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(300_000)
+      .optional()
+      .describe('Time limit in ms (default 30 s, at most 300 s)'),
   })
   .describe('An HTTP request; output `{ status, headers, body }`. The credential is injected by Flero.');
 
 export const CodeNodeSchema = z
   .strictObject({
     id: nodeId,
-    type: z.literal('code'),
-    name: z.string().optional(),
-    code: z.string(),
-    timeoutMs: z.number().int().min(1).max(60_000).optional(),
-    memoryLimitMb: z.number().int().min(1).max(256).optional(),
+    type: z.literal('code').describe('`code`'),
+    name: nodeName,
+    code: z.string().describe('The JavaScript body; `return` gives the node’s output'),
+    timeoutMs: z.number().int().min(1).max(60_000).optional().describe('Time limit in ms (at most 60 s)'),
+    memoryLimitMb: z.number().int().min(1).max(256).optional().describe('Memory limit in MiB (at most 256)'),
   })
   .describe('JavaScript run in a sandbox; sees `$input` and `$node.<id>`; returns its output.');
 
 export const ConnectorNodeSchema = z
   .strictObject({
     id: nodeId,
-    type: z.string().regex(CONNECTOR_TYPE_PATTERN, 'connector types are `<service>.<operation>`'),
-    name: z.string().optional(),
+    type: z
+      .string()
+      .regex(CONNECTOR_TYPE_PATTERN, 'connector types are `<service>.<operation>`')
+      .describe('`<service>.<operation>` of `GET /api/services`'),
+    name: nodeName,
     credential: credentialRef.optional(),
-    params: z.record(z.string(), z.unknown()).optional(),
-    timeoutMs: z.number().int().min(1).max(300_000).optional(),
+    params: z.record(z.string(), z.unknown()).optional().describe('The operation’s parameters'),
+    timeoutMs: z.number().int().min(1).max(300_000).optional().describe('Time limit in ms (at most 300 s)'),
   })
   .describe('A service operation from the catalog, e.g. `slack.postMessage`.');
 
 export const NodeSchema = z.union([TriggerNodeSchema, HttpNodeSchema, CodeNodeSchema, ConnectorNodeSchema]);
 
-export const ConnectionSchema = z.strictObject({ from: nodeId, to: nodeId });
+export const ConnectionSchema = z
+  .strictObject({
+    from: nodeId.describe('The node that runs first'),
+    to: nodeId.describe('The node that runs after it (and reads its output)'),
+  })
+  .describe('`to` runs after `from`');
 
 export const WorkflowSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    id: z.string().regex(WORKFLOW_ID_PATTERN, 'workflow ids: letters, digits, _ . - (max 64)'),
-    name: z.string().min(1).max(200),
-    description: z.string().max(2000).optional(),
-    nodes: z.array(NodeSchema).min(1),
-    connections: z.array(ConnectionSchema).default([]),
+    $schema: z.string().optional().describe('The JSON Schema URL editors validate with (ignored by the server)'),
+    id: z
+      .string()
+      .regex(WORKFLOW_ID_PATTERN, 'workflow ids: letters, digits, _ . - (max 64)')
+      .describe('The workflow id (letters, digits, `_ . -`, at most 64)'),
+    name: z.string().min(1).max(200).describe('A name for people'),
+    description: z.string().max(2000).optional().describe('What the workflow does'),
+    nodes: z.array(NodeSchema).min(1).describe('The nodes: one trigger, then HTTP, Code and connector nodes'),
+    connections: z.array(ConnectionSchema).default([]).describe('The edges between nodes (no cycles)'),
   })
   .describe('A Flero workflow (`*.flero.json`).');
 

@@ -25,6 +25,7 @@ function describeDuration(ms: number): string {
 import { getKey, listKeys } from '../store/keys';
 import type { ApiKeyRecord, WorkflowAccess } from '../store/records';
 import { OPERATIONS } from '../../core/operations';
+import * as EX from '../openapiExamples';
 
 export const keyView = (r: ApiKeyRecord) => ({
   id: r.id,
@@ -100,6 +101,9 @@ const reachDoc = (scope: string) => ({
 export const apiKeysModule: ApiModule = {
   routes: {
     whoami: defineRoute({
+      description:
+        'The metadata of the key that calls: which scopes and workflows it has and when it expires. Any valid key may call it, so a client can check a key before using it.',
+      examples: { response: EX.API_KEY },
       responses: { 200: { description: 'The calling key', schema: ApiKeySchema } },
       handler: ({ app, key }) => ({
         status: 200,
@@ -107,6 +111,9 @@ export const apiKeysModule: ApiModule = {
       }),
     }),
     listApiKeys: defineRoute({
+      description:
+        'Every key the calling key could have minted (itself included), revoked and rolled ones too, with their last use. Values are never shown: `start` identifies a key.',
+      examples: { response: [EX.API_KEY] },
       responses: {
         200: {
           description:
@@ -121,6 +128,8 @@ export const apiKeysModule: ApiModule = {
       },
     }),
     getApiKey: defineRoute({
+      description: 'One key’s metadata, if it is within the caller’s reach.',
+      examples: { id: EX.API_KEY.id, response: EX.API_KEY },
       responses: { 200: { description: 'The key’s metadata', schema: ApiKeySchema }, 403: reachDoc('api-keys:read') },
       async handler({ app, key, params }) {
         await app.keys.flush();
@@ -131,6 +140,9 @@ export const apiKeysModule: ApiModule = {
       },
     }),
     createApiKey: defineRoute({
+      description:
+        'Mints a key with the given scopes, workflows and expiry — never more than the calling key holds. The plaintext `key` is in this response only: store it now (the server keeps a hash).',
+      examples: { request: EX.CREATE_API_KEY, response: EX.CREATED_API_KEY },
       body: CreateApiKeySchema,
       responses: {
         201: { description: 'The new key; `key` is shown only here', schema: CreatedApiKeySchema },
@@ -184,6 +196,9 @@ export const apiKeysModule: ApiModule = {
       },
     }),
     rollApiKey: defineRoute({
+      description:
+        'Replaces a key by a new one with the same rights; the old key keeps working for `overlap` (default 24 h) so clients can switch. The new plaintext `key` is in this response only.',
+      examples: { id: EX.API_KEY.id, request: { overlap: '24h' }, response: EX.ROLLED_API_KEY },
       body: RollApiKeySchema,
       bodyOptional: true,
       responses: {
@@ -252,6 +267,9 @@ export const apiKeysModule: ApiModule = {
       },
     }),
     revokeApiKey: defineRoute({
+      description:
+        'Revokes a key at once: its next request answers 401 `invalid_token`. The row stays for the audit log.',
+      examples: { id: EX.API_KEY.id },
       responses: {
         204: { description: 'Revoked (the hash is removed; the row stays for audit)' },
         403: reachDoc('api-keys:write'),

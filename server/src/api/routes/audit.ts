@@ -6,6 +6,7 @@ import { SCOPES } from '../../core/scopes';
 import type { AuthKey } from '../keyDirectory';
 import { type AuditViewer, listAudit } from '../store/audit';
 import { OPERATIONS } from '../../core/operations';
+import * as EX from '../openapiExamples';
 
 /** undefined when the key sees every entry (every scope, all workflows, no expiry): its reach is everything. */
 function viewerOf(key: AuthKey): AuditViewer | undefined {
@@ -21,6 +22,9 @@ function viewerOf(key: AuthKey): AuditViewer | undefined {
 export const auditModule: ApiModule = {
   routes: {
     listAudit: defineRoute({
+      description:
+        'The audit log, newest first, 100 entries unless `limit` says otherwise; page back with `before` (the smallest `id` of the page).',
+      examples: { query: { limit: 50, event: 'key.created', since: '2026-11-01T00:00:00Z' }, response: EX.AUDIT },
       query: AuditQuery,
       responses: {
         200: {

@@ -107,6 +107,8 @@ function rebindingOf(
   return out;
 }
 
+import { documented } from './credentialsDocs';
+
 export const credentialsModule: ApiModule = {
   async init(app) {
     const vault = vaultOf(app);
@@ -119,7 +121,7 @@ export const credentialsModule: ApiModule = {
     };
     await pruneRollbacks(app.db); // previous values whose 24 h passed while no server ran
   },
-  routes: {
+  routes: documented({
     listCredentials: defineRoute({
       responses: { 200: { description: 'Metadata of every credential', schema: OPERATIONS.listCredentials.response } },
       async handler({ app }) {
@@ -130,8 +132,8 @@ export const credentialsModule: ApiModule = {
       body: CreateCredentialSchema,
       responses: {
         201: { description: 'Created (metadata only)', schema: CredentialViewSchema },
-        409: { description: 'A credential with this id exists' },
-        503: { description: 'No master key is available (e.g. PostgreSQL without FLERO_MASTER_KEY)' },
+        409: { description: '`conflict`: a credential with this id exists (PATCH changes it)' },
+        503: { description: '`master_key_unavailable`: no master key (e.g. PostgreSQL without FLERO_MASTER_KEY)' },
       },
       async handler({ app, key, body, ip }) {
         const errors = [...checkPlacement(body), ...oauth2CreateErrors(body)];
@@ -195,7 +197,7 @@ export const credentialsModule: ApiModule = {
           description:
             'With `value`, nothing changed: `rotation_test_failed` (the service’s test call did not accept the new value; `verdict` says how; `"force": true` overrides), `value_unchanged` (the value it has now), `value_reused` (a value it had before)',
         },
-        503: { description: 'No master key is available' },
+        503: { description: '`master_key_unavailable`: no master key is available' },
       },
       async handler({ app, key, params, body, ip }) {
         const current = await getCredential(app.db, params.id!);
@@ -390,5 +392,5 @@ export const credentialsModule: ApiModule = {
         return { status: 200, body: result };
       },
     }),
-  },
+  }),
 };

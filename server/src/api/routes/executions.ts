@@ -22,6 +22,7 @@ import {
   saveExecution,
 } from '../store/executions';
 import { OPERATIONS } from '../../core/operations';
+import * as EX from '../openapiExamples';
 
 const EXECUTION_ID = /^exe_[0-9a-f]{32}$/;
 /** How long a cancel waits for a run of this server to stop by itself before marking it cancelled in the store. */
@@ -84,6 +85,9 @@ export const executionsModule: ApiModule = {
   },
   routes: {
     runWorkflow: defineRoute({
+      description:
+        'Runs the workflow with `input` as `$input`, credentials injected by the server (never seen by the caller). Waits up to 30 s: 200 with the finished execution, or 202 with the execution so far and a `Location` to poll.',
+      examples: { id: EX.WORKFLOW.id, request: EX.RUN_BODY, response: EX.EXECUTION },
       body: RunBodySchema,
       bodyOptional: true,
       responses: {
@@ -155,6 +159,9 @@ export const executionsModule: ApiModule = {
       },
     }),
     listExecutions: defineRoute({
+      description:
+        'Executions newest first, one page at a time; follow the `Link: <…>; rel="next"` header for the next page.',
+      examples: { query: { limit: 20, workflowId: EX.WORKFLOW.id, status: 'succeeded' }, response: [EX.EXECUTION] },
       query: ListQuery,
       responses: {
         200: {
@@ -191,6 +198,9 @@ export const executionsModule: ApiModule = {
       },
     }),
     getExecution: defineRoute({
+      description:
+        'One execution: its status, input, output and each node’s output and logs (credential values masked).',
+      examples: { id: EX.EXECUTION.id, response: EX.EXECUTION },
       responses: {
         200: { description: 'The execution', schema: ExecutionSchema },
         403: { description: '`insufficient_scope`, or `workflow_not_allowed` (the execution’s workflow)' },
@@ -204,6 +214,8 @@ export const executionsModule: ApiModule = {
       },
     }),
     cancelExecution: defineRoute({
+      description: 'Stops a running execution: the node in flight is stopped and the execution ends `cancelled`.',
+      examples: { id: EX.EXECUTION.id, response: EX.CANCELLED_EXECUTION },
       responses: {
         200: { description: 'Cancelled: the execution as it stopped', schema: ExecutionSchema },
         403: { description: '`insufficient_scope`, or `workflow_not_allowed` (the execution’s workflow)' },
@@ -245,6 +257,8 @@ export const executionsModule: ApiModule = {
       },
     }),
     deleteExecution: defineRoute({
+      description: 'Deletes a finished execution and its logs.',
+      examples: { id: EX.EXECUTION.id },
       responses: {
         204: { description: 'Deleted' },
         403: { description: '`insufficient_scope`, or `workflow_not_allowed` (the execution’s workflow)' },

@@ -5,6 +5,7 @@ import { type App, type ApiModule, defineRoute } from '../context';
 import { LeakedKeyQueue } from '../leakedKeys';
 import { FailedAuthLimiter } from '../limiter';
 import { ApiError } from '../problem';
+import * as EX from '../openapiExamples';
 
 // The limiter is the failed-auth one (a per-address counter over a window), counting reports instead of failures.
 const state = new WeakMap<App, { queue: LeakedKeyQueue; limiter: FailedAuthLimiter }>();
@@ -17,6 +18,9 @@ export const leakedKeysModule: ApiModule = {
   },
   routes: {
     reportLeakedKeys: defineRoute({
+      description:
+        'Report keys found where they should not be (a public repository, a paste, a log). No key needed. Every valid, live key of this server in the report is revoked; the answer is the same whatever the keys are.',
+      examples: { request: EX.LEAK_REPORT, response: { received: 1 } },
       body: LeakedKeysReportSchema,
       responses: {
         202: {

@@ -1,11 +1,13 @@
 // OAuth2 consent of `authorization_code` credentials: `POST /api/credentials/{id}/oauth2/authorize` answers the URL
 // to open (PKCE S256 + state, 10 minutes, one use); the provider redirects the browser to `GET /oauth2/callback`,
 // which exchanges the code and answers a small HTML page. Pages never echo the code, the state or a token.
+import { z } from 'zod';
 import { OPERATIONS } from '../../core/operations';
 import { type ApiModule, defineRoute, type Reply } from '../context';
 import { completeConsent, OAuth2Error, startConsent } from '../oauth2';
 import { ApiError, notFound } from '../problem';
 import { getCredential } from '../store/credentials';
+import * as EX from '../openapiExamples';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -29,6 +31,9 @@ function page(status: number, title: string, message: string): Reply {
 export const oauth2Module: ApiModule = {
   routes: {
     authorizeOAuth2Credential: defineRoute({
+      description:
+        'Starts the consent of an oauth2 `authorization_code` credential: answers the provider’s authorization URL (with PKCE and a one-time `state`). Open it in a browser; the provider redirects to `/oauth2/callback`, which stores the tokens sealed.',
+      examples: { id: 'acme-oauth', response: EX.AUTHORIZE_RESULT },
       responses: {
         200: {
           description: 'The provider’s authorization URL to open in a browser (valid 10 minutes, one use)',
@@ -63,10 +68,15 @@ export const oauth2Module: ApiModule = {
       },
     }),
     oauth2Callback: defineRoute({
+      description:
+        'Where the OAuth2 provider sends the browser after consent: exchanges the code for tokens (sealed on the server) and answers a small HTML page. Not called by clients.',
+      examples: { query: { state: 'Yc2…', code: 'SplxlOBeZQQYbYS6WxSbIA' }, response: EX.CONNECTED_PAGE },
+      query: OPERATIONS.oauth2Callback.query,
       responses: {
-        200: { description: 'Connected: a small HTML page', contentType: 'text/html' },
-        400: { description: 'Unknown, used or expired state; consent denied (HTML page)' },
-        502: { description: 'The code exchange failed (HTML page)' },
+        200: { description: 'Connected: a small HTML page', schema: z.string(), contentType: 'text/html' },
+        400: { description: 'Unknown, used or expired state; consent denied (HTML page)', contentType: 'text/html' },
+        404: { description: 'The credential no longer exists (HTML page)', contentType: 'text/html' },
+        502: { description: 'The code exchange failed (HTML page)', contentType: 'text/html' },
       },
       async handler({ app, query, ip }) {
         const out = await completeConsent(app, query);

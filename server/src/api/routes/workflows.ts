@@ -6,6 +6,7 @@ import { type ApiModule, defineRoute } from '../context';
 import { ApiError, type FieldError, notFound, validationError } from '../problem';
 import type { WorkflowEntry } from '../workflowDirectory';
 import { OPERATIONS } from '../../core/operations';
+import * as EX from '../openapiExamples';
 
 // The API's words for graph problems: they point at the field, never repeat a node id (the client's text).
 const API_MESSAGES: Record<GraphProblem['code'], string> = {
@@ -41,6 +42,8 @@ const WorkflowDoc = { description: 'The workflow document', schema: WorkflowSche
 export const workflowsModule: ApiModule = {
   routes: {
     listWorkflows: defineRoute({
+      description: 'Summaries (id, name, node count, dates) of the workflows the key may see.',
+      examples: { response: [EX.WORKFLOW_SUMMARY] },
       responses: {
         200: { description: 'Summaries of the workflows the key may see', schema: OPERATIONS.listWorkflows.response },
       },
@@ -50,10 +53,13 @@ export const workflowsModule: ApiModule = {
       },
     }),
     createWorkflow: defineRoute({
+      description:
+        'Stores a new workflow document (`*.flero.json`). It is checked like `flero lint` does: the schema, then duplicate node ids, connections to unknown nodes and cycles (each a field in `errors`).',
+      examples: { request: EX.WORKFLOW, response: EX.WORKFLOW },
       body: WorkflowSchema,
       responses: {
         201: WorkflowDoc,
-        409: { description: 'A workflow with this id exists (use PUT to replace it)' },
+        409: { description: '`conflict`: a workflow with this id exists (use PUT to replace it)' },
       },
       async handler({ app, key, body, ip }) {
         const doc = checkGraph(body);
@@ -64,6 +70,8 @@ export const workflowsModule: ApiModule = {
       },
     }),
     getWorkflow: defineRoute({
+      description: 'The workflow document as stored.',
+      examples: { id: EX.WORKFLOW.id, response: EX.WORKFLOW },
       responses: { 200: WorkflowDoc },
       handler({ app, params }) {
         const found = app.workflows.get(params.id!);
@@ -77,6 +85,9 @@ export const workflowsModule: ApiModule = {
       },
     }),
     putWorkflow: defineRoute({
+      description:
+        'Creates the workflow or replaces it; the `id` in the body must equal the one in the path. Checked as on create.',
+      examples: { id: EX.WORKFLOW.id, request: EX.WORKFLOW, response: EX.WORKFLOW },
       body: WorkflowSchema,
       responses: { 200: { ...WorkflowDoc, description: 'Replaced' }, 201: { ...WorkflowDoc, description: 'Created' } },
       async handler({ app, key, body, params, ip }) {
@@ -94,6 +105,8 @@ export const workflowsModule: ApiModule = {
       },
     }),
     deleteWorkflow: defineRoute({
+      description: 'Deletes the workflow; its executions are kept.',
+      examples: { id: EX.WORKFLOW.id },
       responses: { 204: { description: 'Deleted (its executions are kept)' } },
       async handler({ app, key, params, ip }) {
         if (!(await app.workflows.delete(params.id!))) throw notFound('the workflow');

@@ -23,13 +23,14 @@
 //
 // The files come from beside the bundle (esbuild.mjs copies them into dist/, the npm package and the .vsix ship
 // them), else from node_modules when running from source. Each is read once, source-map comment dropped, kept in
-// memory with its gzip; the page asks for `?v=<hash>` so a response can be cached for a year and an upgrade is seen.
+// memory with its gzip (made in the background); the page asks for `?v=<hash>` so a response can be cached for a
+// year and an upgrade is still seen.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
 
 export const ASSETS_PREFIX = '/api-docs/assets/';
 
@@ -98,7 +99,8 @@ const SOURCES: Record<string, AssetSource> = {
 interface Asset {
   type: string;
   body: Buffer;
-  gzip: Buffer;
+  /** Made in the background on first load (~50 ms for the bundle at -9): until then the body goes uncompressed. */
+  gzip: Buffer | undefined;
   hash: string;
 }
 
@@ -147,8 +149,12 @@ function asset(name: string): Asset | undefined {
     const src = SOURCES[name]!;
     const body = read(name, src);
     const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
-    a = { type: src.type, body, gzip: gzipSync(body, { level: 9 }), hash };
-    loaded.set(name, a);
+    const made: Asset = { type: src.type, body, gzip: undefined, hash };
+    gzip(body, { level: 9 }, (err, out) => {
+      if (!err) made.gzip = out;
+    });
+    loaded.set(name, made);
+    a = made;
   }
   return a;
 }
@@ -185,7 +191,9 @@ export function serveDocsAsset(req: IncomingMessage, res: ServerResponse): boole
   const name = target.slice(ASSETS_PREFIX.length, q < 0 ? undefined : q);
   const a = asset(name);
   if (!a) return false;
-  const etag = `"${a.hash}"`;
+  const gzipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? a.gzip : undefined;
+  // One ETag per representation (RFC 9110 8.8.3): the gzip one differs.
+  const etag = gzipped ? `"${a.hash}-gzip"` : `"${a.hash}"`;
   const versioned = q >= 0 && new URLSearchParams(target.slice(q + 1)).get('v') === a.hash;
   const headers: Record<string, string | number> = {
     'content-type': a.type,
@@ -196,13 +204,12 @@ export function serveDocsAsset(req: IncomingMessage, res: ServerResponse): boole
     'x-content-type-options': 'nosniff',
     'cross-origin-resource-policy': 'same-origin',
   };
-  if (req.headers['if-none-match'] === etag) {
+  if (req.headers['if-none-match']?.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*')) {
     res.writeHead(304, headers).end();
     return true;
   }
-  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-  const body = gzip ? a.gzip : a.body;
-  if (gzip) headers['content-encoding'] = 'gzip';
+  const body = gzipped ?? a.body;
+  if (gzipped) headers['content-encoding'] = 'gzip';
   headers['content-length'] = body.length;
   res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
   return true;

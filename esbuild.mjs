@@ -5,6 +5,8 @@
 //   dist/codeWorker.mjs      the code-node worker thread both server bundles start (engine/workerEntry.ts finds it
 //                            beside itself; ESM, fully bundled)
 //   dist/graphView.js        the workflow graph webview's script (browser IIFE; client/src/graph/view/main.ts)
+// and copies beside them the files the bundles read at run time (PGlite's and QuickJS's WASM, Swagger UI's bundle
+// and stylesheet for /api-docs).
 // `node esbuild.mjs --test-build [--production]` builds only the extension's TEST BUILD, dist-test/extension.js: the
 // same extension with `__FLERO_TEST_BUILD__` defined true, i.e. with the scripted prompts and the test API the e2e
 // suite drives (client/src/testBuild/). dist-test/ is never packaged (.vscodeignore is an allowlist); the e2e harness
@@ -114,7 +116,22 @@ const assets = [
   ['node_modules/@electric-sql/pglite/dist/pglite.data', 'pglite.data'],
   ['node_modules/@electric-sql/pglite/dist/initdb.wasm', 'initdb.wasm'],
   ['node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm', 'emscripten-module.wasm'],
+  // /api-docs (server/src/api/apiDocs.ts): Swagger UI's browser bundle and stylesheet, nothing else of the package.
+  ['node_modules/swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-bundle.js'],
+  ['node_modules/swagger-ui-dist/swagger-ui.css', 'swagger-ui.css'],
 ];
+
+/**
+ * dist/swagger-ui-bundle.js.LICENSE.txt: swagger-ui's Apache-2.0 LICENSE and NOTICE (the license asks that they go
+ * with every copy) followed by the notices of what its bundle contains (the file the bundle's first line names).
+ */
+function writeSwaggerUiLicense() {
+  const pkg = join(root, 'node_modules/swagger-ui-dist');
+  const parts = ['LICENSE', 'NOTICE', 'swagger-ui-bundle.js.LICENSE.txt'].map((f) =>
+    readFileSync(join(pkg, f), 'utf8'),
+  );
+  writeFileSync(join(dist, 'swagger-ui-bundle.js.LICENSE.txt'), `${parts.map((p) => p.trimEnd()).join('\n\n')}\n`);
+}
 
 function copyAssets() {
   mkdirSync(dist, { recursive: true });
@@ -123,6 +140,7 @@ function copyAssets() {
     if (!existsSync(src)) throw new Error(`build: missing runtime asset ${from} (run npm ci)`);
     cpSync(src, join(dist, to));
   }
+  writeSwaggerUiLicense();
 }
 
 /**

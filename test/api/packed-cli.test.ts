@@ -1,7 +1,8 @@
 // The npm package outside this repo (issue 11, item 5): `npm pack` once, `npm i -D <tarball> --offline` into a
 // scratch project in a temp dir, then `npx flero …` there, with no build step and no dev dependencies: --version,
 // lint, a local run against a local upstream, keys --help, and the installed server (PGlite WASM, data and seed
-// loaded from node_modules/flero-vscode/dist) answering /healthz and /api/me with the owner key.
+// loaded from node_modules/flero-vscode/dist) answering /healthz and /api/me with the owner key, and /api-docs with
+// Swagger UI's files from that dist/.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,9 @@ const SHIPPED = [
   'dist/pglite-seed.tar.gz',
   'dist/pglite.data',
   'dist/pglite.wasm',
+  'dist/swagger-ui-bundle.js',
+  'dist/swagger-ui-bundle.js.LICENSE.txt',
+  'dist/swagger-ui.css',
   'dist/workflow.schema.json',
   'package.json',
   'scanners/gitleaks-flero.toml',
@@ -167,7 +171,7 @@ describe('the packed npm package in a scratch project', () => {
     assert.match(r.stdout, /Usage: flero keys/);
   });
 
-  it('the installed server starts on a fresh data dir and answers /healthz and /api/me with the owner key', async () => {
+  it('the installed server starts on a fresh data dir and answers /healthz, /api/me with the owner key and /api-docs', async () => {
     const child = spawn(
       join(project.dir, 'node_modules/.bin/flero'),
       ['serve', '--host', '127.0.0.1', '--port', '0', '--data', './store', '--owner-key-file', './owner'],
@@ -200,6 +204,15 @@ describe('the packed npm package in a scratch project', () => {
       assert.equal(me.status, 200, me.text);
       assert.equal(me.body.name, 'owner');
       assert.equal(me.body.workflows, 'all');
+      // /api-docs and every file it references, from the installed dist/ (the scratch project has no swagger-ui-dist).
+      const html = await (await fetch(`${url}/api-docs`)).text();
+      const refs = [...html.matchAll(/\b(?:src|href)="(\/api-docs\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+      assert.equal(refs.length, 3, html);
+      for (const ref of refs) {
+        const res = await fetch(`${url}${ref}`);
+        assert.equal(res.status, 200, ref);
+        await res.arrayBuffer();
+      }
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

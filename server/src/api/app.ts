@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { ROUTES } from '../core/routes';
 import { DEFAULT_RUN_TIME_LIMIT_MS } from '../engine/runner';
 import type { CredentialResolver } from '../engine/types';
+import { serveDocsAsset } from './apiDocs';
 import type { App, RouteDef } from './context';
 import { LeaseKeeper, type LeaseOptions } from './executionLeases';
 import { KeyDirectory } from './keyDirectory';
@@ -94,6 +95,12 @@ export async function createApiServer(opts: AppOptions): Promise<ApiServer> {
   const pipeline = new Pipeline(app, router, limiter);
   const inFlight = new Set<Promise<void>>();
   const server = createServer({ keepAliveTimeout: 5_000, requireHostHeader: false }, (req, res) => {
+    // /api-docs/assets/*: the reference's static files (apiDocs.ts), not operations of the route table.
+    try {
+      if (serveDocsAsset(req, res)) return;
+    } catch (err) {
+      return fail(req, res, err);
+    }
     const pending = start(pipeline, req, res);
     if (!pending) return settle(req, res);
     const p: Promise<void> = pending

@@ -1,7 +1,8 @@
-// Public routes: health, the HTML reference and the OpenAPI document.
+// Public routes: health, the HTML reference (apiDocs.ts: Swagger UI, its files served beside it) and the OpenAPI
+// document.
 import { z } from 'zod';
 import { type App, type ApiModule, defineRoute } from '../context';
-import { renderDocsPage } from '../docsPage';
+import { DOCS_CSP, renderDocsPage } from '../apiDocs';
 import { buildOpenApi } from '../openapi';
 import { OPERATIONS } from '../../core/operations';
 import * as EX from '../openapiExamples';
@@ -26,12 +27,12 @@ export const systemModule: ApiModule = {
       description: 'This reference as one self-contained HTML page (no script, nothing loaded from elsewhere).',
       examples: { response: EX.HTML_PAGE },
       responses: { 200: { description: 'The HTML API reference', schema: z.string(), contentType: 'text/html' } },
-      handler({ app, req }) {
+      handler() {
         return {
           status: 200,
-          raw: renderDocsPage(buildOpenApi(app.routes, serverUrl(app, req.headers.host))),
+          raw: renderDocsPage(),
           contentType: 'text/html; charset=utf-8',
-          headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
+          headers: { 'content-security-policy': DOCS_CSP },
         };
       },
     }),

@@ -158,18 +158,23 @@ export function editorSteps({ waitFor }) {
         await openWorkflowTab(page);
         await wb.runCommand('Flero: Run Workflow');
         await wb.waitNotification(/succeeded/, 60_000);
-        // The execution opens beside the workflow, over the graph's tab: bring the graph back.
-        await page.locator('.tab', { hasText: 'Graph: ' }).first().click();
+        // The execution opens beside the workflow, over the graph's tab (a moment after the notification): bring the
+        // graph back whenever it is hidden.
+        const graphTab = page.locator('.tab', { hasText: 'Graph: ' }).first();
         const labels = await waitFor(
           ctx,
           'every node to show the run status',
           async () => {
+            if (!(await node('start').isVisible())) {
+              await graphTab.click();
+              return undefined;
+            }
             const l = await Promise.all(
-              ['start', 'forecast', 'shape'].map((id) => node(id).getAttribute('aria-label')),
+              ['start', 'forecast', 'shape'].map((id) => node(id).getAttribute('aria-label', { timeout: 2000 })),
             );
             return l.every((x) => /succeeded/.test(x ?? '')) ? l : undefined;
           },
-          { timeoutMs: 30_000 },
+          { timeoutMs: 30_000, intervalMs: 500 },
         );
         // Focus the graph and walk it with the keyboard, as the panel promises.
         await node('forecast').click();

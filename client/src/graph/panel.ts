@@ -12,19 +12,20 @@ import type { FromView, GraphDiagnostic, GraphModel, Severity, ToView } from './
 export const GRAPH_VIEW_TYPE = 'flero.workflowGraph';
 const DEBOUNCE_MS = 150;
 
-const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
-  [vscode.DiagnosticSeverity.Error]: 'error',
-  [vscode.DiagnosticSeverity.Warning]: 'warning',
-  [vscode.DiagnosticSeverity.Information]: 'info',
-  [vscode.DiagnosticSeverity.Hint]: 'hint',
-};
+/** A VS Code severity as the graph's word (a function: nothing of `vscode` is evaluated when the bundle loads). */
+function severityOf(s: vscode.DiagnosticSeverity): Severity {
+  if (s === vscode.DiagnosticSeverity.Error) return 'error';
+  if (s === vscode.DiagnosticSeverity.Warning) return 'warning';
+  if (s === vscode.DiagnosticSeverity.Hint) return 'hint';
+  return 'info';
+}
 
 /** The document's diagnostics as text offsets. */
 export function documentDiagnostics(doc: vscode.TextDocument): GraphDiagnostic[] {
   return vscode.languages.getDiagnostics(doc.uri).map((d) => ({
     start: doc.offsetAt(d.range.start),
     end: doc.offsetAt(d.range.end),
-    severity: SEVERITY[d.severity] ?? 'info',
+    severity: severityOf(d.severity),
     message: d.message,
   }));
 }

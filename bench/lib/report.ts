@@ -1,6 +1,9 @@
 // Writes BENCHMARKS.md from one run's results.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { judge, type Verdict } from './goal';
 import type { MachineInfo } from './machine';
+import { REPO_ROOT } from './paths';
 import type { BenchResult } from './types';
 
 export interface ModuleRun {
@@ -86,6 +89,10 @@ export function renderReport(machine: MachineInfo, runs: ModuleRun[], scale: num
       .map((r) => `- **${run.module} — ${r.name}**: ${cell(r.note!)}`),
   );
   if (infoNotes.length) lines.push('## Other notes', '', ...infoNotes, '');
+
+  // Profiles (bench/profiles.md) are written by hand from `node --cpu-prof` runs: kept with the figures they explain.
+  const profiles = join(REPO_ROOT, 'bench', 'profiles.md');
+  if (existsSync(profiles)) lines.push(readFileSync(profiles, 'utf8').trimEnd(), '');
 
   lines.push('## What each benchmark measures', '');
   for (const run of runs) {

@@ -10,7 +10,10 @@
 // Saving the view writes the function's body back into the workflow's JSON string (JSON.stringify escaping) as ONE edit
 // of the workflow document — undoable there — and saves the workflow when it had no other unsaved changes. Edits of the
 // workflow flow back into a view that has no unsaved changes. The language server's diagnostics inside the node's code
-// are mirrored onto the view at the mapped positions.
+// are mirrored onto the view at the mapped positions. A save that cannot be written back (the function's first line or
+// closing brace broken) leaves an error on the view's first line until a save succeeds; a notification says so too
+// when the user saved by hand — not on every auto-save (VS Code for the web saves after a delay by default), which
+// would pop one up at each pause while typing.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -42,6 +45,15 @@ export class CodeNodeFiles implements vscode.Disposable {
   /** Workflow URI → the views (file paths) opened from it. */
   private readonly tracked = new Map<string, Set<string>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** View path → why its last save was not written back (shown on the view until a save is). */
+  private readonly refusals = new Map<string, string>();
+  /**
+   * View path → the text the view last had from us or was saved with. A refresh from the workflow replaces the view
+   * only while it still holds exactly that (`isDirty` can lag behind an edit just made), so it never drops an edit.
+   */
+  private readonly synced = new Map<string, string>();
+  /** View paths whose save in progress was asked for by hand (onWillSaveTextDocument's reason). */
+  private readonly manualSaves = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -52,14 +64,20 @@ export class CodeNodeFiles implements vscode.Disposable {
   ) {
     this.subscriptions = [
       this.diagnostics,
+      vscode.workspace.onWillSaveTextDocument((e) => {
+        if (e.reason === vscode.TextDocumentSaveReason.Manual) this.manualSaves.add(e.document.uri.fsPath);
+        else this.manualSaves.delete(e.document.uri.fsPath);
+      }),
       vscode.workspace.onDidSaveTextDocument((d) => void this.saved(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.workflowChanged(e.document)),
-      vscode.workspace.onDidOpenTextDocument((d) => this.track(d.uri)),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (this.track(d.uri) && !this.synced.has(d.uri.fsPath)) this.synced.set(d.uri.fsPath, d.getText());
+      }),
       vscode.languages.onDidChangeDiagnostics((e) => {
         for (const u of e.uris) if (this.tracked.has(u.toString())) this.mirror(u);
       }),
     ];
-    for (const d of vscode.workspace.textDocuments) this.track(d.uri);
+    for (const d of vscode.workspace.textDocuments) if (this.track(d.uri)) this.synced.set(d.uri.fsPath, d.getText());
   }
 
   /** The view's folder for a node of a workflow. */
@@ -80,11 +98,13 @@ export class CodeNodeFiles implements vscode.Disposable {
     }
   }
 
-  private track(uri: vscode.Uri): void {
+  /** Remembers a view of ours (false: not one). */
+  private track(uri: vscode.Uri): boolean {
     const src = this.source(uri);
-    if (!src) return;
+    if (!src) return false;
     if (!this.tracked.has(src.workflow)) this.tracked.set(src.workflow, new Set());
     this.tracked.get(src.workflow)!.add(uri.fsPath);
+    return true;
   }
 
   /** Writes the node's folder (view, declarations, project) and returns the view's URI. */
@@ -105,27 +125,51 @@ export class CodeNodeFiles implements vscode.Disposable {
     const want = javascriptView(node.code, { nodeId, workflowName });
     const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === view);
     const uri = vscode.Uri.file(view);
-    if (!open) writeIfChanged(view, want);
-    else if (!open.isDirty && open.getText() !== want) {
-      // Open without unsaved changes: replace its text and save, so the editor shows the workflow's code now.
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, new vscode.Range(0, 0, open.lineCount, 0), want);
-      void Promise.resolve(vscode.workspace.applyEdit(edit)).then((ok) => (ok ? open.save() : false));
+    if (!open) {
+      writeIfChanged(view, want);
+      this.synced.set(view, want);
+    } else if (!open.isDirty && open.getText() === this.synced.get(view) && open.getText() !== want) {
+      void this.refresh(open, want);
     }
     this.track(uri);
     setTimeout(() => this.mirror(workflow.uri), 0);
     return uri;
   }
 
+  /**
+   * Replaces an open view's text (no unsaved changes) with the workflow's code, and saves it. Through its editor when
+   * it is shown: that edit is refused if the document changed since (a keystroke on its way), so nothing typed is lost.
+   */
+  private async refresh(open: vscode.TextDocument, want: string): Promise<void> {
+    const range = new vscode.Range(0, 0, open.lineCount, 0);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === open);
+    let ok: boolean;
+    if (editor) ok = await editor.edit((b) => b.replace(range, want), { undoStopBefore: true, undoStopAfter: true });
+    else {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(open.uri, range, want);
+      ok = await vscode.workspace.applyEdit(edit);
+    }
+    this.log.trace(
+      `Refreshed a Code node view from its workflow (${editor ? 'its editor' : 'a workspace edit'}): ${ok}.`,
+    );
+    if (!ok || open.getText() !== want) return;
+    this.synced.set(open.uri.fsPath, want);
+    await open.save();
+  }
+
   /** A view was saved: its body goes into the workflow as one edit. */
   private async saved(doc: vscode.TextDocument): Promise<void> {
     const src = this.source(doc.uri);
     if (!src) return;
+    this.synced.set(doc.uri.fsPath, doc.getText());
     const workflowUri = vscode.Uri.parse(src.workflow, true);
     const where = vscode.workspace.asRelativePath(workflowUri);
+    const byHand = this.manualSaves.delete(doc.uri.fsPath);
     const fail = (message: string) => {
       this.log.warn(message);
-      this.showError(message);
+      this.refuse(doc.uri, message);
+      if (byHand) this.showError(message);
     };
     let wf: vscode.TextDocument;
     try {
@@ -138,7 +182,11 @@ export class CodeNodeFiles implements vscode.Disposable {
       return fail(`Not written back: ${where} has no Code node "${src.nodeId}" with a "code" string any more.`);
     const parsed = codeFromView(doc.getText());
     if ('error' in parsed) return fail(`Not written back into ${where}: ${parsed.error}`);
-    if (parsed.code === node.code) return;
+    this.refuse(doc.uri, undefined);
+    if (parsed.code === node.code) {
+      this.log.trace(`Saved the Code node "${src.nodeId}" view: the code is the one in ${where} already.`);
+      return;
+    }
     const wasDirty = wf.isDirty;
     const edit = new vscode.WorkspaceEdit();
     edit.replace(
@@ -150,6 +198,24 @@ export class CodeNodeFiles implements vscode.Disposable {
       return fail(`Could not write the Code node "${src.nodeId}" into ${where}.`);
     if (!wasDirty) await wf.save();
     this.log.info(`Wrote the Code node "${src.nodeId}" back into ${where}.`);
+  }
+
+  /** Sets (or with no message clears) the refusal shown on a view, and shows the view's diagnostics again. */
+  private refuse(view: vscode.Uri, message: string | undefined): void {
+    if (message === undefined ? !this.refusals.delete(view.fsPath) : this.refusals.get(view.fsPath) === message) return;
+    if (message !== undefined) this.refusals.set(view.fsPath, message);
+    const src = this.source(view);
+    if (src) this.mirror(vscode.Uri.parse(src.workflow, true));
+    else this.diagnostics.set(view, this.refusalDiagnostics(view.fsPath));
+  }
+
+  private refusalDiagnostics(view: string): vscode.Diagnostic[] {
+    const message = this.refusals.get(view);
+    if (message === undefined) return [];
+    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), message, vscode.DiagnosticSeverity.Error);
+    d.source = 'flero';
+    d.code = 'not-written-back';
+    return [d];
   }
 
   /** The workflow changed: refresh its views' declarations, and their code where they have no unsaved changes. */
@@ -173,7 +239,11 @@ export class CodeNodeFiles implements vscode.Disposable {
   private mirror(workflow: vscode.Uri): void {
     const views = this.tracked.get(workflow.toString());
     const source = vscode.workspace.textDocuments.find((d) => d.uri.toString() === workflow.toString());
-    if (!views?.size || !source) return;
+    if (!views?.size) return;
+    if (!source) {
+      for (const view of views) this.diagnostics.set(vscode.Uri.file(view), this.refusalDiagnostics(view));
+      return;
+    }
     const text = source.getText();
     const parsed = parseWorkflow(text);
     const all = vscode.languages.getDiagnostics(workflow).filter((d) => d.source === 'flero');
@@ -198,7 +268,7 @@ export class CodeNodeFiles implements vscode.Disposable {
         m.tags = d.tags;
         out.push(m);
       }
-      this.diagnostics.set(vscode.Uri.file(view), out);
+      this.diagnostics.set(vscode.Uri.file(view), [...this.refusalDiagnostics(view), ...out]);
     }
   }
 

@@ -74,7 +74,25 @@ async function saveBody(doc: vscode.TextDocument, code: string): Promise<void> {
     applied = await vscode.workspace.applyEdit(edit);
   }
   assert(applied, 'the edit of the JavaScript view was not applied');
-  assert(await doc.save(), 'saving the JavaScript view failed');
+  await saveNow(doc, 'the JavaScript view');
+}
+
+/**
+ * Saves a document by hand. Another save may come first or be under way: VS Code for the web (code-server) auto-saves
+ * after a delay by default, and the extension saves a view it has just refreshed from the workflow (which then holds
+ * the edit made meanwhile too). `save()` answers false then — nothing left to save, or "refusing to save()
+ * recursively" while the other save writes — so wait for the document to be saved, and check the file holds the text.
+ * Returns whether this call did the save.
+ */
+async function saveNow(doc: vscode.TextDocument, what: string): Promise<boolean> {
+  if (await doc.save()) return true;
+  await poll(
+    `${what} to be saved (by the save under way)`,
+    async () => (!doc.isDirty || (await doc.save()) ? true : undefined),
+    10_000,
+  );
+  assert(readFileSync(doc.uri.fsPath, 'utf8') === doc.getText(), `saving ${what} failed (the file differs)`);
+  return false;
 }
 
 /**
@@ -131,17 +149,22 @@ export function editorTests(deps: EditorDeps): void {
     broken.delete(js.uri, new vscode.Range(closing, 0, closing, 1));
     assert(await vscode.workspace.applyEdit(broken), 'could not edit the view');
     const seen = a.notifications().length;
-    assert(await js.save(), 'saving the view failed');
-    const refusal = await poll('the refusal to write a broken view back', () =>
-      a
-        .notifications()
-        .slice(seen)
-        .find(
-          (n) =>
-            n.level === 'error' && /Not written back into editor\.flero\.json: Keep the closing "\}"/.test(n.message),
-        ),
+    const byHand = await saveNow(js, 'the view');
+    const refusalText = /Not written back into editor\.flero\.json: Keep the closing "\}"/;
+    // The refusal stays on the view as an error until a save is written back; a save by hand also notifies (an
+    // auto-save, which may have come first, does not pop up a notification at every pause).
+    const refusal = await poll('the refusal to write a broken view back, shown on the view', () =>
+      a.codeDiagnostics(js.uri.toString()).find((d) => d.code === 'not-written-back' && refusalText.test(d.message)),
     );
-    assert(refusal, 'no refusal');
+    assert(refusal.line === 0, `the refusal is on line ${refusal.line}`);
+    if (byHand) {
+      await poll('the notification of the refusal', () =>
+        a
+          .notifications()
+          .slice(seen)
+          .find((n) => n.level === 'error' && refusalText.test(n.message)),
+      );
+    }
     assert(JSON.parse(readFileSync(file, 'utf8')).nodes[2].code === 'return 1;', 'the refused save changed the file');
     const fix = new vscode.WorkspaceEdit();
     fix.insert(js.uri, new vscode.Position(closing, 0), '}');
@@ -168,6 +191,9 @@ export function editorTests(deps: EditorDeps): void {
       `the file holds: ${onDisk.slice(onDisk.indexOf('"code"'), onDisk.indexOf('"code"') + 200)}`,
     );
     assert(JSON.parse(onDisk).nodes[2].code === code, 'the saved JSON does not parse back to the code');
+    await poll('the refusal to leave the view once a save is written back', () =>
+      a.codeDiagnostics(js.uri.toString()).some((d) => d.code === 'not-written-back') ? undefined : true,
+    );
     await poll('the workflow document saved (not dirty)', () => (wfDoc.isDirty ? undefined : true), 10_000);
 
     // One undo in the workflow editor restores the old code; the JavaScript view follows.
@@ -192,7 +218,14 @@ export function editorTests(deps: EditorDeps): void {
       'the log-leak diagnostic on the JavaScript view',
       () => a.codeDiagnostics(state.jsUri!.toString()).find((d) => d.code === 'log-leak'),
       30_000,
-    );
+    ).catch((e: Error) => {
+      // What the user would see, to tell a lost write-back from a missing diagnostic.
+      const onDisk = state.file ? JSON.parse(readFileSync(state.file, 'utf8')).nodes[2].code : '?';
+      const diags = a.codeDiagnostics(state.jsUri!.toString()).map((d) => d.code);
+      throw new Error(
+        `${e.message}; the view (dirty ${js.isDirty}) holds ${JSON.stringify(js.getText().split('\n').slice(HEADER_LINES, -2))}, the workflow's code is ${JSON.stringify(onDisk)}, the view's diagnostics: ${diags.join(', ') || 'none'}`,
+      );
+    });
     assert(leak.line === HEADER_LINES + 1, `log-leak on line ${leak.line}, expected ${HEADER_LINES + 1}`);
     const shown = vscode.languages.getDiagnostics(state.jsUri).find((d) => String(d.code) === 'log-leak');
     assert(shown?.source === 'flero', 'VS Code does not show the log-leak on the JavaScript document');

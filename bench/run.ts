@@ -1,5 +1,7 @@
 // `npm run bench`: runs every bench/*.bench.ts module one by one, each in its own process, and writes BENCHMARKS.md.
 // `npm run bench -- auth engine` runs only the named modules. `FLERO_BENCH_SCALE=4` lengthens every measurement.
+// Every module runs FLERO_BENCH_ROUNDS times (default 3), the modules in turn; the report keeps the median round of
+// each figure (bench/lib/rounds.ts).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +9,7 @@ import { describeMachine } from './lib/machine';
 import { scale } from './lib/knobs';
 import { REPO_ROOT } from './lib/paths';
 import { type ModuleRun, renderReport } from './lib/report';
+import { mergeRounds, rounds } from './lib/rounds';
 import type { BenchResult } from './lib/types';
 
 const BENCH_DIR = join(REPO_ROOT, 'bench');
@@ -90,21 +93,25 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   const started = Date.now();
   console.log(
-    `bench: ${files.length} module(s), scale ${scale()}, ${machine.cpu} × ${machine.cores}, node ${machine.node}`,
+    `bench: ${files.length} module(s) × ${rounds()} round(s), scale ${scale()}, ${machine.cpu} × ${machine.cores}, node ${machine.node}`,
   );
-  const runs: ModuleRun[] = [];
-  for (const file of files) {
-    console.log(`bench: ${file} …`);
-    const run = await runModule(file);
-    runs.push(run);
-    if (run.error) console.log(`bench: ${file} failed: ${run.error}`);
-    for (const r of run.results)
-      console.log(
-        `  ${r.name}: ours ${r.ours} ${r.unit}, baseline ${r.baseline} ${r.unit}, ratio ${r.ratio} (goal ${r.goal})`,
-      );
+  const n = rounds();
+  const perModule = new Map<string, ModuleRun[]>(files.map((f) => [f, []]));
+  for (let round = 1; round <= n; round++) {
+    for (const file of files) {
+      console.log(`bench: ${file}${n > 1 ? ` (round ${round} of ${n})` : ''} …`);
+      const run = await runModule(file);
+      perModule.get(file)!.push(run);
+      if (run.error) console.log(`bench: ${file} failed: ${run.error}`);
+      for (const r of run.results)
+        console.log(
+          `  ${r.name}: ours ${r.ours} ${r.unit}, baseline ${r.baseline} ${r.unit}, ratio ${r.ratio} (goal ${r.goal})`,
+        );
+    }
   }
+  const runs = files.map((f) => mergeRounds(perModule.get(f)!));
   const total = (Date.now() - started) / 1000;
-  const report = renderReport(machine, runs, scale(), total);
+  const report = renderReport(machine, runs, scale(), total, n);
   writeFileSync(join(REPO_ROOT, 'BENCHMARKS.md'), report);
   writeFileSync(join(TMP, 'last-run.json'), JSON.stringify({ machine, runs }, null, 2));
   console.log(`bench: wrote BENCHMARKS.md in ${Math.round(total)} s`);

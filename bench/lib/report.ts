@@ -30,7 +30,13 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function renderReport(machine: MachineInfo, runs: ModuleRun[], scale: number, totalSeconds: number): string {
+export function renderReport(
+  machine: MachineInfo,
+  runs: ModuleRun[],
+  scale: number,
+  totalSeconds: number,
+  roundCount = 1,
+): string {
   const lines: string[] = [];
   lines.push('# Benchmarks', '');
   lines.push(
@@ -48,6 +54,7 @@ export function renderReport(machine: MachineInfo, runs: ModuleRun[], scale: num
   lines.push(`| date | ${machine.date} |`);
   lines.push(`| load average at start (1/5/15 min) | ${machine.loadAverage.join(' / ')} |`);
   lines.push(`| scale (\`FLERO_BENCH_SCALE\`) | ${scale} |`);
+  lines.push(`| rounds (\`FLERO_BENCH_ROUNDS\`; each figure is its median round) | ${roundCount} |`);
   lines.push(`| total run time | ${Math.round(totalSeconds)} s |`);
   lines.push('');
 

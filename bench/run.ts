@@ -4,6 +4,7 @@
 // each figure (bench/lib/rounds.ts).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describeMachine } from './lib/machine';
 import { scale } from './lib/knobs';
@@ -100,7 +101,8 @@ async function main(): Promise<number> {
   for (let round = 1; round <= n; round++) {
     for (const file of files) {
       console.log(`bench: ${file}${n > 1 ? ` (round ${round} of ${n})` : ''} …`);
-      const run = await runModule(file);
+      const load = loadavg()[0]!;
+      const run = { ...(await runModule(file)), load: [load] };
       perModule.get(file)!.push(run);
       if (run.error) console.log(`bench: ${file} failed: ${run.error}`);
       for (const r of run.results)

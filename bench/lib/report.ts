@@ -12,6 +12,8 @@ export interface ModuleRun {
   results: BenchResult[];
   error?: string;
   seconds: number;
+  /** The 1-minute load average when the module (each round of it) started. */
+  load?: number[];
 }
 
 function fmt(value: number): string {

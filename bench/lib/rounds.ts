@@ -33,7 +33,18 @@ function medianBy<T>(items: T[], key: (t: T) => number): T {
 export function mergeRounds(runs: ModuleRun[]): ModuleRun {
   if (runs.length === 0) throw new Error('mergeRounds: no rounds');
   const first = runs[0]!;
-  if (runs.length === 1) return first;
+  const load = runs.flatMap((r) => r.load ?? []);
+  const loadNote = load.length
+    ? `; load average at the start of each round ${load.map((l) => l.toFixed(2)).join(', ')}`
+    : '';
+  if (runs.length === 1)
+    return {
+      ...first,
+      results: first.results.map((x) => ({
+        ...x,
+        note: `${x.note ?? ''}${loadNote ? ` (${loadNote.slice(2)})` : ''}`.trim(),
+      })),
+    };
   const ok = runs.filter((r) => !r.error);
   const seconds = runs.reduce((s, r) => s + r.seconds, 0);
   const failed = runs.length - ok.length;
@@ -44,8 +55,8 @@ export function mergeRounds(runs: ModuleRun[]): ModuleRun {
     const seen = ok.map((r) => r.results.find((x) => x.name === name)).filter((x): x is BenchResult => !!x);
     const pick = medianBy(seen, (x) => x.ratio);
     const all = seen.map((x) => fmtRatio(x.ratio)).join(', ');
-    const note = `median of ${seen.length} rounds by ratio (${all})${failed ? `; ${failed} round(s) failed` : ''}. ${pick.note ?? ''}`;
+    const note = `median of ${seen.length} rounds by ratio (${all})${failed ? `; ${failed} round(s) failed` : ''}${loadNote}. ${pick.note ?? ''}`;
     return { ...pick, note: note.trim() };
   });
-  return { module: first.module, description: ok[0]!.description, results, seconds };
+  return { module: first.module, description: ok[0]!.description, results, seconds, load };
 }

@@ -31,9 +31,15 @@ test('a failed round is named and left out; all failed is an error', () => {
   assert.match(bad.error!, /every round failed; first: boom/);
 });
 
-test('one round is passed through unchanged; NaN ratios sort last', () => {
-  const one = run(0.5);
-  assert.equal(mergeRounds([one]), one);
+test("each round's load average is named; one round keeps its figures; NaN ratios sort last", () => {
+  const m3 = mergeRounds([
+    { ...run(0.8), load: [1.5] },
+    { ...run(0.9), load: [0.25] },
+  ]);
+  assert.match(m3.results[0]!.note!, /\(0\.8, 0\.9\); load average at the start of each round 1\.50, 0\.25\. r0\.8/);
+  const one = mergeRounds([{ ...run(0.5), load: [2] }]);
+  assert.equal(one.results[0]!.ratio, 0.5);
+  assert.equal(one.results[0]!.note, 'r0.5 (load average at the start of each round 2.00)');
   const m = mergeRounds([run(Number.NaN), run(0.6), run(0.7)]);
   assert.equal(m.results[0]!.ratio, 0.6);
 });

@@ -113,4 +113,29 @@ describe('lastUsedIp and lastUsedUserAgent', () => {
     const row = listed.body.find((k: { id: string }) => k.id === made.body.id);
     assert.equal(row.lastUsedUserAgent, shown.body.lastUsedUserAgent);
   });
+
+  it('the last use follows each request: the same agent again moves the time, another agent replaces it', async () => {
+    const owner = srv.ownerKey!;
+    const made = await api(srv.url, 'POST', '/api/api-keys', {
+      key: owner,
+      body: { name: 'agents', scopes: ['workflows:read'] },
+    });
+    assert.equal(made.status, 201, made.text);
+    const use = async (agent: string) => {
+      const r = await fetch(`${srv.url}/api/workflows`, {
+        headers: { authorization: `Bearer ${made.body.key}`, 'user-agent': agent },
+      });
+      assert.equal(r.status, 200);
+      const shown = await api(srv.url, 'GET', `/api/api-keys/${made.body.id}`, { key: owner });
+      return shown.body as { lastUsedAt: string; lastUsedUserAgent: string | null };
+    };
+    const a1 = await use('agent-a/1');
+    await new Promise((r) => setTimeout(r, 5));
+    const a2 = await use('agent-a/1');
+    assert.equal(a2.lastUsedUserAgent, 'agent-a/1');
+    assert.ok(Date.parse(a2.lastUsedAt) > Date.parse(a1.lastUsedAt), `${a1.lastUsedAt} then ${a2.lastUsedAt}`);
+    assert.equal((await use('agent-b\t/2')).lastUsedUserAgent, 'agent-b/2');
+    assert.equal((await use('agent-a/1')).lastUsedUserAgent, 'agent-a/1');
+    assert.equal((await use('  ')).lastUsedUserAgent, null);
+  });
 });

@@ -56,6 +56,8 @@ export class KeyDirectory {
   private readonly byId = new Map<string, string>(); // key id → hash (embedded only)
   private used = new Map<string, KeyUse>(); // key id → last use (ms, address, user agent)
   private usedCount = new Map<string, number>();
+  /** key id → the User-Agent header as sent with its pending use (before cleaning). */
+  private rawAgents = new Map<string, string | null>();
   /** True after a failed flush until one succeeds (the failure is logged once per streak). */
   private failing = false;
 
@@ -149,9 +151,18 @@ export class KeyDirectory {
     return r;
   }
 
-  /** Records a use (no I/O): flushed in one batch by `flush()`. The user agent is cleaned (cleanUserAgent). */
+  /**
+   * Records a use (no I/O): flushed in one batch by `flush()`. The user agent is cleaned (cleanUserAgent). This runs
+   * on every authenticated request: a key used again from the same address with the same agent (a client's usual
+   * loop) only moves the time of its pending use — no new record, no second cleaning of the agent.
+   */
   markUsed(keyId: string, now: number, ip: string | null = null, userAgent: string | null = null) {
-    this.used.set(keyId, { at: now, ip, userAgent: cleanUserAgent(userAgent) });
+    const pending = this.used.get(keyId);
+    if (pending !== undefined && pending.ip === ip && this.rawAgents.get(keyId) === userAgent) pending.at = now;
+    else {
+      this.used.set(keyId, { at: now, ip, userAgent: cleanUserAgent(userAgent) });
+      this.rawAgents.set(keyId, userAgent);
+    }
     this.usedCount.set(keyId, (this.usedCount.get(keyId) ?? 0) + 1);
   }
 
@@ -181,6 +192,7 @@ export class KeyDirectory {
     const counts = this.usedCount;
     this.used = new Map();
     this.usedCount = new Map();
+    this.rawAgents = new Map();
     try {
       await touchKeys(this.db, used);
     } catch (e) {

@@ -208,29 +208,23 @@ async function readCapped(res: Dispatcher.ResponseData): Promise<Buffer | undefi
 }
 
 /** Status, headers and the body (JSON when the response says so); HTTP 400 and above is a failure with the output. */
-function toResult(res: Dispatcher.ResponseData, raw: ArrayBuffer | Buffer, what: string): HttpResult {
+function toResult(res: Dispatcher.ResponseData, raw: ArrayBuffer | Buffer, method: string, url: URL): HttpResult {
   const text = (raw instanceof ArrayBuffer ? Buffer.from(raw) : raw).toString('utf8');
-  const outHeaders: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) outHeaders[k] = v;
   const ct = res.headers['content-type'];
   const output: HttpOutput = {
     status: res.statusCode,
-    headers: outHeaders,
+    // undici's parsed headers: a fresh plain object per response, values strings or arrays of strings.
+    headers: res.headers as Record<string, string | string[]>,
     body: parseBody(text, Array.isArray(ct) ? ct[0] : ct),
   };
-  if (res.statusCode >= 400) return { ok: false, error: `${what} answered HTTP ${res.statusCode}`, output };
+  if (res.statusCode >= 400)
+    return { ok: false, error: `${describe(method, url)} answered HTTP ${res.statusCode}`, output };
   return { ok: true, output };
 }
 
 /** Why the request failed: cancelled by the caller, timed out, or the network's reason. */
-function failure(
-  err: unknown,
-  req: OutgoingRequest,
-  abort: RequestAbort,
-  what: string,
-  timeoutMs: number,
-  url: URL,
-): HttpResult {
+function failure(err: unknown, req: OutgoingRequest, abort: RequestAbort, timeoutMs: number, url: URL): HttpResult {
+  const what = describe(req.method, url);
   if (req.signal?.aborted) return { ok: false, error: `${what}: cancelled` };
   if (abort.timedOut) return { ok: false, error: `${what}: timed out after ${timeoutMs} ms` };
   return { ok: false, error: `${what}: ${networkDetail(err, url)}` };
@@ -261,7 +255,7 @@ async function sendOnce(req: OutgoingRequest): Promise<HttpResult> {
   if (typeof prepared === 'string') return { ok: false, error: prepared };
   const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const abort = new RequestAbort(req.signal, timeoutMs);
-  const what = describe(req.method, prepared.url);
+  // The request's description (for error texts) is only made when one is needed: `url.origin` costs per request.
   try {
     const res = await request(prepared.target, {
       method: req.method as 'GET',
@@ -274,10 +268,13 @@ async function sendOnce(req: OutgoingRequest): Promise<HttpResult> {
     });
     const raw = await readBody(res);
     if (raw === undefined)
-      return { ok: false, error: `${what}: the response is larger than ${MAX_RESPONSE_BYTES} bytes` };
-    return toResult(res, raw, what);
+      return {
+        ok: false,
+        error: `${describe(req.method, prepared.url)}: the response is larger than ${MAX_RESPONSE_BYTES} bytes`,
+      };
+    return toResult(res, raw, req.method, prepared.url);
   } catch (err) {
-    return failure(err, req, abort, what, timeoutMs, prepared.url);
+    return failure(err, req, abort, timeoutMs, prepared.url);
   } finally {
     abort.release();
   }

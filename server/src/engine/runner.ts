@@ -326,9 +326,10 @@ async function runNodes(state: RunState, byId: Map<string, WorkflowNode>): Promi
     const outcome = sync ? work : await untilStopped(work, state.signal, CANCELLED);
     record.durationMs = Math.round((performance.now() - t0) * 100) / 100;
     record.finishedAt = now();
-    // A trigger's output is the run's input, masked before the first node.
+    // A trigger's output is the run's input, masked before the first node. Other nodes' outputs are fresh values
+    // nobody else holds (parsed response or code output): masked in place.
     const output =
-      outcome.output === undefined ? undefined : sync && outcome.ok ? outcome.output : masker.maskDeep(outcome.output);
+      outcome.output === undefined ? undefined : sync && outcome.ok ? outcome.output : masker.maskOwned(outcome.output);
     // The record keeps a bounded copy; later nodes see the whole (masked) output.
     if (output !== undefined) record.output = boundOutput(output, MAX_NODE_OUTPUT_BYTES, state.bounds);
     if (!outcome.ok) {

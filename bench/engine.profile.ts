@@ -44,7 +44,10 @@ async function main(): Promise<void> {
           if (ex.status !== 'succeeded') throw new Error(ex.error);
         }
       : async () => {
-          const res = await request(url, { dispatcher: agent, headers: { authorization: `Bearer ${CANARY}` } });
+          const res = await request(url, {
+            dispatcher: agent,
+            headers: { 'user-agent': 'flero-engine', authorization: `Bearer ${CANARY}` },
+          });
           await res.body.json();
         };
   const deadline = Date.now() + seconds * 1000;

@@ -71,12 +71,12 @@ describe('Masker', () => {
   });
 
   it('property: maskOwned gives what maskDeep gives, on any JSON with secrets inside', () => {
-    const secret = 'Zx9+q&r=1-secret';
-    const m = new Masker([{ value: secret, prefixes: ['Bearer '] }]);
+    const planted = 'Zx9+q&r=1-secret';
+    const m = new Masker([{ value: planted, prefixes: ['Bearer '] }]);
     const withSecret = fc.oneof(
       fc.string(),
-      fc.string().map((s) => `${s}${secret}${s}`),
-      fc.string().map((s) => `Bearer ${Buffer.from(secret).toString('base64')}${s}`),
+      fc.string().map((s) => `${s}${planted}${s}`),
+      fc.string().map((s) => `Bearer ${Buffer.from(planted).toString('base64')}${s}`),
     );
     const json = fc.letrec((tie) => ({
       value: fc.oneof(
@@ -95,7 +95,7 @@ describe('Masker', () => {
       fc.property(json, (v) => {
         const copy = structuredClone(v);
         assert.deepEqual(m.maskOwned(copy), m.maskDeep(v));
-        assert.ok(!JSON.stringify(m.maskOwned(structuredClone(v)) ?? null).includes(secret));
+        assert.ok(!JSON.stringify(m.maskOwned(structuredClone(v)) ?? null).includes(planted));
       }),
     );
   });

@@ -62,11 +62,14 @@ describe('engine stop signals', () => {
 
   it('untilStopped gives the work result, or the stopped value at the abort without waiting for the work', async () => {
     const stop = new Stop();
-    assert.equal(await untilStopped(Promise.resolve(1), stop, 0), 1);
+    const failed = (err: unknown) => (err as Error).message.length;
+    assert.equal(await untilStopped(Promise.resolve(1), stop, 0, failed), 1);
+    assert.equal(await untilStopped(Promise.reject(new Error('four')), stop, 0, failed), 4);
     const never = new Promise<number>(() => {});
-    const waiting = untilStopped(never, stop, -1);
+    const waiting = untilStopped(never, stop, -1, failed);
     stop.abort();
     assert.equal(await waiting, -1);
-    assert.equal(await untilStopped(Promise.resolve(2), stop, -1), -1);
+    assert.equal(await untilStopped(Promise.resolve(2), stop, -1, failed), -1);
+    assert.equal(await untilStopped(Promise.reject(new Error('late')), stop, -1, failed), -1);
   });
 });

@@ -195,15 +195,20 @@ function runNode(node: WorkflowNode, state: RunState, record: NodeRecord): NodeO
   return runAsyncNode(node, state, record);
 }
 
-async function runAsyncNode(node: WorkflowNode, state: RunState, record: NodeRecord): Promise<NodeOutcome> {
+/** Expression errors ($node.x has not run, bad paths) and anything unexpected: a node failure, never a crash. */
+function thrown(err: unknown): NodeOutcome {
+  return { ok: false, error: err instanceof Error ? err.message : String(err) };
+}
+
+/** The node's work; it may reject (untilStopped turns that into a failure through `thrown`). */
+function runAsyncNode(node: WorkflowNode, state: RunState, record: NodeRecord): Promise<NodeOutcome> {
   try {
-    if (isHttpNode(node)) return await runHttp(node, state);
-    if (isCodeNode(node)) return await runCodeNode(node, state, record);
-    if (isConnectorNode(node)) return await runConnector(node as ConnectorNode, state);
-    return { ok: false, error: `unknown node type "${(node as { type: string }).type}"` };
+    if (isHttpNode(node)) return runHttp(node, state);
+    if (isCodeNode(node)) return runCodeNode(node, state, record);
+    if (isConnectorNode(node)) return runConnector(node as ConnectorNode, state);
+    return Promise.resolve({ ok: false, error: `unknown node type "${(node as { type: string }).type}"` });
   } catch (err) {
-    // Expression errors ($node.x has not run, bad paths) and anything unexpected: a node failure, never a crash.
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return Promise.resolve(thrown(err));
   }
 }
 
@@ -323,7 +328,7 @@ async function runNodes(state: RunState, byId: Map<string, WorkflowNode>): Promi
     emit(state, record);
     const work = runNode(node, state, record);
     const sync = !(work instanceof Promise);
-    const outcome = sync ? work : await untilStopped(work, state.signal, CANCELLED);
+    const outcome = sync ? work : await untilStopped(work, state.signal, CANCELLED, thrown);
     record.durationMs = Math.round((performance.now() - t0) * 100) / 100;
     record.finishedAt = now();
     // A trigger's output is the run's input, masked before the first node. Other nodes' outputs are fresh values

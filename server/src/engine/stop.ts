@@ -98,6 +98,7 @@ class Waiter<T> {
   constructor(
     private readonly signal: Stop,
     private readonly stopped: T,
+    private readonly failed: (err: unknown) => T,
   ) {}
   /** The signal aborted (this object is its listener: no closure per wait). */
   handleEvent(): void {
@@ -107,16 +108,25 @@ class Waiter<T> {
     this.signal.removeEventListener('abort', this);
     this.resolve(v);
   }
+  fail(err: unknown): void {
+    this.settle(this.failed(err));
+  }
 }
 
-/** `work`'s result, or `stopped` as soon as `signal` aborts; `work` must not reject. */
-export function untilStopped<T>(work: Promise<T>, signal: Stop, stopped: T): Promise<T> {
-  if (signal.aborted) return Promise.resolve(stopped);
-  const waiter = new Waiter(signal, stopped);
+/** `work`'s result (`failed(err)` if it rejects), or `stopped` as soon as `signal` aborts. */
+export function untilStopped<T>(work: Promise<T>, signal: Stop, stopped: T, failed: (err: unknown) => T): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.resolve(stopped);
+  }
+  const waiter = new Waiter(signal, stopped, failed);
   const p = new Promise<T>((resolve) => {
     waiter.resolve = resolve;
   });
   signal.addEventListener('abort', waiter);
-  void work.then((v) => waiter.settle(v));
+  work.then(
+    (v) => waiter.settle(v),
+    (err: unknown) => waiter.fail(err),
+  );
   return p;
 }

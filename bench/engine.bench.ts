@@ -21,7 +21,8 @@ const CANARY = 'bench-engine-token-5f1c9a0e7d2b4c68';
 export const description = [
   'In one process: `runWorkflow` (server/src/engine/runner.ts) on a workflow of a trigger and one `http` node (GET',
   'to a local upstream, with a bearer credential injected and masked) against a raw undici `request` with the same',
-  `URL and Authorization header over an equivalent keep-alive Agent, each driven by ${CONCURRENCY} concurrent loops`,
+  'URL and headers (Authorization and the engine’s User-Agent: the same bytes on the wire) over an equivalent',
+  `keep-alive Agent, each driven by ${CONCURRENCY} concurrent loops`,
   'for a fixed time, in alternating rounds; the upstream is a bare `node:http` server in its own process returning a',
   'small JSON body. Ratio = median(engine runs/s) / median(undici requests/s), goal ≥ 0.9. The sandbox figures: the',
   'first `warmUpSandbox()` in a fresh process (compile the QuickJS WASM module and instantiate it) against creating',
@@ -84,7 +85,10 @@ async function httpNode(): Promise<BenchResult[]> {
     };
     const agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
     const viaUndici = async () => {
-      const res = await request(url, { dispatcher: agent, headers: { authorization: `Bearer ${CANARY}` } });
+      const res = await request(url, {
+        dispatcher: agent,
+        headers: { 'user-agent': 'flero-engine', authorization: `Bearer ${CANARY}` },
+      });
       const parsed = (await res.body.json()) as { ok?: boolean };
       if (res.statusCode !== 200 || parsed.ok !== true) failures++;
     };

@@ -64,6 +64,52 @@ describe('code nodes in worker threads', () => {
     assert.ok(maxGap < 300, `the main thread's timers stalled for ${Math.round(maxGap)} ms while the code ran`);
   });
 
+  it('one warm worker serves run after run, and nothing one run leaves in its sandbox is seen by the next', async () => {
+    const pool = new CodePool(1);
+    try {
+      const pollute = `
+        globalThis.leak = $input.tag;
+        var topLevel = 'var';
+        Object.prototype.polluted = 'proto';
+        Array.prototype.map = function () { return ['hijacked']; };
+        JSON.parse = () => 'hijacked';
+        console.log = () => {};
+        return 'polluted';`;
+      const probe = `return {
+        leak: typeof globalThis.leak,
+        topLevel: typeof topLevel,
+        polluted: ({}).polluted === undefined,
+        map: [1, 2].map((x) => x * 2),
+        json: $input.tag,
+        logs: (console.log('still logs'), 'ok'),
+      };`;
+      for (const memoryLimitMb of [undefined, 32]) {
+        for (let i = 0; i < 3; i++) {
+          const first = await pool.runCode({ code: pollute, input: { tag: `run-${i}` }, nodes: {}, memoryLimitMb });
+          assert.deepEqual(first.ok && first.output, 'polluted');
+          const next = await pool.runCode({ code: probe, input: { tag: 'fresh' }, nodes: {}, memoryLimitMb });
+          assert.ok(next.ok, JSON.stringify(next));
+          assert.deepEqual(next.output, {
+            leak: 'undefined',
+            topLevel: 'undefined',
+            polluted: true,
+            map: [2, 4],
+            json: 'fresh',
+            logs: 'ok',
+          });
+          assert.deepEqual(
+            next.logs.map((l) => l.message),
+            ['still logs'],
+          );
+        }
+      }
+      // Twelve runs, one worker: it stayed warm (no start per run).
+      assert.equal(pool.stats().started, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('cancelling the run terminates the code node in flight at once; the next run works', async () => {
     const ac = new AbortController();
     let abortedAt = 0;

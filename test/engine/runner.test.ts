@@ -126,6 +126,17 @@ describe('runWorkflow', () => {
     assert.equal(ex.nodes[1]!.status, 'cancelled');
   });
 
+  it("stops a slow request at the run's time limit: failed, the limit named", async () => {
+    const ex = await runWorkflow(wf([{ id: 'slow', type: 'http', method: 'GET', url: `${up.url}/slow` }]), {
+      credentials: noCredentials,
+      timeLimitMs: 100,
+    });
+    assert.equal(ex.status, 'failed');
+    assert.equal(ex.error, 'the run exceeded its time limit of 100 ms');
+    assert.equal(ex.nodes[0]!.status, 'failed');
+    assert.equal(ex.nodes[0]!.error, 'the run exceeded its time limit of 100 ms');
+  });
+
   it('explains network errors and non-JSON bodies', async () => {
     const ex = await runWorkflow(wf([{ id: 'text', type: 'http', method: 'GET', url: `${up.url}/text` }]), {
       credentials: noCredentials,

@@ -51,6 +51,55 @@ describe('Masker', () => {
     });
   });
 
+  it('maskOwned masks in place what maskDeep masks in a copy, with the same result (keys, order, nesting)', () => {
+    const m = new Masker(['s3cr3t-value']);
+    const fresh = () => ({
+      a: ['ok', { b: 'Bearer s3cr3t-value', n: 3, t: true, z: null }, ['s3cr3t-value']],
+      's3cr3t-value': 'key',
+      after: { deep: { x: `%22${encodeURIComponent('s3cr3t-value')}` } },
+      url: `https://x.example/?k=${encodeURIComponent('s3cr3t-value')}`,
+    });
+    const owned = fresh();
+    const out = m.maskOwned(owned);
+    assert.deepEqual(out, m.maskDeep(fresh()));
+    assert.deepEqual(Object.keys(out), ['a', '***', 'after', 'url']);
+    // In place: the nested objects and arrays are the same ones, their secrets gone.
+    assert.equal(owned.a, out.a);
+    assert.equal((owned.a[1] as { b: string }).b, 'Bearer ***');
+    assert.equal(m.maskOwned('s3cr3t-value'), '***');
+    assert.equal(new Masker().maskOwned(owned), owned);
+  });
+
+  it('property: maskOwned gives what maskDeep gives, on any JSON with secrets inside', () => {
+    const planted = 'Zx9+q&r=1-secret';
+    const m = new Masker([{ value: planted, prefixes: ['Bearer '] }]);
+    const withSecret = fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `${s}${planted}${s}`),
+      fc.string().map((s) => `Bearer ${Buffer.from(planted).toString('base64')}${s}`),
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        withSecret,
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        tie('arr'),
+        tie('obj'),
+      ),
+      arr: fc.array(tie('value'), { maxLength: 4 }),
+      obj: fc.dictionary(withSecret, tie('value'), { maxKeys: 4 }),
+    })).value;
+    fc.assert(
+      fc.property(json, (v) => {
+        const copy = structuredClone(v);
+        assert.deepEqual(m.maskOwned(copy), m.maskDeep(v));
+        assert.ok(!JSON.stringify(m.maskOwned(structuredClone(v)) ?? null).includes(planted));
+      }),
+    );
+  });
+
   it('masks several values, longest first, and URL-encoding with lower-case hex', () => {
     const m = new Masker(['abcd1234', 'abcd1234-longer']);
     assert.equal(m.mask('abcd1234-longer abcd1234'), '*** ***');

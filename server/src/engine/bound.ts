@@ -20,22 +20,33 @@ export interface TruncatedMarker {
 }
 
 /**
+ * Upper bounds already computed for objects of one record (the runner keeps one per run): a node's output is walked
+ * once when it is recorded, not again for the run output and the whole record. Only for objects nobody changes
+ * afterwards (the runner's masked copies).
+ */
+export type KnownBounds = Map<object, number>;
+
+/**
  * An upper bound of `value`'s JSON size in bytes (every string character counted as its longest escape), walking no
  * further once it passes `cap`: the common small record is judged without being serialised.
  */
-export function jsonUpperBound(value: unknown, cap: number, depth = 0): number {
+export function jsonUpperBound(value: unknown, cap: number, depth = 0, known?: KnownBounds): number {
   if (typeof value === 'string') return 6 * value.length + 2;
   if (value === null || value === undefined) return 4;
   if (typeof value !== 'object') return 24;
+  if (known) {
+    const k = known.get(value);
+    if (k !== undefined) return k;
+  }
   if (depth > 64) return cap + 1;
   let n = 2;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && n <= cap; i++) n += jsonUpperBound(value[i], cap - n, depth + 1) + 1;
+    for (let i = 0; i < value.length && n <= cap; i++) n += jsonUpperBound(value[i], cap - n, depth + 1, known) + 1;
     return n;
   }
   const obj = value as Record<string, unknown>;
   for (const k in obj) {
-    n += 6 * k.length + 4 + jsonUpperBound(obj[k], cap - n, depth + 1);
+    n += 6 * k.length + 4 + jsonUpperBound(obj[k], cap - n, depth + 1, known);
     if (n > cap) return n;
   }
   return n;
@@ -50,10 +61,14 @@ export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '');
 }
 
-/** The output as stored: itself, or a marker when its JSON is larger than `limit`. */
-export function boundOutput(value: unknown, limit = MAX_NODE_OUTPUT_BYTES): unknown {
+/** The output as stored: itself, or a marker when its JSON is larger than `limit`. `known`: see KnownBounds. */
+export function boundOutput(value: unknown, limit = MAX_NODE_OUTPUT_BYTES, known?: KnownBounds): unknown {
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (jsonUpperBound(value, limit) <= limit) return value;
+  const upper = jsonUpperBound(value, limit, 0, known);
+  if (upper <= limit) {
+    if (known && typeof value === 'object') known.set(value, upper);
+    return value;
+  }
   const bytes = jsonBytes(value);
   return bytes > limit ? ({ truncated: true, bytes } satisfies TruncatedMarker) : value;
 }
@@ -77,10 +92,10 @@ function logBytes(lines: readonly LogLine[]): number {
  * Bounds a finished (or running) record in place and returns it: node outputs, the run output, then the whole
  * record against MAX_RECORD_BYTES. Idempotent (a bounded record comes back unchanged).
  */
-export function boundRecord(ex: Execution, recordLimit = MAX_RECORD_BYTES): Execution {
-  for (const n of ex.nodes) if (n.output !== undefined) n.output = boundOutput(n.output);
-  if (ex.output !== undefined) ex.output = boundOutput(ex.output);
-  if (jsonUpperBound(ex, recordLimit) <= recordLimit) return ex;
+export function boundRecord(ex: Execution, recordLimit = MAX_RECORD_BYTES, known?: KnownBounds): Execution {
+  for (const n of ex.nodes) if (n.output !== undefined) n.output = boundOutput(n.output, MAX_NODE_OUTPUT_BYTES, known);
+  if (ex.output !== undefined) ex.output = boundOutput(ex.output, MAX_NODE_OUTPUT_BYTES, known);
+  if (jsonUpperBound(ex, recordLimit, 0, known) <= recordLimit) return ex;
   let total = Buffer.byteLength(JSON.stringify(ex));
   if (total <= recordLimit) return ex;
 

@@ -96,7 +96,8 @@ export function injectCredential(
     out.searchParams.set(placement.query.param, cred.value);
   } else {
     const h = placement.header ?? { name: 'X-API-Key', prefix: '' };
-    for (const k of Object.keys(outHeaders)) if (k.toLowerCase() === h.name.toLowerCase()) delete outHeaders[k];
+    const name = h.name.toLowerCase();
+    for (const k in outHeaders) if (k.toLowerCase() === name) delete outHeaders[k];
     outHeaders[h.name] =
       cred.authType === 'basic'
         ? `Basic ${Buffer.from(basicPairOf(cred), 'utf8').toString('base64')}`

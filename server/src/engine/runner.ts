@@ -19,12 +19,21 @@ import {
   WorkflowSchema,
 } from '../core/workflow';
 import { renderDeep, type ExpressionScope } from '../core/expressions';
-import { boundOutput, boundRecord, MAX_ERROR_CHARS, MAX_LOG_CHARS } from './bound';
+import {
+  boundOutput,
+  boundRecord,
+  type KnownBounds,
+  MAX_ERROR_CHARS,
+  MAX_LOG_CHARS,
+  MAX_NODE_OUTPUT_BYTES,
+  MAX_RECORD_BYTES,
+} from './bound';
 import { buildConnectorRequest } from './connector';
 import { send } from './http';
 import { httpParts } from './httpNode';
 import { maskedSecretsOf, prefixesOf } from './inject';
 import { runCode } from './sandbox';
+import { RunStop, untilStopped } from './stop';
 import type { CredentialForRun, Execution, LogLine, NodeRecord, ProgressEvent, RunOptions } from './types';
 
 /** A run's default time limit (`RunOptions.timeLimitMs`): 10 minutes. */
@@ -93,13 +102,14 @@ interface RunState {
   credentials: Map<string, CredentialForRun>;
   options: RunOptions;
   startedMs: number;
-  /** Aborted when the caller's signal aborts or the run's time limit passes; nodes get this one. */
-  signal: AbortSignal;
-  /** Set once the time limit has passed (the run then ends `failed`, not `cancelled`). */
-  overTime: boolean;
+  /**
+   * Aborted when the caller's signal aborts or the run's time limit passes (then `overTime`); nodes get this one.
+   * `release()` clears its timer and its listener on the caller's signal.
+   */
+  signal: RunStop;
   timeLimitMs: number;
-  /** Clears the time limit and the listener on the caller's signal. */
-  release: () => void;
+  /** JSON size bounds of the outputs recorded so far (each walked once). */
+  bounds: KnownBounds;
 }
 
 // ISO time stamps: one Date and string per millisecond, however many runs start or end in it.
@@ -126,7 +136,7 @@ function credentialFor(state: RunState, id: string | undefined): CredentialForRu
   return id === undefined ? undefined : state.credentials.get(id);
 }
 
-async function runHttp(node: HttpNode, state: RunState): Promise<NodeOutcome> {
+function runHttp(node: HttpNode, state: RunState): Promise<NodeOutcome> {
   const parts = httpParts(node, state.scope);
   return send({
     method: node.method,
@@ -179,16 +189,26 @@ async function runCodeNode(node: CodeNode, state: RunState, record: NodeRecord):
   return result.ok ? { ok: true, output: result.output } : { ok: false, error: result.error };
 }
 
-async function runNode(node: WorkflowNode, state: RunState, record: NodeRecord): Promise<NodeOutcome> {
+/** A node's work; the trigger's is done at once (its output is the run's input, masked already). */
+function runNode(node: WorkflowNode, state: RunState, record: NodeRecord): NodeOutcome | Promise<NodeOutcome> {
+  if (isTriggerNode(node)) return { ok: true, output: state.scope.$input };
+  return runAsyncNode(node, state, record);
+}
+
+/** Expression errors ($node.x has not run, bad paths) and anything unexpected: a node failure, never a crash. */
+function thrown(err: unknown): NodeOutcome {
+  return { ok: false, error: err instanceof Error ? err.message : String(err) };
+}
+
+/** The node's work; it may reject (untilStopped turns that into a failure through `thrown`). */
+function runAsyncNode(node: WorkflowNode, state: RunState, record: NodeRecord): Promise<NodeOutcome> {
   try {
-    if (isTriggerNode(node)) return { ok: true, output: state.scope.$input };
-    if (isHttpNode(node)) return await runHttp(node, state);
-    if (isCodeNode(node)) return await runCodeNode(node, state, record);
-    if (isConnectorNode(node)) return await runConnector(node as ConnectorNode, state);
-    return { ok: false, error: `unknown node type "${(node as { type: string }).type}"` };
+    if (isHttpNode(node)) return runHttp(node, state);
+    if (isCodeNode(node)) return runCodeNode(node, state, record);
+    if (isConnectorNode(node)) return runConnector(node as ConnectorNode, state);
+    return Promise.resolve({ ok: false, error: `unknown node type "${(node as { type: string }).type}"` });
   } catch (err) {
-    // Expression errors ($node.x has not run, bad paths) and anything unexpected: a node failure, never a crash.
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return Promise.resolve(thrown(err));
   }
 }
 
@@ -212,28 +232,17 @@ function emit(state: RunState, record: NodeRecord, logsFrom = 0): void {
   }
 }
 
-/** The node's outcome, or a failure as soon as the run is stopped (a node that ignores the signal is not waited for). */
-function untilStopped(work: Promise<NodeOutcome>, signal: AbortSignal): Promise<NodeOutcome> {
-  if (signal.aborted) return Promise.resolve({ ok: false, error: 'the run was cancelled' });
-  return new Promise((resolve) => {
-    const onAbort = () => resolve({ ok: false, error: 'the run was cancelled' });
-    signal.addEventListener('abort', onAbort, { once: true });
-    void work.then((outcome) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    });
-  });
-}
+const CANCELLED: NodeOutcome = { ok: false, error: 'the run was cancelled' };
 
 /** Ends a run stopped by its signal: `failed` past the time limit, else `cancelled`. */
 function stopped(state: RunState): Execution {
-  return state.overTime
+  return state.signal.overTime
     ? finish(state, 'failed', timeLimitError(state.timeLimitMs))
     : finish(state, 'cancelled', 'the run was cancelled');
 }
 
 function finish(state: RunState, status: Execution['status'], error?: string): Execution {
-  state.release();
+  state.signal.release();
   const ex = state.execution;
   ex.status = status;
   const end = Date.now();
@@ -244,7 +253,7 @@ function finish(state: RunState, status: Execution['status'], error?: string): E
   // Every other field was masked as it entered the record (node outputs, errors, log lines), with the masker
   // complete: all credentials are resolved before the first node runs. The input is masked here.
   ex.input = state.scope.$input === ex.input ? state.masker.maskDeep(ex.input) : state.scope.$input;
-  return boundRecord(ex);
+  return boundRecord(ex, MAX_RECORD_BYTES, state.bounds);
 }
 
 /** A run's state before its first node: the execution record, its time limit and its abort (caller's signal or time). */
@@ -262,30 +271,17 @@ function startRun(workflow: Workflow, options: RunOptions): RunState {
   const limit = options.timeLimitMs;
   const timeLimitMs =
     typeof limit === 'number' && limit > 0 ? Math.min(Math.floor(limit), MAX_TIMER_MS) : DEFAULT_RUN_TIME_LIMIT_MS;
-  const stop = new AbortController();
-  const onCallerAbort = () => stop.abort(options.signal?.reason);
-  if (options.signal?.aborted) stop.abort(options.signal.reason);
-  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-  const state: RunState = {
+  return {
     execution,
     scope: { $input: input, $node: {} },
     masker: new Masker(),
     credentials: new Map(),
     options,
     startedMs,
-    signal: stop.signal,
-    overTime: false,
+    signal: new RunStop(options.signal, timeLimitMs, timeLimitError),
     timeLimitMs,
-    release: () => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onCallerAbort);
-    },
+    bounds: new Map(),
   };
-  const timer = setTimeout(() => {
-    state.overTime = true;
-    stop.abort(new Error(timeLimitError(timeLimitMs)));
-  }, timeLimitMs);
-  return state;
 }
 
 /**
@@ -330,17 +326,24 @@ async function runNodes(state: RunState, byId: Map<string, WorkflowNode>): Promi
     record.startedAt = now();
     const t0 = performance.now();
     emit(state, record);
-    const outcome = await untilStopped(runNode(node, state, record), state.signal);
+    const work = runNode(node, state, record);
+    const sync = !(work instanceof Promise);
+    const outcome = sync ? work : await untilStopped(work, state.signal, CANCELLED, thrown);
     record.durationMs = Math.round((performance.now() - t0) * 100) / 100;
     record.finishedAt = now();
-    const output = outcome.output === undefined ? undefined : masker.maskDeep(outcome.output);
+    // A trigger's output is the run's input, masked before the first node. Other nodes' outputs are fresh values
+    // nobody else holds (parsed response or code output): masked in place.
+    const output =
+      outcome.output === undefined ? undefined : sync && outcome.ok ? outcome.output : masker.maskOwned(outcome.output);
     // The record keeps a bounded copy; later nodes see the whole (masked) output.
-    if (output !== undefined) record.output = boundOutput(output);
+    if (output !== undefined) record.output = boundOutput(output, MAX_NODE_OUTPUT_BYTES, state.bounds);
     if (!outcome.ok) {
       const halted = state.signal.aborted;
-      record.status = halted && !state.overTime ? 'cancelled' : 'failed';
+      record.status = halted && !state.signal.overTime ? 'cancelled' : 'failed';
       record.error =
-        halted && state.overTime ? timeLimitError(state.timeLimitMs) : masker.maskCut(outcome.error, MAX_ERROR_CHARS);
+        halted && state.signal.overTime
+          ? timeLimitError(state.timeLimitMs)
+          : masker.maskCut(outcome.error, MAX_ERROR_CHARS);
       emit(state, record, 0);
       return halted ? stopped(state) : finish(state, 'failed', `node "${record.id}" failed: ${record.error}`);
     }

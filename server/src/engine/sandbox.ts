@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CodeTask, WorkerMessage } from './codeWorker';
 import { DEFAULT_CODE_MEMORY_MB, DEFAULT_CODE_TIMEOUT_MS, MAX_OUTPUT_CHARS } from './codeLimits';
+import type { StopSignal } from './stop';
 import type { LogLine } from './types';
 import { codeWorkerEntry, type Entry } from './workerEntry';
 
@@ -39,7 +40,7 @@ export interface SandboxInput {
   /** Each console line, as it is produced (raw, capped at 100,000 characters; the caller masks it). */
   onLog?: (line: LogLine) => void;
   /** Aborting stops the code at once (its worker is terminated and replaced). */
-  signal?: AbortSignal;
+  signal?: StopSignal;
 }
 
 type Outcome = { ok: true; output: unknown } | { ok: false; error: string };
@@ -59,7 +60,7 @@ interface Job {
   task: CodeTask;
   logs: LogLine[];
   onLog: ((line: LogLine) => void) | undefined;
-  signal: AbortSignal | undefined;
+  signal: StopSignal | undefined;
   onAbort: (() => void) | undefined;
   slot: Slot | undefined;
   resolve: (r: SandboxResult) => void;

@@ -57,6 +57,8 @@ test('a store from the shipped seed has the schema initdb + migrations make; a s
   });
   try {
     assert.equal(seeded.origin, 'seed');
+    const [pool] = await seeded.db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+    assert.equal(pool?.shared_buffers, '32MB', 'the buffer pool pglite.ts asks for, not initdb’s 128MB');
     assert.deepEqual(await migrate(seeded.db), [], 'the seed has every migration applied');
     assert.equal(await schemaVersion(seeded.db), MIGRATIONS.at(-1)!.version);
 

@@ -11,6 +11,14 @@ import { hasDataDir, SEED_TARBALL, StaleSeedError, unpackSeed } from './seed';
 
 export { SEED_TARBALL };
 
+/**
+ * PostgreSQL's buffer pool: 32 MB instead of the 128 MB initdb writes into postgresql.conf. Every start initialises
+ * the whole pool inside the WASM memory (the largest single frame of PGlite's start: 74 ms of a 430 ms open in one
+ * profile, 12 ms with 16 MB; more on a busy machine) and the process keeps it resident (about 130 MB less RSS). A
+ * page not in the pool is read from the data dir through the operating system's cache; the store's tables are small.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 /** The seed beside this module (in dist/, beside the bundle that contains it), if there is one. */
 export function shippedSeedPath(): string | undefined {
   try {
@@ -42,14 +50,14 @@ export async function openPgliteStore(
   const pgdata = join(dataDir, 'pgdata');
   if (hasDataDir(pgdata))
     return {
-      db: wrapPglite(await PGlite.create({ dataDir: pgdata })),
+      db: wrapPglite(await PGlite.create({ dataDir: pgdata, startParams: START_PARAMS })),
       origin: 'existing',
       unpackMs: 0,
     };
   const seed = opts.seedFile === undefined ? shippedSeedPath() : (opts.seedFile ?? undefined);
   if (!seed)
     return {
-      db: wrapPglite(await PGlite.create({ dataDir: pgdata })),
+      db: wrapPglite(await PGlite.create({ dataDir: pgdata, startParams: START_PARAMS })),
       origin: 'initdb',
       unpackMs: 0,
     };
@@ -71,7 +79,7 @@ export async function openPgliteStore(
     },
   );
   unpacked.catch(() => {}); // awaited below; this only keeps an early PGlite failure from leaving it unhandled
-  const pg = await PGlite.create({ fs: new SeedFS(pgdata, unpacked) });
+  const pg = await PGlite.create({ fs: new SeedFS(pgdata, unpacked), startParams: START_PARAMS });
   return { db: wrapPglite(pg), origin: (await unpacked) ? 'seed' : 'initdb', unpackMs };
 }
 

@@ -162,14 +162,33 @@ async function writeWorkflowSchema() {
 }
 
 /**
- * A tarball of a freshly initialised PGlite data dir (dist/pglite-seed.tar.gz): the server's first start on an empty
- * --data loads it instead of running initdb (several seconds faster). Made once per PGlite version and cached outside
- * node_modules (which every `npm ci` wipes): $FLERO_BUILD_CACHE, else ~/.cache/flero-build, else node_modules/.cache.
+ * dist/pglite-seed.tar.gz: a PGlite data dir made at build time with every migration applied (server/src/api/store/
+ * seedBuild.ts, seed.ts): the server's first start on an empty --data unpacks it instead of running initdb and the
+ * migrations. Its inputs are the PGlite version and the migrations; it is cached under both (a hash of the
+ * migrations, the same one the seed's manifest records and the server checks) outside node_modules, which every
+ * `npm ci` wipes: $FLERO_BUILD_CACHE, else ~/.cache/flero-build, else node_modules/.cache/flero. A change to
+ * migrations.ts therefore makes a new seed on the next build (test/unit/seed.test.ts fails on a stale one).
  */
 async function pgliteSeed() {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const builder = join(dist, `.seed-build-${process.pid}.mjs`);
+  await esbuild.build({
+    entryPoints: [join(root, 'server/src/api/store/seedBuild.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: builder,
+    external: ['@electric-sql/pglite'],
+    logLevel: 'warning',
+  });
+  let mod;
+  try {
+    mod = await import(pathToFileURL(builder).href);
+  } finally {
+    rmSync(builder, { force: true });
+  }
   const pkg = JSON.parse(readFileSync(join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'));
-  const name = `pglite-seed-${pkg.version}.tar.gz`;
+  const name = `pglite-seed-${pkg.version}-${mod.migrationsHash().slice(0, 16)}.tar.gz`;
   const dirs = [
     process.env.FLERO_BUILD_CACHE,
     join(homedir(), '.cache', 'flero-build'),
@@ -177,9 +196,7 @@ async function pgliteSeed() {
   ].filter(Boolean);
   const hit = dirs.map((d) => join(d, name)).find((f) => existsSync(f));
   if (hit) return cpSync(hit, join(dist, 'pglite-seed.tar.gz'));
-  const db = await PGlite.create();
-  const bytes = Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
-  await db.close();
+  const bytes = await mod.buildSeed();
   writeFileSync(join(dist, 'pglite-seed.tar.gz'), bytes);
   for (const dir of dirs) {
     try {

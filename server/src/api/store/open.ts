@@ -1,10 +1,10 @@
 // Opens the store the CLI options ask for: PostgreSQL with --database-url, else PGlite under the locked --data dir.
-// Migrations run on open. Used by `flero serve` and `flero keys`.
+// Migrations run on open (on an embedded store made from the shipped seed they are already applied: pglite.ts). Used by `flero serve` and `flero keys`.
 import { resolve } from 'node:path';
 import type { Db } from './db';
 import { type DataDirLock, lockDataDir } from './lock';
 import { migrate } from './migrations';
-import { openPglite } from './pglite';
+import { openPgliteStore } from './pglite';
 import { openPostgres } from './postgres';
 
 export interface OpenedStore {
@@ -33,12 +33,16 @@ export async function openStore(
   let db: Db | undefined;
   try {
     const t0 = performance.now();
-    db = await openPglite(dataDir);
+    const opened = await openPgliteStore(dataDir, { warn: (msg) => process.stderr.write(`flero: ${msg}\n`) });
+    db = opened.db;
     const t1 = performance.now();
     await migrate(db);
+    // The seed's migrations were applied at build time: the store records them as applied when it was made.
+    if (opened.origin === 'seed') await db.query('UPDATE flero_migrations SET applied_at = now()');
     if (log.logTiming)
       process.stderr.write(
-        `flero: PGlite open ${Math.round(t1 - t0)} ms, migrations ${Math.round(performance.now() - t1)} ms\n`,
+        `flero: store ${opened.origin}${opened.origin === 'seed' ? ` (seed unpacked in ${Math.round(opened.unpackMs)} ms, beside PGlite's start)` : ''}, ` +
+          `PGlite open ${Math.round(t1 - t0)} ms, migrations ${Math.round(performance.now() - t1)} ms\n`,
       );
   } catch (err) {
     await db?.close().catch(() => {});

@@ -1,0 +1,40 @@
+// One file's check, the same on the main thread and in a lint worker (./worker.ts): read it as UTF-8 once, run the
+// language server's checks, LSP ranges. An unreadable file is reported by its error code, never thrown.
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { toLspDiagnostic } from '../../lsp/service/convert';
+import { computeDiagnostics } from '../../lsp/service/diagnostics';
+import { parseDocument } from '../../lsp/service/document';
+import type { Severity, ServiceContext } from '../../lsp/service/types';
+
+export interface LintProblem {
+  file: string;
+  code: string;
+  severity: Severity;
+  message: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** A checked file's problems, or why it could not be read (an errno code such as ENOENT). */
+export type FileResult = { problems: LintProblem[] } | { unreadable: string };
+
+export function lintText(file: string, text: string, ctx: ServiceContext): LintProblem[] {
+  const doc = parseDocument(pathToFileURL(file).href, text);
+  return computeDiagnostics(doc, ctx).map((d) => ({
+    file,
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    range: toLspDiagnostic(doc, d).range,
+  }));
+}
+
+export async function checkFile(file: string, ctx: ServiceContext): Promise<FileResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { unreadable: (err as NodeJS.ErrnoException).code ?? 'error' };
+  }
+  return { problems: lintText(file, text, ctx) };
+}

@@ -20,7 +20,8 @@ export const description = [
   '<schema> <file>` (vscode-json-languageservice: load, read the schema from `flero schema` and the file, doValidation).',
   'The files are generated (test/fixtures/lsp/generate.ts) into a scratch dir: one 2,000-node workflow (0.8 MiB), and',
   '200 small 20-node workflows in one folder checked by one process each way (ours checks them on a worker pool).',
-  'Runs alternate ours/baseline; medians. Both exit 0 (the files are clean).',
+  'Runs alternate ours/baseline (and ours with FLERO_LINT_WORKERS=0, no worker thread); medians. All exit 0 (the',
+  'files are clean).',
 ].join(' ');
 
 const JSONLS = join(REPO_ROOT, 'bench/lib/jsonls-validate.mjs');
@@ -57,9 +58,15 @@ function interleaved(sides: Side[], rounds: number): number[] {
   return samples.map(median);
 }
 
+/** Ours, the baseline, ours on the main thread alone (FLERO_LINT_WORKERS=0), and the older build if given. */
 function sides(files: string[], schema: string): Side[] {
-  const ours: Side = { label: 'flero lint', args: [FLERO_CLI, 'lint', '--format', 'json', ...files] };
-  const list = [ours, { label: 'jsonls-validate', args: [JSONLS, schema, ...files] }];
+  const args = [FLERO_CLI, 'lint', '--format', 'json', ...files];
+  const serialEnv = { ...process.env, FLERO_LINT_WORKERS: '0' };
+  const list: Side[] = [
+    { label: 'flero lint', args },
+    { label: 'jsonls-validate', args: [JSONLS, schema, ...files] },
+    { label: 'flero lint, FLERO_LINT_WORKERS=0', args, env: serialEnv },
+  ];
   const before = process.env.FLERO_BENCH_LINT_BEFORE;
   if (before) list.push({ label: 'before', args: [join(before, 'flero.mjs'), 'lint', '--format', 'json', ...files] });
   return list;
@@ -68,7 +75,7 @@ function sides(files: string[], schema: string): Side[] {
 const load = () => `1-min load average ${loadavg()[0]!.toFixed(1)} when measured`;
 
 function rows(name: string, goal: string, medians: number[], note: string): BenchResult[] {
-  const [ours, baseline, before] = medians as [number, number, number | undefined];
+  const [ours, baseline, serial, before] = medians as [number, number, number, number | undefined];
   const out: BenchResult[] = [
     {
       name,
@@ -80,6 +87,15 @@ function rows(name: string, goal: string, medians: number[], note: string): Benc
       note: `${note}; ${load()}`,
     },
   ];
+  out.push({
+    name: '  … the same with FLERO_LINT_WORKERS=0 (no worker thread; baseline column: the default)',
+    ours: round(serial / 1000, 3),
+    baseline: round(ours / 1000, 3),
+    unit: 's',
+    ratio: round(serial / ours, 2),
+    goal: 'info',
+    note: 'ratio > 1: the worker threads pay for themselves',
+  });
   if (before !== undefined)
     out.push({
       name: '  … the build in FLERO_BENCH_LINT_BEFORE, same loop (baseline column: this build)',

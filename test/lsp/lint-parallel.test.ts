@@ -73,6 +73,30 @@ describe('flero lint on a worker pool: the serial path’s output and exit codes
     assert.match(r.stderr, /cannot read .*missing\.flero\.json: ENOENT/);
   });
 
+  // Whether the default shares the Code nodes with a worker depends on an idle core (lint-code-worker.test.ts forces it).
+  it('one large file: the default gives the diagnostics it gives with no worker at all', () => {
+    // ~250 KiB, ~200 Code nodes, some of which leak a secret to the log or do not parse, some hard-coded secrets.
+    const wf = JSON.parse(generateWorkflow(600)) as { nodes: { type: string; code?: string; url?: string }[] };
+    wf.nodes.forEach((n, i) => {
+      if (n.type === 'code' && i % 7 === 2)
+        n.code = `const t = $input.token;\nconsole.log('tok', t, ${i});\nreturn {};`;
+      if (n.type === 'code' && i % 11 === 5) n.code = `const a = ;\nreturn ${i};`;
+      if (n.type === 'http' && i % 13 === 1)
+        n.url = `https://api.example.com/x?api_key=sk_live_${'a1B2c3D4'.repeat(3)}${i}`;
+    });
+    const big = join(tmp.path, 'big.flero.json');
+    writeFileSync(big, JSON.stringify(wf, null, 2));
+    for (const format of ['json', 'text']) {
+      const serial = lint('0', ['--format', format, big]);
+      assert.equal(serial.status, 1, serial.stderr);
+      const codes = new Set(
+        (JSON.parse(lint('0', ['--format', 'json', big]).stdout) as { code: string }[]).map((p) => p.code),
+      );
+      for (const c of ['log-leak', 'code-syntax']) assert.ok(codes.has(c), `the file has ${c} problems`);
+      assert.deepEqual(lint(undefined, ['--format', format, big]), serial, format);
+    }
+  });
+
   it('the workers really check the files (dist/flero-lintWorker.mjs is loaded); the serial path starts none', () => {
     const loadedBy = (workers: string) => {
       const list = join(tmp.path, `loaded-${workers}.txt`);

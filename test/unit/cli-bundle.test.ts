@@ -86,8 +86,11 @@ describe('the split CLI bundle (dist/flero.mjs and its chunks)', () => {
     assert.deepEqual(heavyIn(inputs), []);
   });
 
-  it('the lint worker loads none of them either', () => {
-    const inputs = staticInputs(outputOf('server/src/cli/lint/worker.ts'));
+  it('the lint worker, in either mode (what it imports dynamically too), loads none of them either', () => {
+    const worker = outputOf('server/src/cli/lint/worker.ts');
+    const modes = metafile.outputs[worker]!.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
+    assert.ok(modes.length >= 2, 'files and code mode');
+    const inputs = staticInputs(worker, ...modes);
     assert.ok(inputs.includes('server/src/lsp/service/diagnostics.ts'));
     assert.deepEqual(heavyIn(inputs), []);
   });

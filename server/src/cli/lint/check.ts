@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { toLspDiagnostic } from '../../lsp/service/convert';
 import { computeDiagnostics } from '../../lsp/service/diagnostics';
-import { parseDocument } from '../../lsp/service/document';
-import type { Severity, ServiceContext } from '../../lsp/service/types';
+import { type FleroDocument, parseDocument } from '../../lsp/service/document';
+import type { FleroDiagnostic, Severity, ServiceContext } from '../../lsp/service/types';
 
 export interface LintProblem {
   file: string;
@@ -19,8 +19,15 @@ export interface LintProblem {
 export type FileResult = { problems: LintProblem[] } | { unreadable: string };
 
 export function lintText(file: string, text: string, ctx: ServiceContext): LintProblem[] {
-  const doc = parseDocument(pathToFileURL(file).href, text);
-  return computeDiagnostics(doc, ctx).map((d) => ({
+  return lintDocument(file, parseDocument(pathToFileURL(file).href, text), ctx);
+}
+
+export function lintDocument(file: string, doc: FleroDocument, ctx: ServiceContext): LintProblem[] {
+  return toProblems(file, doc, computeDiagnostics(doc, ctx));
+}
+
+export function toProblems(file: string, doc: FleroDocument, diagnostics: FleroDiagnostic[]): LintProblem[] {
+  return diagnostics.map((d) => ({
     file,
     code: d.code,
     severity: d.severity,
@@ -29,12 +36,16 @@ export function lintText(file: string, text: string, ctx: ServiceContext): LintP
   }));
 }
 
-export async function checkFile(file: string, ctx: ServiceContext): Promise<FileResult> {
-  let text: string;
+/** The file's text (read once, as UTF-8), or the errno code of why it cannot be read. */
+export async function readText(file: string): Promise<{ text: string } | { unreadable: string }> {
   try {
-    text = await readFile(file, 'utf8');
+    return { text: await readFile(file, 'utf8') };
   } catch (err) {
     return { unreadable: (err as NodeJS.ErrnoException).code ?? 'error' };
   }
-  return { problems: lintText(file, text, ctx) };
+}
+
+export async function checkFile(file: string, ctx: ServiceContext): Promise<FileResult> {
+  const r = await readText(file);
+  return 'text' in r ? { problems: lintText(file, r.text, ctx) } : r;
 }

@@ -20,8 +20,8 @@ export const description = [
   '<schema> <file>` (vscode-json-languageservice: load, read the schema from `flero schema` and the file, doValidation).',
   'The files are generated (test/fixtures/lsp/generate.ts) into a scratch dir: one 2,000-node workflow (0.8 MiB), and',
   '200 small 20-node workflows in one folder checked by one process each way (ours checks them on a worker pool).',
-  'Runs alternate ours/baseline (and ours with FLERO_LINT_WORKERS=0, no worker thread); medians. All exit 0 (the',
-  'files are clean).',
+  'Runs alternate ours/baseline (and ours with FLERO_LINT_WORKERS=0, no worker thread, and =auto, workers whatever',
+  'the load average); medians. All exit 0 (the files are clean).',
 ].join(' ');
 
 const JSONLS = join(REPO_ROOT, 'bench/lib/jsonls-validate.mjs');
@@ -66,6 +66,7 @@ function sides(files: string[], schema: string): Side[] {
     { label: 'flero lint', args },
     { label: 'jsonls-validate', args: [JSONLS, schema, ...files] },
     { label: 'flero lint, FLERO_LINT_WORKERS=0', args, env: serialEnv },
+    { label: 'flero lint, FLERO_LINT_WORKERS=auto', args, env: { ...process.env, FLERO_LINT_WORKERS: 'auto' } },
   ];
   const before = process.env.FLERO_BENCH_LINT_BEFORE;
   if (before) list.push({ label: 'before', args: [join(before, 'flero.mjs'), 'lint', '--format', 'json', ...files] });
@@ -75,7 +76,7 @@ function sides(files: string[], schema: string): Side[] {
 const load = () => `1-min load average ${loadavg()[0]!.toFixed(1)} when measured`;
 
 function rows(name: string, goal: string, medians: number[], note: string): BenchResult[] {
-  const [ours, baseline, serial, before] = medians as [number, number, number, number | undefined];
+  const [ours, baseline, serial, auto, before] = medians as [number, number, number, number, number | undefined];
   const out: BenchResult[] = [
     {
       name,
@@ -95,6 +96,15 @@ function rows(name: string, goal: string, medians: number[], note: string): Benc
     ratio: round(serial / ours, 2),
     goal: 'info',
     note: 'ratio > 1: the worker threads pay for themselves',
+  });
+  out.push({
+    name: '  … the same with FLERO_LINT_WORKERS=auto (workers whatever the load; baseline column: =0, no worker)',
+    ours: round(auto / 1000, 3),
+    baseline: round(serial / 1000, 3),
+    unit: 's',
+    ratio: round(auto / serial, 2),
+    goal: 'info',
+    note: `ratio < 1: the workers pay for themselves at this load; ${load()}`,
   });
   if (before !== undefined)
     out.push({

@@ -1,7 +1,7 @@
 // `flero lint` over many files checks them on a worker pool (server/src/cli/lint/pool.ts, issue 17): the output and
 // the exit code are the serial path's, byte for byte, in every format. FLERO_LINT_WORKERS=0 is the serial path (the
-// main thread checks every file); =2 makes two workers check every file (the main thread none); unset, the pool
-// decides. The loader hook (test/helpers/loadedModules.mjs) shows that the workers really ran.
+// main thread checks every file); =2 makes two workers check every file (the main thread none); =auto, the pool
+// decides whatever the load; unset, the pool decides. The loader hook (test/helpers/loadedModules.mjs) shows that the workers really ran.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ describe('flero lint on a worker pool: the serial path’s output and exit codes
     for (const [args, status] of cases) {
       const serial = lint('0', args);
       assert.equal(serial.status, status, `${args.join(' ')}: ${serial.stderr}`);
-      for (const workers of ['2', undefined]) assert.deepEqual(lint(workers, args), serial, args.join(' '));
+      for (const workers of ['2', 'auto', undefined]) assert.deepEqual(lint(workers, args), serial, args.join(' '));
     }
     const r = lint('2', [clean, join(tmp.path, 'missing.flero.json')]);
     assert.match(r.stderr, /cannot read .*missing\.flero\.json: ENOENT/);
@@ -93,7 +93,8 @@ describe('flero lint on a worker pool: the serial path’s output and exit codes
         (JSON.parse(lint('0', ['--format', 'json', big]).stdout) as { code: string }[]).map((p) => p.code),
       );
       for (const c of ['log-leak', 'code-syntax']) assert.ok(codes.has(c), `the file has ${c} problems`);
-      assert.deepEqual(lint(undefined, ['--format', format, big]), serial, format);
+      for (const workers of ['auto', undefined])
+        assert.deepEqual(lint(workers, ['--format', format, big]), serial, format);
     }
   });
 

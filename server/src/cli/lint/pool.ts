@@ -3,7 +3,8 @@
 // only when a core is idle for them (spareCore).
 // Results are kept by the file's position: the output and the exit code do not depend on who checked what.
 // FLERO_LINT_WORKERS=N: exactly N workers and the main thread checks nothing (0 = everything on the main thread, no
-// worker at all). Fewer files: checkOnMain, where one large file's Code nodes are shared with a worker (./codeOffload).
+// worker at all); =auto: as unset, but whatever the load average. Fewer files: checkOnMain, where one large file's
+// Code nodes are shared with a worker (./codeOffload).
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,7 +34,7 @@ export function poolPlan(files: number, env: NodeJS.ProcessEnv = process.env): {
     const n = Math.min(Number(forced), files);
     return { workers: n, main: n === 0 };
   }
-  if (files < MIN_FILES_FOR_WORKERS || !spareCore()) return { workers: 0, main: true };
+  if (files < MIN_FILES_FOR_WORKERS || !spareCore(env)) return { workers: 0, main: true };
   // min(files, cores) checkers in all: the main thread and the workers.
   return { workers: Math.min(files, availableParallelism()) - 1, main: true };
 }
@@ -44,17 +45,19 @@ export function poolPlan(files: number, env: NodeJS.ProcessEnv = process.env): {
  * the checks' code compiled and warmed up again): measured on 2 busy cores (load 9), 200 files took 0.68 s with a
  * worker and 0.46 s without (bench/lint.bench.ts). Windows reports no load average (0): a core counts as free.
  */
-export function spareCore(): boolean {
+export function spareCore(env: NodeJS.ProcessEnv = process.env): boolean {
   const cores = availableParallelism();
-  return cores > 1 && loadavg()[0]! <= cores - 1;
+  // FLERO_LINT_WORKERS=auto: more than one core is enough (a container reports its host's load, not its own).
+  return cores > 1 && (env.FLERO_LINT_WORKERS === 'auto' || loadavg()[0]! <= cores - 1);
 }
 
 /** A file at least this large may have enough Code nodes to share their analysis with a worker (./codeOffload.ts). */
 export const MIN_BYTES_FOR_CODE_WORKER = 128 * 1024;
 
-/** Few files on the main thread: a large one's Code nodes are analysed on a worker too (unless FLERO_LINT_WORKERS=0). */
+/** Few files on the main thread: a large one's Code nodes are analysed on a worker too (unless FLERO_LINT_WORKERS=N). */
 async function checkOnMain(files: string[], ctx: ServiceContext): Promise<FileResult[]> {
-  const script = process.env.FLERO_LINT_WORKERS === undefined && spareCore() ? workerScript() : undefined;
+  const mode = process.env.FLERO_LINT_WORKERS;
+  const script = (mode === undefined || mode === 'auto') && spareCore() ? workerScript() : undefined;
   const large = script && files.some((f) => sizeOf(f) >= MIN_BYTES_FOR_CODE_WORKER);
   if (!large) return Promise.all(files.map((f) => checkFile(f, ctx)));
   const { CodeWorker, codeStrings, MIN_CODE_NODES_FOR_WORKER } = await import('./codeOffload');

@@ -1,7 +1,8 @@
 // One build script, one context per program:
 //   dist/extension.js        the VS Code extension (CJS, `vscode` external); never contains the test seam
 //   dist/languageServer.mjs  the language server (ESM, fully bundled)
-//   dist/flero.mjs           the CLI and the bundled Flero API server (ESM, fully bundled)
+//   dist/flero.mjs           the CLI and the bundled Flero API server (ESM, fully bundled, split: flero-<hash>.mjs
+//                            chunks beside it, so each command loads only what it needs; see cliProgram)
 //   dist/codeWorker.mjs      the code-node worker thread both server bundles start (engine/workerEntry.ts finds it
 //                            beside itself; ESM, fully bundled)
 //   dist/graphView.js        the workflow graph webview's script (browser IIFE; client/src/graph/view/main.ts)
@@ -16,7 +17,7 @@
 // copy beside the bundle (in CJS output esbuild would leave `import.meta.url` empty and they fail at run time).
 import { homedir } from 'node:os';
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -72,6 +73,59 @@ export function extensionProgram({ production: prod = production, testBuild: tes
   };
 }
 
+/**
+ * zod's `locales` namespace (`z.locales`, 360 KB of error messages in forty languages) reduced to English, the only
+ * one anything uses (zod configures `en` itself): the bundle is that much smaller to compile on every cold start.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** The CLI's chunks beside dist/flero.mjs: `flero-<hash>.mjs` (the allowlists ship `dist/flero-*.mjs`). */
+export const CLI_CHUNKS = /^flero-[A-Z0-9]+\.mjs(\.map)?$/;
+
+/**
+ * The CLI and the bundled API server, split into chunks (ESM `splitting`): each command's module (main.ts imports
+ * them dynamically) is a chunk of its own, with what it shares with the others in further chunks, so `flero lint`
+ * loads and compiles the language-server checks and never the store (PGlite), the engine (QuickJS) or the API.
+ * Chunks sit in dist/ itself, beside the WASM files their `new URL('x.wasm', import.meta.url)` looks for.
+ * Exported for the bundle test.
+ * @returns {esbuild.BuildOptions}
+ */
+export function cliProgram({ production: prod = production, outdir = dist } = {}) {
+  return {
+    ...common,
+    sourcemap: prod ? false : 'linked',
+    minify: prod,
+    // flero-lintWorker.mjs: the thread `flero lint` checks many files on (cli/lint/pool.ts), sharing lint's chunks.
+    entryPoints: {
+      flero: join(root, 'server/src/cli/main.ts'),
+      'flero-lintWorker': join(root, 'server/src/cli/lint/worker.ts'),
+    },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'flero-[hash]',
+    banner: { js: esmBanner },
+    plugins: [zodEnglishOnly],
+    // pg's optional native binding is never used.
+    external: ['pg-native'],
+  };
+}
+
 const programs = [
   extensionProgram(),
   {
@@ -81,17 +135,9 @@ const programs = [
     outExtension: { '.js': '.mjs' },
     format: 'esm',
     banner: { js: esmBanner },
+    plugins: [zodEnglishOnly],
   },
-  {
-    ...common,
-    entryPoints: { flero: join(root, 'server/src/cli/main.ts') },
-    outdir: dist,
-    outExtension: { '.js': '.mjs' },
-    format: 'esm',
-    banner: { js: esmBanner },
-    // pg's optional native binding is never used.
-    external: ['pg-native'],
-  },
+  cliProgram(),
   {
     ...common,
     entryPoints: { codeWorker: join(root, 'server/src/engine/codeWorker.ts') },
@@ -226,6 +272,8 @@ async function main() {
     console.log('esbuild: watching');
   } else {
     const started = Date.now();
+    // A rebuild names its chunks anew (content hashes): the previous build's must not linger (and be packaged).
+    if (existsSync(dist)) for (const f of readdirSync(dist)) if (CLI_CHUNKS.test(f)) rmSync(join(dist, f));
     await Promise.all(present.map((p) => esbuild.build(p)));
     console.log(
       `esbuild: built ${testBuild ? 'the TEST BUILD of the extension (dist-test/)' : `${present.length} program(s)`}` +
@@ -234,5 +282,5 @@ async function main() {
   }
 }
 
-// Imported (by the bundle test) it only exports extensionProgram; run, it builds.
+// Imported (by the bundle tests) it only exports extensionProgram, cliProgram and CLI_CHUNKS; run, it builds.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -11,6 +11,12 @@ if (!fs.existsSync(entry)) {
   );
   process.exit(2);
 }
+// V8's on-disk code cache (Node ≥ 22.1; see enableCompileCache in server/src/cli/main.ts), before the bundle loads.
+try {
+  require('node:module').enableCompileCache?.();
+} catch {
+  // no cache: only slower
+}
 import(require('node:url').pathToFileURL(entry).href).catch((err) => {
   process.stderr.write(`flero: failed to start: ${err?.message ?? String(err)}\n`);
   process.exit(2);

@@ -15,13 +15,17 @@ import { startUpstream, type Upstream } from '../helpers/upstream';
 
 const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** The files the npm package ships, exactly (.npmignore is an allowlist; npm adds package.json). */
+/**
+ * The files the npm package ships, exactly (.npmignore is an allowlist; npm adds package.json), besides the CLI's
+ * chunks (dist/flero-<hash>.mjs, esbuild.mjs cliProgram: their names change with their contents).
+ */
 const SHIPPED = [
   'LICENSE',
   'README.md',
   'bin/flero.js',
   'dist/codeWorker.mjs',
   'dist/emscripten-module.wasm',
+  'dist/flero-lintWorker.mjs',
   'dist/flero.mjs',
   'dist/initdb.wasm',
   'dist/pglite-seed.tar.gz',
@@ -47,7 +51,10 @@ describe('the packed npm package in a scratch project', () => {
   it('ships the CLI and the server files only: no extension, source maps, sources or dist-test', () => {
     assert.equal(packed.name, 'flero-vscode');
     assert.equal(packed.version, version);
-    const paths = packed.files.map((f) => f.path).sort();
+    const all = packed.files.map((f) => f.path).sort();
+    const chunks = all.filter((p) => /^dist\/flero-[A-Z0-9]+\.mjs$/.test(p));
+    assert.ok(chunks.length > 0, 'the CLI’s chunks are shipped');
+    const paths = all.filter((p) => !chunks.includes(p));
     assert.deepEqual(paths, SHIPPED);
     assert.ok(!paths.some((p) => p.endsWith('.map') || p.startsWith('dist-test/') || p === 'dist/extension.js'));
   });

@@ -85,6 +85,9 @@ export function runCli(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that never reads stdin may exit before the write lands (faster since the CLI loads only what a
+    // command needs): EPIPE then says nothing about the command.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

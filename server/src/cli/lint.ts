@@ -1,37 +1,17 @@
 // `flero lint [--format text|json|sarif|github] [--credentials FILE] [--max-warnings N] <files…>`: the language
 // server's checks for CI. Exit 1 if any error (or more warnings than --max-warnings), 2 on usage errors or unreadable
-// files. Human format: `file:line:col severity code message`. The formats and gates live in ./lint/.
-import { readFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
+// files. Human format: `file:line:col severity code message`. The formats, gates and the worker pool live in ./lint/.
 import { FLERO_VERSION } from '../core/version';
-import { toLspDiagnostic } from '../lsp/service/convert';
-import { computeDiagnostics } from '../lsp/service/diagnostics';
-import { parseDocument } from '../lsp/service/document';
-import type { Severity, ServiceContext } from '../lsp/service/types';
+import type { ServiceContext } from '../lsp/service/types';
 import { defineCommand } from './command';
 import { expandFolders } from './files';
 import { CredentialsFileError, readCredentialMetaFile } from './credentialsFile';
+import type { LintProblem } from './lint/check';
 import { countWarnings, formatProblems, gateExitCode, isLintFormat, parseMaxWarnings } from './lint/gates';
+import { checkFiles } from './lint/pool';
 import { UsageError } from './parser';
 
-export interface LintProblem {
-  file: string;
-  code: string;
-  severity: Severity;
-  message: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-}
-
-export function lintText(file: string, text: string, ctx: ServiceContext): LintProblem[] {
-  const doc = parseDocument(pathToFileURL(file).href, text);
-  return computeDiagnostics(doc, ctx).map((d) => ({
-    file,
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    range: toLspDiagnostic(doc, d).range,
-  }));
-}
+export { type LintProblem, lintText } from './lint/check';
 
 export const command = defineCommand(
   {
@@ -98,19 +78,18 @@ async function lint(
       throw new UsageError(err.message, undefined, false);
     }
   }
+  // Many files are checked on a worker pool (lint/pool.ts); the results come back in the files' order.
+  const results = await checkFiles(files, ctx);
   const problems: LintProblem[] = [];
   let unreadable = 0;
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      unreadable++;
-      process.stderr.write(`flero lint: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}\n`);
-      continue;
+  results.forEach((r, i) => {
+    if ('problems' in r) {
+      for (const p of r.problems) problems.push(p);
+      return;
     }
-    problems.push(...lintText(file, text, ctx));
-  }
+    unreadable++;
+    process.stderr.write(`flero lint: cannot read ${files[i]}: ${r.unreadable}\n`);
+  });
   const machine = formatProblems(format, problems, { toolVersion: FLERO_VERSION });
   if (machine !== undefined) process.stdout.write(machine);
   else if (format === 'json') process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);

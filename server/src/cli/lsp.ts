@@ -13,11 +13,10 @@ export const command = defineCommand(
   },
   async ({ values }) => {
     if (!values.stdio) throw new UsageError('give --stdio (the only transport)');
-    const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
-    const { startServer } = await import('../lsp/server');
+    const { startStdioServer } = await import('./lspStdio');
     const workers = codeWorkersFrom(process.env);
     if (workers !== undefined) configureSandbox({ workers });
-    startServer(createConnection(ProposedFeatures.all));
+    startStdioServer();
     // The connection keeps the process alive; it exits when the client sends `exit` or closes stdin.
     return new Promise<number>(() => undefined);
   },

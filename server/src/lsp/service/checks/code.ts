@@ -6,7 +6,7 @@ import { findLogLeaks, type LeakFinding, parseCode } from '../logLeak';
 import type { FleroDiagnostic } from '../types';
 
 /** Analysis of one code string (in code-string offsets), memoised by its text: an edit re-analyses only what changed. */
-interface CodeResult {
+export interface CodeResult {
   error?: { pos: number; message: string };
   leaks: LeakFinding[];
 }
@@ -21,6 +21,20 @@ export function analyseCode(code: string): CodeResult {
   if (codeCache.size >= CODE_CACHE_MAX) codeCache.delete(codeCache.keys().next().value!);
   codeCache.set(code, result);
   return result;
+}
+
+/**
+ * Stores a result computed elsewhere by `analyseCode` itself (`flero lint` analyses a large file's Code nodes on a
+ * worker thread as well, cli/lint/codeOffload.ts): the checks then find it as if computed here.
+ */
+export function seedCodeCache(code: string, result: CodeResult): void {
+  if (codeCache.has(code)) return;
+  if (codeCache.size >= CODE_CACHE_MAX) codeCache.delete(codeCache.keys().next().value!);
+  codeCache.set(code, result);
+}
+
+export function isCodeAnalysed(code: string): boolean {
+  return codeCache.has(code);
 }
 
 /** For benchmarks of the cold path. */

@@ -274,7 +274,8 @@ async function main() {
     const started = Date.now();
     // A rebuild names its chunks anew (content hashes): the previous build's must not linger (and be packaged).
     // Only when the CLI is built: `--test-build` builds the extension alone and must leave the CLI's chunks be.
-    if (!testBuild && existsSync(dist)) for (const f of readdirSync(dist)) if (CLI_CHUNKS.test(f)) rmSync(join(dist, f));
+    if (!testBuild && existsSync(dist))
+      for (const f of readdirSync(dist)) if (CLI_CHUNKS.test(f)) rmSync(join(dist, f));
     await Promise.all(present.map((p) => esbuild.build(p)));
     console.log(
       `esbuild: built ${testBuild ? 'the TEST BUILD of the extension (dist-test/)' : `${present.length} program(s)`}` +

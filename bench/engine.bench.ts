@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext, Script } from 'node:vm';
 import { Agent, request } from 'undici';
+import type { Workflow } from '../server/src/core/workflow';
 import { runWorkflow } from '../server/src/engine/runner';
 import { CodePool, closeSandbox, warmUpSandbox } from '../server/src/engine/sandbox';
-import type { CredentialForRun } from '../server/src/engine/types';
-import type { Workflow } from '../server/src/core/workflow';
 import { startBareServer } from './lib/bare';
+import { httpNodeLoop } from './lib/engineLoop';
 import { guarded } from './lib/guard';
 import { scaled } from './lib/knobs';
 import { REPO_ROOT } from './lib/paths';
@@ -16,7 +16,6 @@ import { median, msSince, round } from './lib/stats';
 import type { BenchResult } from './lib/types';
 
 const CONCURRENCY = 32;
-const CANARY = 'bench-engine-token-5f1c9a0e7d2b4c68';
 
 export const description = [
   'In one process: `runWorkflow` (server/src/engine/runner.ts) on a workflow of a trigger and one `http` node (GET',
@@ -53,25 +52,7 @@ async function httpNode(): Promise<BenchResult[]> {
   );
   const upstream = await startBareServer(body);
   try {
-    const host = new URL(upstream.url).host;
-    const url = `${upstream.url}/v1/items`;
-    const credential: CredentialForRun = {
-      id: 'cred_bench',
-      name: 'bench',
-      service: 'custom',
-      authType: 'bearer',
-      hosts: [host],
-      value: CANARY,
-    };
-    const workflow: Workflow = {
-      id: 'wf_engine_bench',
-      name: 'engine bench',
-      nodes: [
-        { id: 'start', type: 'trigger' },
-        { id: 'fetch', type: 'http', method: 'GET', url, credential: 'cred_bench' },
-      ],
-      connections: [{ from: 'start', to: 'fetch' }],
-    };
+    const { url, credential, workflow, headers } = httpNodeLoop(upstream.url);
     let failures = 0;
     let firstFailure = '';
     const viaEngine = async () => {
@@ -87,7 +68,7 @@ async function httpNode(): Promise<BenchResult[]> {
     const viaUndici = async () => {
       const res = await request(url, {
         dispatcher: agent,
-        headers: { 'user-agent': 'flero-engine', authorization: `Bearer ${CANARY}` },
+        headers,
       });
       const parsed = (await res.body.json()) as { ok?: boolean };
       if (res.statusCode !== 200 || parsed.ok !== true) failures++;

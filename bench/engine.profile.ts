@@ -11,14 +11,12 @@
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
-import type { Workflow } from '../server/src/core/workflow';
 import { runWorkflow } from '../server/src/engine/runner';
-import type { CredentialForRun } from '../server/src/engine/types';
 import { startBareServer } from './lib/bare';
+import { httpNodeLoop } from './lib/engineLoop';
 import { median } from './lib/stats';
 
 const CONCURRENCY = 32;
-const CANARY = 'bench-engine-token-5f1c9a0e7d2b4c68';
 type Run = typeof runWorkflow;
 
 async function loop(seconds: number, op: () => Promise<void>): Promise<{ rate: number; cpuUs: number }> {
@@ -43,24 +41,7 @@ async function main(): Promise<void> {
     JSON.stringify({ ok: true, items: Array.from({ length: 10 }, (_, i) => ({ i, v: `v${i}` })) }),
   );
   const upstream = await startBareServer(body);
-  const url = `${upstream.url}/v1/items`;
-  const credential: CredentialForRun = {
-    id: 'cred_bench',
-    name: 'bench',
-    service: 'custom',
-    authType: 'bearer',
-    hosts: [new URL(upstream.url).host],
-    value: CANARY,
-  };
-  const workflow: Workflow = {
-    id: 'wf_engine_bench',
-    name: 'engine bench',
-    nodes: [
-      { id: 'start', type: 'trigger' },
-      { id: 'fetch', type: 'http', method: 'GET', url, credential: 'cred_bench' },
-    ],
-    connections: [{ from: 'start', to: 'fetch' }],
-  };
+  const { url, credential, workflow, headers } = httpNodeLoop(upstream.url);
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
   const viaEngine = (run: Run) => async () => {
     const ex = await run(workflow, { credentials: async () => credential });
@@ -70,7 +51,7 @@ async function main(): Promise<void> {
     undici: async () => {
       const res = await request(url, {
         dispatcher: agent,
-        headers: { 'user-agent': 'flero-engine', authorization: `Bearer ${CANARY}` },
+        headers,
       });
       await res.body.json();
     },

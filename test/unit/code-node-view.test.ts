@@ -147,6 +147,22 @@ test('declarations type $node from the upstream kinds; only ancestors are in it'
   );
 });
 
+test("a Code node whose id the schema refuses gets no view: its id would be a path under the views' folder", () => {
+  const text = JSON.stringify({
+    id: 'wf_t',
+    nodes: [
+      { id: '../../escape', type: 'code', code: 'return 1;' },
+      { id: 'a/b', type: 'code', code: 'return 2;' },
+      { id: 'ok_1', type: 'code', code: 'return 3;' },
+    ],
+    connections: [],
+  });
+  assert.deepEqual(
+    codeNodes(text).map((n) => n.nodeId),
+    ['ok_1'],
+  );
+});
+
 test('the TypeScript checker over a node folder (view + declarations + jsconfig): what the sandbox has, and lacks', () => {
   const text = workflow('return 1;');
   const dir = mkdtempSync(join(tmpdir(), 'flero-code-'));

@@ -164,10 +164,13 @@ test('code lenses: run, run with input; run on server only when connected, with 
 test('code lenses: "Edit as JavaScript" on each Code node\'s code property, with the node id', () => {
   const doc = parseDocument(
     'file:///w.flero.json',
-    wf('{ "id": "shape", "type": "code", "code": "return 1;" }, { "id": "odd", "type": "code", "code": 3 }'),
+    wf(
+      '{ "id": "shape", "type": "code", "code": "return 1;" }, { "id": "odd", "type": "code", "code": 3 }, ' +
+        '{ "id": "../../escape", "type": "code", "code": "return 2;" }, { "id": "a/b", "type": "code", "code": "" }',
+    ),
   );
   const edit = codeLenses(doc, {}).filter((l) => l.command === ClientCommands.editCodeNode);
-  assert.equal(edit.length, 1, 'a code node whose code is not a string gets none');
+  assert.equal(edit.length, 1, 'a code node whose code is not a string, or whose id is a path, gets none');
   assert.equal(edit[0]!.title, 'Edit as JavaScript');
   assert.deepEqual(edit[0]!.arguments, [{ uri: 'file:///w.flero.json', nodeId: 'shape' }]);
   assert.equal(doc.text.slice(edit[0]!.start, edit[0]!.end), '"code": "return 1;"');

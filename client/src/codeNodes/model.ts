@@ -18,6 +18,7 @@
 // jsonc-parser's ESM build, as server/src/lsp/service/jsonc.ts explains (its UMD main defeats the bundler).
 import { type Node as JsonNode, parseTree } from 'jsonc-parser/lib/esm/main.js';
 import { child, computeLineStarts, decodedIndexIn } from '../../../server/src/core/jsonText';
+import { NODE_ID_PATTERN } from '../../../server/src/core/idPatterns';
 
 /** A workflow text parsed with offsets. */
 export interface ParsedWorkflow {
@@ -67,6 +68,8 @@ export function codeNodes(text: string, doc: ParsedWorkflow = parseWorkflow(text
     const id = str(n, 'id');
     const literal = child(n, 'code');
     if (!id || str(n, 'type') !== 'code' || literal?.type !== 'string') continue;
+    // The id becomes the view's folder and file name: one the schema refuses (`../x`, `a/b`) gets no view.
+    if (!NODE_ID_PATTERN.test(id)) continue;
     out.push({
       nodeId: id,
       code: literal.value as string,

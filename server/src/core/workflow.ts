@@ -2,10 +2,9 @@
 // Schema, the extension contributes that schema to VS Code, and the engine and language server read the types.
 import { z } from 'zod';
 
-export const WORKFLOW_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-/** Node ids are used as `$node.<id>` in expressions, so they are identifiers. */
-export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-export const CONNECTOR_TYPE_PATTERN = /^[a-z][a-zA-Z0-9]*\.[a-zA-Z][a-zA-Z0-9]*$/;
+import { CONNECTOR_TYPE_PATTERN, NODE_ID_PATTERN, WORKFLOW_ID_PATTERN } from './idPatterns';
+
+export { CONNECTOR_TYPE_PATTERN, NODE_ID_PATTERN, WORKFLOW_ID_PATTERN };
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const BUILTIN_NODE_TYPES = ['trigger', 'http', 'code'] as const;
 

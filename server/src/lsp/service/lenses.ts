@@ -1,4 +1,5 @@
 // Code lenses at the top of the workflow (with the scope pre-flight for "Run on server") and document symbols.
+import { NODE_ID_PATTERN } from '../../core/workflow';
 import { ClientCommands } from '../protocol';
 import { child, type FleroDocument } from './document';
 import type { ServiceContext } from './types';
@@ -62,6 +63,8 @@ export function codeLenses(doc: FleroDocument, ctx: ServiceContext): ServiceLens
     const id = child(n, 'id')?.value;
     const code = child(n, 'code');
     if (child(n, 'type')?.value !== 'code' || typeof id !== 'string' || code?.type !== 'string') continue;
+    // An id the schema refuses names no view: it would become a path (`../x`) under the views' folder.
+    if (!NODE_ID_PATTERN.test(id)) continue;
     const prop = code.parent ?? code;
     lenses.push({
       start: prop.offset,

@@ -53,3 +53,16 @@ test("the extension's page (the README vsce packages): pictures it ships, a CHAN
   assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
   assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'the icon is not 128×128');
 });
+
+test('the Accounts menu: the `flero` authentication provider is contributed and activates the extension on request', () => {
+  // Without the contribution VS Code lists the provider only once the extension happens to be active, and another
+  // extension's getSession('flero', …) would not start it.
+  assert.deepEqual(pkg.contributes.authentication, [{ id: 'flero', label: 'Flero' }]);
+  assert.ok(
+    pkg.activationEvents.includes('onAuthenticationRequest:flero'),
+    `activationEvents: ${pkg.activationEvents.join(', ')}`,
+  );
+  const registered = readFileSync(join(ROOT, 'client/src/auth.ts'), 'utf8');
+  assert.match(registered, /export const AUTH_PROVIDER_ID = 'flero';/);
+  assert.match(registered, /registerAuthenticationProvider\(AUTH_PROVIDER_ID, 'Flero'/);
+});

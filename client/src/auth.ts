@@ -4,30 +4,15 @@
 // for a scope the key lacks gets no session (getSessions) or a refusal naming the scope (createSession).
 // *Sign In with API Key* and *Sign Out* are this provider's createSession and removeSession.
 import * as vscode from 'vscode';
-import { SCOPES, type Scope } from '../../server/src/core/scopes';
 import { FleroApi } from './api';
 import { type Ctx, OPEN_SETTINGS } from './ctx';
 import { PreconditionError, required } from './errors';
 import type { KeyInfo } from './model/apiTypes';
 import { validatePastedKey } from './model/keyInput';
 import { serverLabel } from './model/serverIdentity';
+import { checkScopes, missingScopes } from './model/status';
 
 export const AUTH_PROVIDER_ID = 'flero';
-
-/** Refuses anything that is not a Flero scope, naming it and the valid ones. */
-export function checkScopes(scopes: readonly string[]): Scope[] {
-  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-  if (unknown.length) {
-    throw new Error(
-      `Not a Flero scope: ${unknown.map((s) => `"${s}"`).join(', ')}. Flero scopes are ${SCOPES.join(', ')}.`,
-    );
-  }
-  return scopes as Scope[];
-}
-
-export function missingScopes(me: Pick<KeyInfo, 'scopes'>, scopes: readonly string[]): string[] {
-  return scopes.filter((s) => !me.scopes.includes(s as Scope));
-}
 
 export class FleroAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();

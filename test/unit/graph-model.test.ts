@@ -115,6 +115,18 @@ describe('graphFromText', () => {
     ]);
   });
 
+  it('names the credentials this window knows (metadata only); an unknown one says so', () => {
+    const named = graphFromText(TEXT, { diagnostics: [], credentialNames: new Map([['cred_api', 'Example API']]) });
+    const me = named.nodes.find((n) => n.id === 'me')!;
+    const post = named.nodes.find((n) => n.id === 'post')!;
+    assert.equal(me.credentialName, 'Example API');
+    assert.equal(post.credentialName, undefined);
+    assert.equal(nodeAriaLabel(me), 'me (http) — not run yet, credential Example API (cred_api)');
+    assert.equal(nodeAriaLabel(post), 'post (slack.postMessage) — not run yet, credential cred_slack — not known here');
+    const same = graphFromText(TEXT, { diagnostics: [], credentialNames: new Map([['cred_api', 'cred_api']]) });
+    assert.match(nodeAriaLabel(same.nodes.find((n) => n.id === 'me')!), /credential cred_api$/, 'the id once');
+  });
+
   it('copies no header, query, code, params or output value into the model', () => {
     const json = JSON.stringify(model);
     for (const canary of [CANARY_HEADER, CANARY_QUERY, CANARY_CODE, CANARY_PARAM, 'output is not copied'])
@@ -154,7 +166,10 @@ describe('graphFromText', () => {
     assert.deepEqual(node('post').run, { status: 'failed', error: 'channel_not_found', logs: [] });
     assert.equal(node('shape').run, undefined);
     assert.deepEqual(model.run, { status: 'failed', durationMs: 40, error: 'node post failed', where: 'local' });
-    assert.equal(nodeAriaLabel(node('me')), 'me (http) — succeeded in 12 ms, 1 warning, credential cred_api');
+    assert.equal(
+      nodeAriaLabel(node('me')),
+      'me (http) — succeeded in 12 ms, 1 warning, credential cred_api — not known here',
+    );
     assert.equal(nodeAriaLabel(node('shape')), 'Shape it (code) — not run yet');
     assert.deepEqual([127.15, 12, 0.63, 0].map(formatMs), ['127 ms', '12 ms', '0.6 ms', '0 ms']);
   });

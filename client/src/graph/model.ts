@@ -11,6 +11,8 @@ export interface GraphInput {
   run?: Execution;
   /** Where it ran (`local`, `server`), shown beside the result. */
   where?: string;
+  /** The credentials this window knows (id → name: metadata only), so a node shows the name it uses. */
+  credentialNames?: ReadonlyMap<string, string>;
 }
 
 const BUILTIN_KINDS: Record<string, NodeKind> = { trigger: 'trigger', http: 'http', code: 'code' };
@@ -107,6 +109,9 @@ export function graphFromText(text: string, input: GraphInput): GraphModel {
       label: stringProp(obj, 'name') || id || `node ${index + 1}`,
       ...(detail ? { detail } : {}),
       ...(credential ? { credential } : {}),
+      ...(credential && input.credentialNames?.has(credential)
+        ? { credentialName: input.credentialNames.get(credential) }
+        : {}),
       start: obj.offset,
       end: obj.offset + obj.length,
       diagnostics: [],

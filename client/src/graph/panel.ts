@@ -86,6 +86,8 @@ class GraphPanel implements vscode.Disposable {
       vscode.languages.onDidChangeDiagnostics((e) => {
         if (e.uris.some((u) => this.is(u))) this.schedule();
       }),
+      // Credentials added, renamed or removed: the names on the nodes follow.
+      ctx.onDidChange(() => this.schedule()),
       ctx.executions.onDidRecord((r) => {
         if (r.execution.workflowId === this.model?.workflowId) this.schedule(0);
       }),
@@ -110,7 +112,10 @@ class GraphPanel implements vscode.Disposable {
   }
 
   private update(): void {
-    const model = graphFromText(this.doc.getText(), { diagnostics: documentDiagnostics(this.doc) });
+    const model = graphFromText(this.doc.getText(), {
+      diagnostics: documentDiagnostics(this.doc),
+      credentialNames: new Map(this.ctx.credentialMetadata().map((c) => [c.id, c.name])),
+    });
     const recorded = model.workflowId ? this.ctx.executions.latest(model.workflowId) : undefined;
     if (recorded) attachRun(model, recorded.execution, recorded.where);
     this.model = model;

@@ -32,6 +32,8 @@ export interface GraphNode {
   detail?: string;
   /** The credential id the node references (the reference only: values never exist in the document model). */
   credential?: string;
+  /** That credential's name, when this window knows it (local or server metadata). */
+  credentialName?: string;
   /** Text offsets of the node's object in the file. */
   start: number;
   end: number;
@@ -97,11 +99,18 @@ export function runSummary(run: NodeRun | undefined): string {
   return run.durationMs !== undefined ? `${run.status} in ${formatMs(run.durationMs)}` : run.status;
 }
 
+/** `GitHub bot (cred_github)`, or the id alone when the name is not known (`cred_x — not known here`). */
+export function credentialText(n: Pick<GraphNode, 'credential' | 'credentialName'>): string {
+  if (!n.credential) return '';
+  if (n.credentialName === undefined) return `${n.credential} — not known here`;
+  return n.credentialName === n.credential ? n.credential : `${n.credentialName} (${n.credential})`;
+}
+
 /** What a screen reader says for a node: `me (http) — succeeded in 12 ms, 1 warning`. */
 export function nodeAriaLabel(n: GraphNode): string {
   const parts = [runSummary(n.run)];
   const d = diagnosticSummary(n.diagnostics);
   if (d) parts.push(d);
-  if (n.credential) parts.push(`credential ${n.credential}`);
+  if (n.credential) parts.push(`credential ${credentialText(n)}`);
   return `${n.label} (${n.type}) — ${parts.join(', ')}`;
 }

@@ -266,7 +266,8 @@ export function editorTests(deps: EditorDeps): void {
       return l && l.length === 3 ? l : undefined;
     });
     assert(/^start \(trigger\)/.test(drawn[0]!) && /^shape \(code\)/.test(drawn[2]!), drawn.join(' | '));
-    assert(/^forecast \(http\) — .*credential cred_e2e_upstream/.test(drawn[1]!), `forecast: ${drawn[1]}`);
+    // Named from the window's credential metadata (this one's name is its id), so not "not known here".
+    assert(/^forecast \(http\) — .*credential cred_e2e_upstream(,|$)/.test(drawn[1]!), `forecast: ${drawn[1]}`);
     assert(!JSON.stringify(drawn).includes(cfg.canary), 'the graph holds the credential value');
     await vscode.commands.executeCommand('flero.runWorkflow', { uri });
     const after = await poll(

@@ -3,6 +3,7 @@
 // stylesheet (media/graph.css, theme variables); nothing here sets an inline style (the page's CSP forbids them).
 import type { GraphLayout } from '../layout';
 import {
+  credentialText,
   diagnosticSummary,
   formatMs,
   type GraphDiagnostic,
@@ -68,7 +69,7 @@ function nodeElement(n: GraphNode, box: { x: number; y: number; width: number; h
   if (n.credential) {
     g.append(
       s('path', { class: 'icon key', d: KEY_ICON, transform: `translate(12,${box.height - 20})` }),
-      s('text', { class: 'credential', x: 30, y: box.height - 9 }, clip(n.credential, 24)),
+      s('text', { class: 'credential', x: 30, y: box.height - 9 }, clip(n.credentialName ?? n.credential, 24)),
     );
   }
   if (n.run) {
@@ -180,7 +181,7 @@ export function renderDetails(n: GraphNode | undefined, onReveal: (key: string) 
   const rows: [string, string | undefined][] = [
     ['Id', n.id || '(none)'],
     ['Type', n.type],
-    ['Credential', n.credential],
+    ['Credential', n.credential ? credentialText(n) : undefined],
     ['Status', runSummary(n.run)],
     ['Error', n.run?.error],
   ];

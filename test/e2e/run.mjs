@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -31,7 +32,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, launchBrowser, Workbench } from './lib/browser.mjs';
 import { buildAndPackage } from './lib/build.mjs';
-import { installVsix, prepareDirs, startCodeServer, startVsCodeServer } from './lib/codeServer.mjs';
+import { WALKTHROUGH_PICTURES } from './lib/walkthroughPictures.mjs';
+import { installConsumer, installVsix, prepareDirs, startCodeServer, startVsCodeServer } from './lib/codeServer.mjs';
 import { startFlero } from './lib/flero.mjs';
 import { ensureInstalled } from './lib/install.mjs';
 import { leftovers, processesMentioning, stopAll } from './lib/proc.mjs';
@@ -207,6 +209,9 @@ async function uiSuite(paths, build, upstream) {
     extDir: dirs.extDir,
   });
   log(`ui: ${installed.out.trim().split('\n').pop()}`);
+  log(
+    `ui: consumer extension: ${await installConsumer(paths, tmp, { root: ROOT, userDataDir: dirs.userDataDir, extDir: dirs.extDir })}`,
+  );
   const codeServer = await startCodeServer(paths, tmp, { ...dirs, logFile: join(LOGS, 'code-server-ui.log') });
   log(`ui: code-server on ${codeServer.base}`);
   mkdirSync(SHOTS, { recursive: true });
@@ -234,6 +239,10 @@ async function uiSuite(paths, build, upstream) {
     extraLogs: () => `Flero log (last lines):\n${fleroLogText(dirs.userDataDir).split('\n').slice(-12).join('\n')}`,
   };
   await runUiSteps(uiSteps, ctx);
+  // The walkthrough's pictures are these screenshots (lib/walkthroughPictures.mjs): refreshed from a step that passed.
+  for (const [picture, shot] of Object.entries(WALKTHROUGH_PICTURES)) {
+    if (existsSync(join(SHOTS, shot))) copyFileSync(join(SHOTS, shot), join(ROOT, 'media', 'walkthrough', picture));
+  }
   await context.close().catch(() => {});
   await codeServer.proc.stop();
 }

@@ -125,6 +125,11 @@ describe('graphFromText', () => {
     assert.equal(nodeAriaLabel(post), 'post (slack.postMessage) — not run yet, credential cred_slack — not known here');
     const same = graphFromText(TEXT, { diagnostics: [], credentialNames: new Map([['cred_api', 'cred_api']]) });
     assert.match(nodeAriaLabel(same.nodes.find((n) => n.id === 'me')!), /credential cred_api$/, 'the id once');
+    const says = graphFromText(TEXT, {
+      diagnostics: [],
+      credentialNames: new Map([['cred_api', 'Example (cred_api)']]),
+    });
+    assert.match(nodeAriaLabel(says.nodes.find((n) => n.id === 'me')!), /credential Example \(cred_api\)$/);
   });
 
   it('copies no header, query, code, params or output value into the model', () => {

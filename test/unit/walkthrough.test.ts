@@ -1,9 +1,10 @@
 // The walkthrough (package.json `contributes.walkthroughs`) and the extension page: every step's media and every picture it shows exist
 // under media/ (the .vsix ships media/**), and every command it links is contributed.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { WALKTHROUGH_PICTURES } from '../e2e/lib/walkthroughPictures.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -65,4 +66,17 @@ test('the Accounts menu: the `flero` authentication provider is contributed and 
   const registered = readFileSync(join(ROOT, 'client/src/auth.ts'), 'utf8');
   assert.match(registered, /export const AUTH_PROVIDER_ID = 'flero';/);
   assert.match(registered, /registerAuthenticationProvider\(AUTH_PROVIDER_ID, 'Flero'/);
+});
+
+test("the walkthrough covers the editor features, and its pictures are the UI suite's screenshots of the same steps", () => {
+  const steps = pkg.contributes.walkthroughs.flatMap((w: { steps: { id: string }[] }) => w.steps.map((s) => s.id));
+  for (const id of ['connect', 'generateKey', 'addCredential', 'runWorkflow', 'languageStatus', 'editCode', 'graph'])
+    assert.ok(steps.includes(id), `no walkthrough step ${id}`);
+  const shipped = readdirSync(join(ROOT, 'media/walkthrough')).filter((f) => f.endsWith('.png'));
+  assert.deepEqual(shipped.sort(), Object.keys(WALKTHROUGH_PICTURES).sort(), 'a picture without its screenshot');
+  for (const [picture, shot] of Object.entries(WALKTHROUGH_PICTURES)) {
+    const a = readFileSync(join(ROOT, 'media/walkthrough', picture));
+    const b = readFileSync(join(ROOT, 'test/e2e/screenshots', shot));
+    assert.ok(a.equals(b), `media/walkthrough/${picture} differs from test/e2e/screenshots/${shot} (run the UI suite)`);
+  }
 });

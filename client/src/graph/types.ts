@@ -103,7 +103,8 @@ export function runSummary(run: NodeRun | undefined): string {
 export function credentialText(n: Pick<GraphNode, 'credential' | 'credentialName'>): string {
   if (!n.credential) return '';
   if (n.credentialName === undefined) return `${n.credential} — not known here`;
-  return n.credentialName === n.credential ? n.credential : `${n.credentialName} (${n.credential})`;
+  // A name that already says the id (`GitHub (cred_github)`, or the id itself) is shown as it is.
+  return n.credentialName.includes(n.credential) ? n.credentialName : `${n.credentialName} (${n.credential})`;
 }
 
 /** What a screen reader says for a node: `me (http) — succeeded in 12 ms, 1 warning`. */

@@ -254,6 +254,26 @@ export function editorTests(deps: EditorDeps): void {
     assert(s.lint.command === 'workbench.actions.view.problems', `lint command ${s.lint.command}`);
   });
 
+  test('a syntax error in the Code node is shown in the JavaScript editor on its line (code-syntax), and clears when fixed', async () => {
+    const a = deps.api();
+    if (!state.jsUri) pending('needs the JavaScript editor');
+    const js = await vscode.workspace.openTextDocument(state.jsUri);
+    await vscode.window.showTextDocument(js);
+    await saveBody(js, 'const a = 1;\nconst b = ;\nreturn { a };');
+    const syntax = await poll(
+      'the code-syntax diagnostic on the JavaScript view',
+      () => a.codeDiagnostics(state.jsUri!.toString()).find((d) => d.code === 'code-syntax'),
+      30_000,
+    );
+    assert(syntax.line === HEADER_LINES + 1, `code-syntax on line ${syntax.line}, expected ${HEADER_LINES + 1}`);
+    await saveBody(js, 'const a = 1;\nconst b = 2;\nreturn { a, b };');
+    await poll(
+      'the code-syntax diagnostic to clear',
+      () => (a.codeDiagnostics(state.jsUri!.toString()).some((d) => d.code === 'code-syntax') ? undefined : true),
+      30_000,
+    );
+  });
+
   test('Show Workflow Graph: the webview draws the nodes (credential named, never its value); after a run each node says it succeeded', async () => {
     const a = deps.api();
     const cfg = deps.cfg();
@@ -266,8 +286,12 @@ export function editorTests(deps: EditorDeps): void {
       return l && l.length === 3 ? l : undefined;
     });
     assert(/^start \(trigger\)/.test(drawn[0]!) && /^shape \(code\)/.test(drawn[2]!), drawn.join(' | '));
-    // Named from the window's credential metadata (this one's name is its id), so not "not known here".
-    assert(/^forecast \(http\) — .*credential cred_e2e_upstream(,|$)/.test(drawn[1]!), `forecast: ${drawn[1]}`);
+    // Named from the window's credential metadata (Add Credential names it after the service and id), so not "not
+    // known here", and the id said once.
+    assert(
+      /^forecast \(http\) — .*credential Generic HTTP service \(cred_e2e_upstream\)$/.test(drawn[1]!),
+      `forecast: ${drawn[1]}`,
+    );
     assert(!JSON.stringify(drawn).includes(cfg.canary), 'the graph holds the credential value');
     await vscode.commands.executeCommand('flero.runWorkflow', { uri });
     const after = await poll(
@@ -285,6 +309,31 @@ export function editorTests(deps: EditorDeps): void {
     // Showing it again reveals the same panel: still one drawing for this file.
     await vscode.commands.executeCommand('flero.showWorkflowGraph', doc.uri);
     assert(a.graphDrawn(uri)?.length === 3, 'a second panel replaced the first');
+    // It follows an edit (not saved): a node added to the file appears, and goes again when the edit is undone.
+    const at = doc.getText().indexOf('"nodes"');
+    const open = doc.getText().indexOf('[', at) + 1;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(open), ' { "id": "added_live", "type": "trigger" },');
+    assert(await vscode.workspace.applyEdit(edit), 'could not edit the workflow');
+    const live = await poll('the graph to follow the edit', () => {
+      const l = a.graphDrawn(uri);
+      return l?.length === 4 ? l : undefined;
+    });
+    assert(
+      live.some((x) => /^added_live \(trigger\) — not run yet/.test(x)),
+      live.join(' | '),
+    );
+    const undo = new vscode.WorkspaceEdit();
+    undo.delete(
+      doc.uri,
+      new vscode.Range(
+        doc.positionAt(open),
+        doc.positionAt(open + ' { "id": "added_live", "type": "trigger" },'.length),
+      ),
+    );
+    assert(await vscode.workspace.applyEdit(undo), 'could not undo the edit');
+    await poll('the graph to drop the node again', () => (a.graphDrawn(uri)?.length === 3 ? true : undefined));
+    await doc.save();
   });
 
   test('TypeScript IntelliSense in the JavaScript editor: $node lists the upstream nodes, their types come from the declarations', async () => {

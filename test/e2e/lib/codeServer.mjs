@@ -1,5 +1,5 @@
 // code-server (the real VS Code workbench + extension host) run by the pinned Node 24, on 127.0.0.1.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, pollUntil, runToEnd, startDetached } from './proc.mjs';
 
@@ -44,6 +44,32 @@ export async function installVsix(paths, tmp, { vsix, userDataDir, extDir }) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   if (!existsSync(join(dir, 'dist', 'extension.js'))) throw new Error(`${dir} has no dist/extension.js`);
   return { out: res.out, dir, manifest };
+}
+
+/**
+ * Packages test/e2e/consumer (a second extension that asks VS Code for a Flero session, as any extension may) with
+ * vsce and installs it beside Flero. Returns the install's last line.
+ */
+export async function installConsumer(paths, tmp, { root, userDataDir, extDir }) {
+  const src = join(tmp, 'consumer-src');
+  cpSync(join(root, 'test', 'e2e', 'consumer'), src, { recursive: true });
+  const vsix = join(tmp, 'flero-consumer.vsix');
+  const vsce = join(root, 'node_modules', '.bin', 'vsce');
+  const pack = await runToEnd(
+    vsce,
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix],
+    { cwd: src, env: { ...process.env, npm_config_yes: 'true' } },
+  );
+  if (pack.code !== 0) throw new Error(`vsce package of the consumer extension failed:\n${pack.out}`);
+  const res = await runToEnd(
+    paths.node,
+    [paths.csEntry, '--user-data-dir', userDataDir, '--extensions-dir', extDir, '--install-extension', vsix],
+    { env: vscodeEnv(paths, tmp) },
+  );
+  if (res.code !== 0 || !/was successfully installed/.test(res.out)) {
+    throw new Error(`code-server --install-extension (consumer) failed (exit ${res.code}):\n${res.out}`);
+  }
+  return res.out.trim().split('\n').pop();
 }
 
 async function healthy(url) {

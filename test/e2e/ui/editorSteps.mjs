@@ -255,7 +255,101 @@ export function editorSteps({ waitFor }) {
           timeoutMs: 15_000,
         });
         await account.first().hover();
+        await page.keyboard.press('Escape');
         return signed.replace(/\s+/g, ' ');
+      },
+    },
+    {
+      name: 'accounts-other-extension',
+      title:
+        'another extension (test/e2e/consumer) asks VS Code for a Flero session: once allowed it gets the signed-in key for a scope the key has; a scope it lacks and a non-Flero scope are refused by name; Sign Out from the Accounts menu',
+      deps: ['accounts-sign-in'],
+      timeoutMs: 150_000,
+      async run(ctx) {
+        const { wb, page } = ctx;
+        const key = ctx.state.rolledKey;
+        /** VS Code's own question to the user (access to the account, or signing in): answered with `button`. */
+        const answerVsCode = async (what, button, { shot } = {}) => {
+          const dialog = wb.dialog().first();
+          await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+          const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+          if (!/Flero Consumer/.test(text) || !/Flero/.test(text)) throw new Error(`${what}: VS Code asked "${text}"`);
+          if (shot) await ctx.shot(shot);
+          await wb.clickDialogButton(button);
+          await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+          return text;
+        };
+        const consumer = async (scope) => {
+          await wb.waitToastsSettled();
+          await wb.runCommand(`Flero Consumer: Get Session (${scope})`);
+        };
+
+        // A scope the signed-in key has: VS Code asks once whether the consumer may use the Flero account.
+        await consumer('workflows:read');
+        const asked = await answerVsCode('access to the Flero account', 'Allow', { shot: 'allow' });
+        const got = await wb.waitNotification(/Flero Consumer got a Flero session/, 30_000);
+        if (!/e2e-expiring \(local\) · scopes workflows:read · token: a Flero API key/.test(got))
+          throw new Error(`the consumer got: ${got}`);
+        // Asked again: no question, the same session.
+        await consumer('workflows:read');
+        await wb.waitNotification(/Flero Consumer got a Flero session: e2e-expiring/, 30_000);
+
+        // A scope the key lacks: VS Code asks to sign in; Flero asks for a key and refuses this one by the scope.
+        await consumer('executions:write');
+        await answerVsCode('signing in with Flero', 'Allow');
+        const input = page.locator('.quick-input-widget input').first();
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        if ((await input.getAttribute('type')) !== 'password') throw new Error('the key box is not a password box');
+        await input.fill(key);
+        await page.keyboard.press('Enter');
+        const refused = await wb.waitNotification(
+          /Flero Consumer got no Flero session: .*lacks the scope "executions:write"/,
+          30_000,
+        );
+        // Not a Flero scope at all: refused by name before any key is asked for.
+        await consumer('repo');
+        await answerVsCode('signing in with Flero', 'Allow');
+        const bogus = await wb.waitNotification(
+          /Flero Consumer got no Flero session: Not a Flero scope: "repo"/,
+          30_000,
+        );
+        const bar = await page.locator('.statusbar-item').allInnerTexts();
+        if (!bar.some((x) => /Flero: local · e2e-expiring/.test(x)))
+          throw new Error(`a refused request changed the sign-in: ${bar.join(' | ')}`);
+
+        // Sign Out from the Accounts menu: the account's submenu, then VS Code's confirmation naming the consumer.
+        await wb.waitToastsSettled();
+        const accounts = page.locator('.activitybar [aria-label^="Accounts"]').first();
+        await accounts.click();
+        const account = page.locator('.context-view .action-item, .monaco-menu .action-item', {
+          hasText: /e2e-expiring \(local\)/,
+        });
+        await waitFor(ctx, 'the Accounts menu to list the Flero session', () => account.first().isVisible(), {
+          timeoutMs: 15_000,
+        });
+        await account.first().hover();
+        const signOut = page.locator('.context-view .action-item, .monaco-menu .action-item', {
+          hasText: /^\s*Sign Out\s*$/,
+        });
+        await waitFor(ctx, 'the account submenu to offer Sign Out', () => signOut.first().isVisible(), {
+          timeoutMs: 15_000,
+        });
+        await signOut.first().click();
+        const confirm = wb.dialog().first();
+        if (await confirm.isVisible().catch(() => false)) await wb.clickDialogButton('Sign Out');
+        else {
+          await confirm.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
+          if (await confirm.isVisible().catch(() => false)) await wb.clickDialogButton('Sign Out');
+        }
+        await pollUntil(
+          'the status bar to show signed out',
+          async () => {
+            const t = await page.locator('.statusbar-item').allInnerTexts();
+            return t.some((x) => /Flero: local · signed out/.test(x)) ? true : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
+        return [asked, got, refused, bogus].map((t) => t.replace(/\s+/g, ' ')).join(' / ');
       },
     },
   ];

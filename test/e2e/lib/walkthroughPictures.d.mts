@@ -1,0 +1,1 @@
+export declare const WALKTHROUGH_PICTURES: Record<string, string>;

@@ -181,3 +181,33 @@ describe('flero scan', () => {
     assert.match(res.stderr, /no secrets found \(\d{3,} files scanned/);
   });
 });
+
+describe('flero scan: keys in URLs', () => {
+  let dir: TmpDir;
+  const apiKey = r.base62(32);
+  before(() => {
+    dir = tmpDir('flero-scan-url');
+    write(
+      dir.path,
+      'src/client.js',
+      `// items\nconst res = await fetch("https://api.example.com/v1/items?page=2&api_key=${apiKey}");\n`,
+    );
+    write(dir.path, 'deploy.sh', `curl -s https://api.example.com/v1/items?access_token=${apiKey}#top\n`);
+  });
+  after(() => dir.remove());
+
+  test('a key-like query parameter in a URL is reported with exactly its range', async () => {
+    const res = await runCli(['scan', '--format', 'json'], { cwd: dir.path });
+    assert.equal(res.code, 1, res.stderr);
+    const out = JSON.parse(res.stdout) as {
+      findings: { path: string; line: number; column: number; endColumn: number; ruleId: string }[];
+    };
+    const line = `const res = await fetch("https://api.example.com/v1/items?page=2&api_key=${apiKey}");`;
+    const curl = `curl -s https://api.example.com/v1/items?access_token=${apiKey}#top`;
+    assert.deepEqual(out.findings.map((f) => [f.path, f.line, f.column, f.endColumn, f.ruleId]).sort(), [
+      ['deploy.sh', 1, curl.indexOf(apiKey) + 1, curl.indexOf(apiKey) + 1 + apiKey.length, 'generic-keyed-secret'],
+      ['src/client.js', 2, line.indexOf(apiKey) + 1, line.indexOf(apiKey) + 1 + apiKey.length, 'generic-keyed-secret'],
+    ]);
+    assert.ok(!res.stdout.includes(apiKey));
+  });
+});

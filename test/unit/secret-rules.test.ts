@@ -160,3 +160,34 @@ test('secrets in every place: userinfo, connector params, body maps, template li
   );
   assert.deepEqual(diags({ type: 'code', code: 'const h = `Bearer ${input.token}`;\nreturn h;' }), []);
 });
+
+test('a key-like query parameter inside a URL in a Code string, a template literal or a text file is found', () => {
+  const k = HIGH_ENTROPY;
+  for (const text of [
+    `const u = "https://api.example.com/v1/items?api_key=${k}";`,
+    `const u = \`https://api.example.com/v1/items?page=2&access_token=${k}&x=1\`;`,
+    `url: https://api.example.com/v1/items?api_key=${k}`,
+    `curl 'https://api.example.com/v1/items?token=${k}#top'`,
+  ]) {
+    const hits = scanText(text).filter((h) => h.severity !== 'hint');
+    assert.deepEqual(
+      hits.map((h) => [h.ruleId, text.slice(h.start, h.end)]),
+      [['generic-keyed-secret', k]],
+      text,
+    );
+  }
+  assert.deepEqual(
+    diags({ type: 'code', code: `const u = "https://api.example.com/x?api_key=${k}";\nreturn u;` }).map((d) => [
+      d.severity,
+      d.text,
+    ]),
+    [['warning', k]],
+  );
+  assert.deepEqual(
+    diags({ type: 'code', code: `const u = \`https://api.example.com/x?api_key=${k}\`;\nreturn u;` }).map(
+      (d) => d.text,
+    ),
+    [k],
+  );
+  assert.deepEqual(scanText('const u = "https://api.example.com/v1/items?page=2&sort=name";'), []);
+});

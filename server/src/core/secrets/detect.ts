@@ -70,9 +70,18 @@ export function scanFormats(text: string, found: SecretFinding[] = []): SecretFi
       const secret = m.groups?.secret ?? m[0];
       const start = m.indices?.groups?.secret?.[0] ?? m.index;
       const end = start + secret.length;
-      if (found.length && overlaps(found, start, end)) continue;
-      const verdict = rule.keyedHint ? judgeKeyed(m.groups!, secret) : judge(rule, secret, m.groups?.user);
-      if (!verdict) continue;
+      const taken = found.length > 0 && overlaps(found, start, end);
+      const verdict = taken
+        ? undefined
+        : rule.keyedHint
+          ? judgeKeyed(m.groups!, secret)
+          : judge(rule, secret, m.groups?.user);
+      if (!verdict) {
+        // A rejected name=value candidate may hide a real one inside it (`url: https://h/p?api_key=…` reads as
+        // `url` = `https://…`, or `https` = `//…`): look again from one character later, not after the whole match.
+        if (rule.keyedHint) re.lastIndex = m.index + 1;
+        continue;
+      }
       // A Flero-shaped identifier with a wrong checksum is only worth a hint when it says it is a Flero key.
       if (rule.id === 'flero-api-key' && verdict.severity === 'hint' && !secret.startsWith('flero')) continue;
       found.push({ start, end, ruleId: rule.id, service: rule.service, what: rule.what, ...verdict });

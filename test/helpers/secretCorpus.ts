@@ -96,6 +96,7 @@ function placements(kind: string): Placement[] {
         encode: jsTemplate,
       },
       { name: 'file-url-query', file: `#!/bin/sh\ncurl -s "https://api.example.com/v1/items?api_key=${MARK}"\n` },
+      { name: 'file-env', file: `PORT=8080\nAWS_SECRET_ACCESS_KEY=${MARK}\nLOG_LEVEL=info\n` },
     );
   if (kind === 'pem-private-key' || kind === 'slack-webhook-url') return list.filter((p) => !p.name.includes('header'));
   return list;

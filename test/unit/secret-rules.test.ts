@@ -191,3 +191,26 @@ test('a key-like query parameter inside a URL in a Code string, a template liter
   );
   assert.deepEqual(scanText('const u = "https://api.example.com/v1/items?page=2&sort=name";'), []);
 });
+
+test('an AWS secret access key under its usual names is found (AWS_SECRET_ACCESS_KEY, aws_secret_access_key, secretAccessKey)', () => {
+  // The shape of an AWS secret access key: 40 characters of base64 (generated here, not anybody's key).
+  const secret = new Random(7).from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 40);
+  for (const text of [
+    `AWS_SECRET_ACCESS_KEY=${secret}`,
+    `export AWS_SECRET_ACCESS_KEY="${secret}"`,
+    `[default]\naws_secret_access_key = ${secret}\n`,
+    `const creds = { accessKeyId: id, secretAccessKey: '${secret}' };`,
+    `MINIO_ACCESS_KEY: ${secret}`,
+  ]) {
+    const hits = scanText(text).filter((h) => h.severity !== 'hint');
+    assert.deepEqual(
+      hits.map((h) => [h.ruleId, text.slice(h.start, h.end)]),
+      [['generic-keyed-secret', secret]],
+      text,
+    );
+  }
+  assert.deepEqual(
+    diags(http({ method: 'POST', body: { secretAccessKey: secret } })).map((d) => d.text),
+    [secret],
+  );
+});

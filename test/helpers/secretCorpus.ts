@@ -11,7 +11,9 @@ import { parseDocument } from '../../server/src/lsp/service/document';
 
 export interface Corpus {
   positives: { rule: string; value: string; source: string }[];
-  negatives: { value: string; kind: 'placeholder' | 'look-alike'; why: string }[];
+  /** placeholder: in key slots; basic-placeholder: a Basic credential's base64, in Basic's places; look-alike: in
+   * neutral places. */
+  negatives: { value: string; kind: 'placeholder' | 'basic-placeholder' | 'look-alike'; why: string }[];
 }
 export const corpus: Corpus = JSON.parse(
   readFileSync(new URL('../fixtures/secrets/corpus.json', import.meta.url), 'utf8'),
@@ -166,7 +168,11 @@ export function evaluate(c: Corpus = corpus) {
     }
   const negatives: CaseResult[] = [];
   for (const n of c.negatives)
-    for (const p of n.kind === 'placeholder' ? placements('placeholder') : neutralPlacements()) {
+    for (const p of n.kind === 'placeholder'
+      ? placements('placeholder')
+      : n.kind === 'basic-placeholder'
+        ? placements('basic-auth')
+        : neutralPlacements()) {
       const { found } = run(p, n.value);
       negatives.push({ value: n.value, placement: p.name, found, ok: found.length === 0 });
     }

@@ -44,3 +44,10 @@ test('false alarms ≤ 2% at error/warning severity on placeholders and look-ali
   assert.ok(result.negatives.length > 400, `${result.negatives.length} placed negatives`);
   assert.ok(result.falseAlarms <= 0.02, `false alarms ${result.falseAlarms}:\n${alarms.slice(0, 20).join('\n')}`);
 });
+
+test('no Basic placeholder (user:password, admin:changeme, …) is an error or a warning in any of Basic’s places', () => {
+  const basic = new Set(corpus.negatives.filter((n) => n.kind === 'basic-placeholder').map((n) => n.value));
+  assert.ok(basic.size >= 5);
+  const alarms = result.negatives.filter((n) => basic.has(n.value) && !n.ok).map((n) => `${n.value} in ${n.placement}`);
+  assert.deepEqual(alarms, []);
+});

@@ -214,3 +214,24 @@ test('an AWS secret access key under its usual names is found (AWS_SECRET_ACCESS
     [secret],
   );
 });
+
+test('a Basic placeholder (user:password, admin:changeme, user:<password>) is a hint in a header as in any string; a real-looking one is an error', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  for (const cred of ['user:password', 'admin:changeme', 'user:<password>', 'deploy:deploy', 'svc:${PASSWORD}']) {
+    const v = `Basic ${b64(cred)}`;
+    for (const headers of [{ Authorization: v }, { 'Proxy-Authorization': v }])
+      assert.ok(
+        diags(http({ headers })).every((d) => d.severity === 'hint'),
+        `${cred}: ${JSON.stringify(diags(http({ headers })))}`,
+      );
+    assert.ok(
+      scanText(`Authorization: ${v}`).every((h) => h.severity === 'hint'),
+      cred,
+    );
+  }
+  const real = b64(`svc-4821:${new Random(3).base62(20)}`);
+  assert.deepEqual(
+    diags(http({ headers: { Authorization: `Basic ${real}` } })).map((d) => [d.severity, d.text]),
+    [['error', real]],
+  );
+});

@@ -1,6 +1,6 @@
 // Runs THE rule table over a text: each rule's keywords first (cheap `includes`), then its expression; a match that
 // overlaps an earlier one is dropped; structure, checksum and placeholder checks decide the severity.
-import { basicCredential } from './checks';
+import { basicVerdict } from './checks';
 import { keyedVerdict } from './keyed';
 import { isPlaceholder, isPlaceholderPassword } from './placeholders';
 import { SECRET_RULES, type SecretRule } from './rules';
@@ -24,12 +24,10 @@ export function judge(
       ? { severity: 'hint', reason: 'placeholder' }
       : { severity: rule.severity };
   }
-  if (rule.id === 'basic-auth') {
-    const c = basicCredential(secret)!;
-    return isPlaceholderPassword(c.password, c.user)
-      ? { severity: 'hint', reason: 'placeholder' }
-      : { severity: rule.severity };
-  }
+  if (rule.id === 'basic-auth')
+    return basicVerdict(secret) === 'secret'
+      ? { severity: rule.severity }
+      : { severity: 'hint', reason: 'placeholder' };
   const body = rule.body ? rule.body(secret) : secret;
   if (isPlaceholder(secret, body, rule.entropy)) return { severity: 'hint', reason: 'placeholder' };
   if (rule.checksum && !rule.checksum.valid(secret)) return { severity: 'hint', reason: 'checksum' };

@@ -4,7 +4,7 @@
 // decoded indices into the string. Placeholders (`YOUR_KEY`, `<token>`, `${VAR}`, `xxxx`, …) are never errors: in a
 // credential slot (a header or query parameter that should hold one) they are a hint, elsewhere nothing.
 import { parseTemplate } from '../../core/expressions';
-import { isPlaceholder, keyedVerdict, scanText } from '../../core/secrets';
+import { basicVerdict, isPlaceholder, keyedVerdict, scanText } from '../../core/secrets';
 import { AUTH_SCHEME, isSecretQueryParam } from '../../core/secrets/names';
 
 export interface SecretHit {
@@ -80,7 +80,11 @@ export function headerSecret(value: string, credentialHeader: boolean): SecretHi
     const start = m[0].length;
     const rest = value.slice(start).trim();
     if (rest.length === 0 || /\s/.test(rest)) return undefined;
-    return slotLiteral(value, start, value.trimEnd().length, `a literal ${m[1]} credential`, 8);
+    const end = value.trimEnd().length;
+    // Basic: judged on what it decodes to, as the rule table does (`dXNlcjpwYXNzd29yZA==` is `user:password`).
+    if (m[1]!.toLowerCase() === 'basic' && !rest.includes('{{') && basicVerdict(rest) === 'placeholder')
+      return placeholderHint(start, end);
+    return slotLiteral(value, start, end, `a literal ${m[1]} credential`, 8);
   }
   if (!credentialHeader) return undefined;
   const v = value.trim();

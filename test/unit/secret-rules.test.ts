@@ -235,3 +235,19 @@ test('a Basic placeholder (user:password, admin:changeme, user:<password>) is a 
     [['error', real]],
   );
 });
+
+test('a Cookie header is checked pair by pair: the range is exactly each secret value', () => {
+  const rr = new Random(11);
+  const sid = rr.base62(32);
+  const csrf = rr.base64url(40);
+  const cookie = (v: string) => diags(http({ headers: { Cookie: v } })).map((d) => [d.severity, d.text]);
+  assert.deepEqual(cookie(`session=${sid}`), [['error', sid]]);
+  assert.deepEqual(cookie(`a=1; session=${sid}; theme=dark`), [['error', sid]]);
+  assert.deepEqual(cookie(`session=${sid};csrf_token=${csrf}`), [
+    ['error', sid],
+    ['error', csrf],
+  ]);
+  assert.deepEqual(cookie('theme=dark; lang=en-US; consent=accepted'), []);
+  assert.deepEqual(cookie('session={{ $credentials.session }}; theme=dark'), []);
+  assert.deepEqual(cookie('session=<your-session-id>; theme=dark'), [['hint', '<your-session-id>']]);
+});

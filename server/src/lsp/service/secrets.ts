@@ -93,6 +93,39 @@ export function headerSecret(value: string, credentialHeader: boolean): SecretHi
   return slotLiteral(value, start, start + v.length, 'a literal key', 8);
 }
 
+/**
+ * The values of a Cookie header, pair by pair (`a=1; session=…; theme=dark`): a random-looking value is an error with
+ * exactly its range, a placeholder a hint, a word or a short value (`theme=dark`) nothing. Offsets into `value`.
+ */
+export function cookieSecrets(value: string): SecretHit[] {
+  const out: SecretHit[] = [];
+  let i = 0;
+  while (i <= value.length) {
+    let semi = value.indexOf(';', i);
+    if (semi < 0) semi = value.length;
+    const pair = value.slice(i, semi);
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? '' : pair.slice(0, eq).trim();
+    let start = i + eq + 1;
+    let end = semi;
+    while (start < end && value[start] === ' ') start++;
+    while (end > start && value[end - 1] === ' ') end--;
+    if (value[start] === '"' && value[end - 1] === '"' && end - start >= 2) {
+      start++;
+      end--;
+    }
+    const v = value.slice(start, end);
+    if (v && !v.includes('{{')) {
+      const verdict = keyedVerdict('cookie', v, true);
+      if (verdict === 'placeholder') out.push(placeholderHint(start, end));
+      else if (verdict === 'secret')
+        out.push({ start, end, what: `a literal cookie value (${name || 'cookie'}=…)`, severity: 'error' });
+    }
+    i = semi + 1;
+  }
+  return out;
+}
+
 /** A literal value of a key-like query parameter (`query` map or URL), or undefined. */
 export function querySecret(name: string, value: string, what: string): SecretHit | undefined {
   if (!isSecretQueryParam(name) || value.length === 0) return undefined;

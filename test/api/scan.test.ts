@@ -211,3 +211,34 @@ describe('flero scan: keys in URLs', () => {
     assert.ok(!res.stdout.includes(apiKey));
   });
 });
+
+describe('flero scan <subdir> inside a repository', () => {
+  let dir: TmpDir;
+  const token = RULES_BY_ID.get('github-pat')!.example(new Random(17));
+  const json = async (args: string[], cwd: string) => {
+    const res = await runCli(['scan', '--format', 'json', ...args], { cwd });
+    return (JSON.parse(res.stdout) as { findings: { path: string }[] }).findings.map((f) => f.path).sort();
+  };
+  before(() => {
+    dir = tmpDir('flero-scan-repo');
+    const d = dir.path;
+    mkdirSync(join(d, '.git/info'), { recursive: true });
+    write(d, '.gitignore', 'secrets/\n/local.env\n/sub/cache/\n');
+    write(d, '.git/info/exclude', 'mine.env\n');
+    write(d, 'sub/secrets/x.env', `TOKEN=${token}\n`);
+    write(d, 'sub/cache/y.env', `TOKEN=${token}\n`);
+    write(d, 'sub/deeper/mine.env', `TOKEN=${token}\n`);
+    write(d, 'sub/local.env', `TOKEN=${token}\n`);
+    write(d, 'sub/app.env', `TOKEN=${token}\n`);
+  });
+  after(() => dir.remove());
+
+  test('the enclosing repository’s .gitignore and .git/info/exclude apply; root patterns stay anchored at the root', async () => {
+    // `/local.env` is the root's only: sub/local.env is scanned. `secrets/` (unanchored) ignores sub/secrets/.
+    assert.deepEqual(await json(['sub'], dir.path), ['sub/app.env', 'sub/local.env']);
+    assert.deepEqual(await json(['.'], join(dir.path, 'sub')), ['app.env', 'local.env']);
+    assert.deepEqual(await json([], join(dir.path, 'sub/secrets')), []);
+    // An explicitly named file is still read.
+    assert.deepEqual(await json(['sub/secrets/x.env'], dir.path), ['sub/secrets/x.env']);
+  });
+});

@@ -10,7 +10,8 @@ import { computeDiagnostics } from '../../server/src/lsp/service/diagnostics';
 import { parseDocument } from '../../server/src/lsp/service/document';
 
 export interface Corpus {
-  positives: { rule: string; value: string; source: string }[];
+  /** source: the format's documentation (the rule's); from: where an independently written value comes from. */
+  positives: { rule: string; value: string; source: string; from?: string }[];
   /** placeholder: in key slots; basic-placeholder: a Basic credential's base64, in Basic's places; look-alike: in
    * neutral places. */
   negatives: { value: string; kind: 'placeholder' | 'basic-placeholder' | 'look-alike'; why: string }[];

@@ -181,3 +181,64 @@ describe('flero scan', () => {
     assert.match(res.stderr, /no secrets found \(\d{3,} files scanned/);
   });
 });
+
+describe('flero scan: keys in URLs', () => {
+  let dir: TmpDir;
+  const apiKey = r.base62(32);
+  before(() => {
+    dir = tmpDir('flero-scan-url');
+    write(
+      dir.path,
+      'src/client.js',
+      `// items\nconst res = await fetch("https://api.example.com/v1/items?page=2&api_key=${apiKey}");\n`,
+    );
+    write(dir.path, 'deploy.sh', `curl -s https://api.example.com/v1/items?access_token=${apiKey}#top\n`);
+  });
+  after(() => dir.remove());
+
+  test('a key-like query parameter in a URL is reported with exactly its range', async () => {
+    const res = await runCli(['scan', '--format', 'json'], { cwd: dir.path });
+    assert.equal(res.code, 1, res.stderr);
+    const out = JSON.parse(res.stdout) as {
+      findings: { path: string; line: number; column: number; endColumn: number; ruleId: string }[];
+    };
+    const line = `const res = await fetch("https://api.example.com/v1/items?page=2&api_key=${apiKey}");`;
+    const curl = `curl -s https://api.example.com/v1/items?access_token=${apiKey}#top`;
+    assert.deepEqual(out.findings.map((f) => [f.path, f.line, f.column, f.endColumn, f.ruleId]).sort(), [
+      ['deploy.sh', 1, curl.indexOf(apiKey) + 1, curl.indexOf(apiKey) + 1 + apiKey.length, 'generic-keyed-secret'],
+      ['src/client.js', 2, line.indexOf(apiKey) + 1, line.indexOf(apiKey) + 1 + apiKey.length, 'generic-keyed-secret'],
+    ]);
+    assert.ok(!res.stdout.includes(apiKey));
+  });
+});
+
+describe('flero scan <subdir> inside a repository', () => {
+  let dir: TmpDir;
+  const token = RULES_BY_ID.get('github-pat')!.example(new Random(17));
+  const json = async (args: string[], cwd: string) => {
+    const res = await runCli(['scan', '--format', 'json', ...args], { cwd });
+    return (JSON.parse(res.stdout) as { findings: { path: string }[] }).findings.map((f) => f.path).sort();
+  };
+  before(() => {
+    dir = tmpDir('flero-scan-repo');
+    const d = dir.path;
+    mkdirSync(join(d, '.git/info'), { recursive: true });
+    write(d, '.gitignore', 'secrets/\n/local.env\n/sub/cache/\n');
+    write(d, '.git/info/exclude', 'mine.env\n');
+    write(d, 'sub/secrets/x.env', `TOKEN=${token}\n`);
+    write(d, 'sub/cache/y.env', `TOKEN=${token}\n`);
+    write(d, 'sub/deeper/mine.env', `TOKEN=${token}\n`);
+    write(d, 'sub/local.env', `TOKEN=${token}\n`);
+    write(d, 'sub/app.env', `TOKEN=${token}\n`);
+  });
+  after(() => dir.remove());
+
+  test('the enclosing repository’s .gitignore and .git/info/exclude apply; root patterns stay anchored at the root', async () => {
+    // `/local.env` is the root's only: sub/local.env is scanned. `secrets/` (unanchored) ignores sub/secrets/.
+    assert.deepEqual(await json(['sub'], dir.path), ['sub/app.env', 'sub/local.env']);
+    assert.deepEqual(await json(['.'], join(dir.path, 'sub')), ['app.env', 'local.env']);
+    assert.deepEqual(await json([], join(dir.path, 'sub/secrets')), []);
+    // An explicitly named file is still read.
+    assert.deepEqual(await json(['sub/secrets/x.env'], dir.path), ['sub/secrets/x.env']);
+  });
+});

@@ -1,15 +1,20 @@
 // The secret corpus (test/fixtures/secrets/corpus.json) placed into workflow files the ways workflows hold strings —
 // header values, URL queries and userinfo, query and body maps, connector params, Code-node string and template
-// literals — and judged by the real language service (parse + computeDiagnostics). Shared by the corpus test and
-// `npm run bench` (BENCHMARKS.md). A positive counts when an error/warning `hardcoded-secret` covers exactly the secret;
-// a negative is a false alarm when any error/warning `hardcoded-secret` appears.
+// literals — and judged by the real language service (parse + computeDiagnostics); and into text files as `flero scan`
+// reads them (scanText over the file: a .env line, a URL with a key in its query in source). Shared by the corpus test
+// and `npm run bench` (BENCHMARKS.md). A positive counts when an error/warning finding covers exactly the secret; a
+// negative is a false alarm when any error/warning finding appears.
 import { readFileSync } from 'node:fs';
+import { scanText } from '../../server/src/core/secrets';
 import { computeDiagnostics } from '../../server/src/lsp/service/diagnostics';
 import { parseDocument } from '../../server/src/lsp/service/document';
 
 export interface Corpus {
-  positives: { rule: string; value: string; source: string }[];
-  negatives: { value: string; kind: 'placeholder' | 'look-alike'; why: string }[];
+  /** source: the format's documentation (the rule's); from: where an independently written value comes from. */
+  positives: { rule: string; value: string; source: string; from?: string }[];
+  /** placeholder: in key slots; basic-placeholder: a Basic credential's base64, in Basic's places; look-alike: in
+   * neutral places. */
+  negatives: { value: string; kind: 'placeholder' | 'basic-placeholder' | 'look-alike'; why: string }[];
 }
 export const corpus: Corpus = JSON.parse(
   readFileSync(new URL('../fixtures/secrets/corpus.json', import.meta.url), 'utf8'),
@@ -20,10 +25,12 @@ const jsString = (v: string) => JSON.stringify(v).slice(1, -1);
 const jsTemplate = (v: string) => v.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 
 type Node = Record<string, unknown>;
-/** A placement: the node holding MARK, and how the value is written where MARK stands. */
+/** A placement: the node holding MARK (or a scanned text file's content holding it), and how the value is written
+ * where MARK stands. */
 interface Placement {
   name: string;
-  node: Node;
+  node?: Node;
+  file?: string;
   encode?: (v: string) => string;
 }
 const http = (extra: Node): Node => ({
@@ -75,11 +82,25 @@ function placements(kind: string): Placement[] {
     { name: 'code-template', node: code(`const auth = \`token ${MARK}\`;\nreturn auth.length;`), encode: jsTemplate },
   ];
   if (kind !== 'pem-private-key')
-    list.push({
-      name: 'url-query',
-      node: http({ url: `https://api.example.com/v1/items?api_key=${MARK}` }),
-      encode: encodeURIComponent,
-    });
+    list.push(
+      {
+        name: 'url-query',
+        node: http({ url: `https://api.example.com/v1/items?api_key=${MARK}` }),
+        encode: encodeURIComponent,
+      },
+      {
+        name: 'code-url-query',
+        node: code(`const u = "https://api.example.com/v1/items?page=2&api_key=${MARK}";\nreturn fetch(u);`),
+        encode: jsString,
+      },
+      {
+        name: 'code-template-url-query',
+        node: code(`const u = \`https://api.example.com/v1/items?access_token=${MARK}&page=2\`;\nreturn u;`),
+        encode: jsTemplate,
+      },
+      { name: 'file-url-query', file: `#!/bin/sh\ncurl -s "https://api.example.com/v1/items?api_key=${MARK}"\n` },
+      { name: 'file-env', file: `PORT=8080\nAWS_SECRET_ACCESS_KEY=${MARK}\nLOG_LEVEL=info\n` },
+    );
   if (kind === 'pem-private-key' || kind === 'slack-webhook-url') return list.filter((p) => !p.name.includes('header'));
   return list;
 }
@@ -105,6 +126,15 @@ export interface CaseResult {
 }
 
 function run(p: Placement, value: string): { text: string; expected: [number, number]; found: CaseResult['found'] } {
+  if (p.file !== undefined) {
+    const at = p.file.indexOf(MARK);
+    const written = (p.encode ?? ((v: string) => v))(value);
+    const text = p.file.slice(0, at) + written + p.file.slice(at + MARK.length);
+    const found = scanText(text)
+      .filter((f) => f.severity !== 'hint')
+      .map((f) => [f.start, f.end, f.severity, f.what] as [number, number, string, string]);
+    return { text, expected: [at, at + written.length], found };
+  }
   const wf = {
     id: 'wf_corpus',
     name: 'Corpus',
@@ -139,7 +169,11 @@ export function evaluate(c: Corpus = corpus) {
     }
   const negatives: CaseResult[] = [];
   for (const n of c.negatives)
-    for (const p of n.kind === 'placeholder' ? placements('placeholder') : neutralPlacements()) {
+    for (const p of n.kind === 'placeholder'
+      ? placements('placeholder')
+      : n.kind === 'basic-placeholder'
+        ? placements('basic-auth')
+        : neutralPlacements()) {
       const { found } = run(p, n.value);
       negatives.push({ value: n.value, placement: p.name, found, ok: found.length === 0 });
     }

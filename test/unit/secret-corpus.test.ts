@@ -44,3 +44,19 @@ test('false alarms ≤ 2% at error/warning severity on placeholders and look-ali
   assert.ok(result.negatives.length > 400, `${result.negatives.length} placed negatives`);
   assert.ok(result.falseAlarms <= 0.02, `false alarms ${result.falseAlarms}:\n${alarms.slice(0, 20).join('\n')}`);
 });
+
+test('no Basic placeholder (user:password, admin:changeme, …) is an error or a warning in any of Basic’s places', () => {
+  const basic = new Set(corpus.negatives.filter((n) => n.kind === 'basic-placeholder').map((n) => n.value));
+  assert.ok(basic.size >= 5);
+  const alarms = result.negatives.filter((n) => basic.has(n.value) && !n.ok).map((n) => `${n.value} in ${n.placement}`);
+  assert.deepEqual(alarms, []);
+});
+
+test('positives written independently of the generators (documented examples, tokens built with zlib’s CRC-32) are found in every place', () => {
+  const independent = corpus.positives.filter((p) => p.from !== undefined);
+  assert.ok(independent.length >= 6, `${independent.length} independent positives`);
+  assert.ok(independent.every((p) => p.from!.length > 10));
+  const values = new Set(independent.map((p) => p.value));
+  const misses = result.positives.filter((p) => values.has(p.value) && !p.ok).map((p) => `${p.rule} in ${p.placement}`);
+  assert.deepEqual(misses, []);
+});

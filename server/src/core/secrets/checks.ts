@@ -1,6 +1,7 @@
 // What a match must also satisfy to count: checksums (Flero, GitHub, npm), structure (a JWT's header, a Basic
 // credential's `user:password`). Pure functions of the matched text.
 import { BASE62, crc32 } from '../keys';
+import { isPlaceholderPassword } from './placeholders';
 
 const encoder = new TextEncoder();
 
@@ -53,4 +54,15 @@ export function basicCredential(b64: string): { user: string; password: string }
   const colon = text.indexOf(':');
   if (colon < 1 || colon === text.length - 1 || /[\x00-\x1f\x7f-\xff]/.test(text)) return undefined;
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+/**
+ * A Basic credential judged: `secret`, `placeholder` (the password a word people use for one, a reference, the user
+ * name again: `user:password`, `admin:changeme`, `user:<password>`), or undefined when it does not decode to
+ * `user:password`. The one judgement for the rule table and for Authorization headers.
+ */
+export function basicVerdict(b64: string): 'secret' | 'placeholder' | undefined {
+  const c = basicCredential(b64);
+  if (!c) return undefined;
+  return isPlaceholderPassword(c.password, c.user) ? 'placeholder' : 'secret';
 }

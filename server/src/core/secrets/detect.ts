@@ -1,6 +1,6 @@
 // Runs THE rule table over a text: each rule's keywords first (cheap `includes`), then its expression; a match that
 // overlaps an earlier one is dropped; structure, checksum and placeholder checks decide the severity.
-import { basicCredential } from './checks';
+import { basicVerdict } from './checks';
 import { keyedVerdict } from './keyed';
 import { isPlaceholder, isPlaceholderPassword } from './placeholders';
 import { SECRET_RULES, type SecretRule } from './rules';
@@ -24,12 +24,10 @@ export function judge(
       ? { severity: 'hint', reason: 'placeholder' }
       : { severity: rule.severity };
   }
-  if (rule.id === 'basic-auth') {
-    const c = basicCredential(secret)!;
-    return isPlaceholderPassword(c.password, c.user)
-      ? { severity: 'hint', reason: 'placeholder' }
-      : { severity: rule.severity };
-  }
+  if (rule.id === 'basic-auth')
+    return basicVerdict(secret) === 'secret'
+      ? { severity: rule.severity }
+      : { severity: 'hint', reason: 'placeholder' };
   const body = rule.body ? rule.body(secret) : secret;
   if (isPlaceholder(secret, body, rule.entropy)) return { severity: 'hint', reason: 'placeholder' };
   if (rule.checksum && !rule.checksum.valid(secret)) return { severity: 'hint', reason: 'checksum' };
@@ -70,9 +68,18 @@ export function scanFormats(text: string, found: SecretFinding[] = []): SecretFi
       const secret = m.groups?.secret ?? m[0];
       const start = m.indices?.groups?.secret?.[0] ?? m.index;
       const end = start + secret.length;
-      if (found.length && overlaps(found, start, end)) continue;
-      const verdict = rule.keyedHint ? judgeKeyed(m.groups!, secret) : judge(rule, secret, m.groups?.user);
-      if (!verdict) continue;
+      const taken = found.length > 0 && overlaps(found, start, end);
+      const verdict = taken
+        ? undefined
+        : rule.keyedHint
+          ? judgeKeyed(m.groups!, secret)
+          : judge(rule, secret, m.groups?.user);
+      if (!verdict) {
+        // A rejected name=value candidate may hide a real one inside it (`url: https://h/p?api_key=…` reads as
+        // `url` = `https://…`, or `https` = `//…`): look again from one character later, not after the whole match.
+        if (rule.keyedHint) re.lastIndex = m.index + 1;
+        continue;
+      }
       // A Flero-shaped identifier with a wrong checksum is only worth a hint when it says it is a Flero key.
       if (rule.id === 'flero-api-key' && verdict.severity === 'hint' && !secret.startsWith('flero')) continue;
       found.push({ start, end, ruleId: rule.id, service: rule.service, what: rule.what, ...verdict });

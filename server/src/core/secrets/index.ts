@@ -5,6 +5,7 @@ import type { SecretFinding } from './types';
 
 export type { SecretFinding, SecretSeverity } from './types';
 export { SECRET_RULES, RULES_BY_ID, type SecretRule } from './rules';
+export { basicVerdict } from './checks';
 export { keyedVerdict } from './keyed';
 export { isPlaceholder } from './placeholders';
 

@@ -25,6 +25,8 @@ const EXACT = new Set([
   'clientsecret',
   'apisecret',
   'secretkey',
+  'accesskey',
+  'secretaccesskey',
   'privatekey',
   'password',
   'passwd',
@@ -35,7 +37,19 @@ const EXACT = new Set([
   'credentials',
 ]);
 
-const SUFFIXES = ['token', 'apikey', 'secret', 'password', 'secretkey', 'privatekey', 'authorization', 'cookie'];
+// `accesskey`: AWS_SECRET_ACCESS_KEY, aws_secret_access_key, secretAccessKey, MINIO_ACCESS_KEY (the key id is
+// `…accesskeyid`, not matched: an identifier, found by its own format when it is one).
+const SUFFIXES = [
+  'token',
+  'apikey',
+  'secret',
+  'password',
+  'secretkey',
+  'accesskey',
+  'privatekey',
+  'authorization',
+  'cookie',
+];
 
 const normalised = new Map<string, string>();
 

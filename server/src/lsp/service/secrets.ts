@@ -4,7 +4,7 @@
 // decoded indices into the string. Placeholders (`YOUR_KEY`, `<token>`, `${VAR}`, `xxxx`, …) are never errors: in a
 // credential slot (a header or query parameter that should hold one) they are a hint, elsewhere nothing.
 import { parseTemplate } from '../../core/expressions';
-import { isPlaceholder, keyedVerdict, scanText } from '../../core/secrets';
+import { basicVerdict, isPlaceholder, keyedVerdict, scanText } from '../../core/secrets';
 import { AUTH_SCHEME, isSecretQueryParam } from '../../core/secrets/names';
 
 export interface SecretHit {
@@ -80,13 +80,50 @@ export function headerSecret(value: string, credentialHeader: boolean): SecretHi
     const start = m[0].length;
     const rest = value.slice(start).trim();
     if (rest.length === 0 || /\s/.test(rest)) return undefined;
-    return slotLiteral(value, start, value.trimEnd().length, `a literal ${m[1]} credential`, 8);
+    const end = value.trimEnd().length;
+    // Basic: judged on what it decodes to, as the rule table does (`dXNlcjpwYXNzd29yZA==` is `user:password`).
+    if (m[1]!.toLowerCase() === 'basic' && !rest.includes('{{') && basicVerdict(rest) === 'placeholder')
+      return placeholderHint(start, end);
+    return slotLiteral(value, start, end, `a literal ${m[1]} credential`, 8);
   }
   if (!credentialHeader) return undefined;
   const v = value.trim();
   if (v.length === 0 || /\s/.test(v)) return undefined;
   const start = value.indexOf(v);
   return slotLiteral(value, start, start + v.length, 'a literal key', 8);
+}
+
+/**
+ * The values of a Cookie header, pair by pair (`a=1; session=…; theme=dark`): a random-looking value is an error with
+ * exactly its range, a placeholder a hint, a word or a short value (`theme=dark`) nothing. Offsets into `value`.
+ */
+export function cookieSecrets(value: string): SecretHit[] {
+  const out: SecretHit[] = [];
+  let i = 0;
+  while (i <= value.length) {
+    let semi = value.indexOf(';', i);
+    if (semi < 0) semi = value.length;
+    const pair = value.slice(i, semi);
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? '' : pair.slice(0, eq).trim();
+    let start = i + eq + 1;
+    let end = semi;
+    while (start < end && value[start] === ' ') start++;
+    while (end > start && value[end - 1] === ' ') end--;
+    if (value[start] === '"' && value[end - 1] === '"' && end - start >= 2) {
+      start++;
+      end--;
+    }
+    const v = value.slice(start, end);
+    if (v && !v.includes('{{')) {
+      const verdict = keyedVerdict('cookie', v, true);
+      if (verdict === 'placeholder') out.push(placeholderHint(start, end));
+      else if (verdict === 'secret')
+        out.push({ start, end, what: `a literal cookie value (${name || 'cookie'}=…)`, severity: 'error' });
+    }
+    i = semi + 1;
+  }
+  return out;
 }
 
 /** A literal value of a key-like query parameter (`query` map or URL), or undefined. */

@@ -4,10 +4,18 @@
 // params, body maps). The string scanners live in ../secrets; here hits are mapped to the file, worded, and given
 // their quick fix. Errors and warnings are findings; hints (a placeholder in a credential slot, a token whose
 // checksum does not match) are not.
-import { isCredentialHeader } from '../../../core/secrets/names';
+import { isCredentialHeader, normaliseName } from '../../../core/secrets/names';
 import { child, type FleroDocument, stringOffset } from '../document';
 import type { Node as JsonNode } from '../jsonc';
-import { headerSecret, keyedSecret, querySecret, type SecretHit, scanString, urlQuerySecrets } from '../secrets';
+import {
+  cookieSecrets,
+  headerSecret,
+  keyedSecret,
+  querySecret,
+  type SecretHit,
+  scanString,
+  urlQuerySecrets,
+} from '../secrets';
 import type { FixData, FleroDiagnostic } from '../types';
 
 type Push = (node: JsonNode, hit: SecretHit, place?: FixData['place']) => void;
@@ -59,10 +67,14 @@ export function secretDiagnostics(doc: FleroDocument, n: JsonNode, index: number
         : inQuery
           ? { query: name! }
           : undefined;
+    // A Cookie header, pair by pair, before the rule table (its pairs' verdicts win over the generic rule's).
+    // No quick fix: moving the header into a credential would take the other cookies with it.
+    const cookie = inHeaders && type === 'http' && normaliseName(name!) === 'cookie';
+    if (cookie) for (const hit of cookieSecrets(value)) push(x, hit);
     const hits = scanString(value);
     for (let i = 0; i < hits.length; i++) push(x, hits[i]!, placeOf(hits[i]!));
     if (inHeaders && type === 'http') {
-      const hit = headerSecret(value, isCredentialHeader(name!));
+      const hit = cookie ? undefined : headerSecret(value, isCredentialHeader(name!));
       if (hit) push(x, hit, placeOf(hit));
     } else if (inQuery) {
       const hit = querySecret(name!, value, `a key in query parameter ${name}`);

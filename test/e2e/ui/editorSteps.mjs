@@ -279,6 +279,14 @@ export function editorSteps({ waitFor }) {
           await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
           return text;
         };
+        /** Closes a toast this step expects (an error the consumer shows), so later checks see only new errors. */
+        const dismiss = async (re) => {
+          const toast = wb.notifications().filter({ hasText: re }).first();
+          while (await toast.isVisible().catch(() => false)) {
+            await toast.hover();
+            await toast.locator('.codicon-notifications-clear').first().click();
+          }
+        };
         const consumer = async (scope) => {
           await wb.waitToastsSettled();
           await wb.runCommand(`Flero Consumer: Get Session (${scope})`);
@@ -306,6 +314,7 @@ export function editorSteps({ waitFor }) {
           /Flero Consumer got no Flero session: .*lacks the scope "executions:write"/,
           30_000,
         );
+        await dismiss(/Flero Consumer got no Flero session/);
         // Not a Flero scope at all: refused by name before any key is asked for.
         await consumer('repo');
         await answerVsCode('signing in with Flero', 'Allow');
@@ -313,6 +322,7 @@ export function editorSteps({ waitFor }) {
           /Flero Consumer got no Flero session: Not a Flero scope: "repo"/,
           30_000,
         );
+        await dismiss(/Flero Consumer got no Flero session/);
         const bar = await page.locator('.statusbar-item').allInnerTexts();
         if (!bar.some((x) => /Flero: local · e2e-expiring/.test(x)))
           throw new Error(`a refused request changed the sign-in: ${bar.join(' | ')}`);

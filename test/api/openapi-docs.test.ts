@@ -96,6 +96,12 @@ describe('the OpenAPI document teaches', () => {
       if (!/\*\*Scope:\*\*/.test(op.description ?? '')) problems.push(`${at}: the description does not name the scope`);
       if (!op.tags?.length) problems.push(`${at}: no tag`);
       for (const t of op.tags ?? []) if (!tags.get(t)) problems.push(`${at}: tag ${t} is not described`);
+      const codes = op['x-flero-problem-codes'];
+      if (!Array.isArray(codes)) problems.push(`${at}: no x-flero-problem-codes`);
+      else if (op['x-flero-scope'] !== 'none' && !codes.includes('invalid_token'))
+        problems.push(`${at}: x-flero-problem-codes lacks invalid_token (the operation needs a key)`);
+      for (const code of Array.isArray(codes) ? codes : [])
+        if (!(code in PROBLEM_CODES)) problems.push(`${at}: x-flero-problem-codes names an unknown code ${code}`);
       for (const code of op['x-flero-problem-codes'] ?? [])
         if (!op.description.includes(`\`${code}\``)) problems.push(`${at}: description misses problem code ${code}`);
       for (const [status, r] of Object.entries<Json>(op.responses))

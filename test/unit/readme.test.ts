@@ -25,7 +25,76 @@ function section(title: string, level = 2): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
+/** GitHub's heading anchors: lower case, punctuation dropped (hyphens and underscores kept), spaces → hyphens. */
+function anchors(markdown: string): Set<string> {
+  const out = new Set<string>();
+  const body = markdown.replace(/^```[\s\S]*?^```$/gm, '');
+  for (const m of body.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = m[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replace(/ /g, '-');
+    let a = base;
+    for (let i = 1; out.has(a); i++) a = `${base}-${i}`;
+    out.add(a);
+  }
+  return out;
+}
+
 describe('README.md and docs/', () => {
+  test('the README opens with what Flero is, then Install, then the developer quick start; internals live in docs/', () => {
+    const h2 = [...README.matchAll(/^## (.+)$/gm)].map((m) => m[1]!);
+    assert.match(README.slice(0, README.indexOf('\n## ')), /^# Flero for VS Code\n\n\*\*Flero\*\* is /);
+    assert.equal(h2[0], 'Install');
+    assert.equal(h2[1], 'Quick start (developers)');
+    for (const s of [
+      'A five-minute tutorial',
+      'Screenshots',
+      'CI: lint, run, rotate',
+      'CLI reference',
+      'Troubleshooting',
+      'Architecture in short',
+    ])
+      assert.ok(h2.includes(s), `README has "## ${s}"`);
+    assert.match(section('Quick start \\(developers\\)'), /npm ci && npm start/);
+    assert.match(section('Quick start \\(developers\\)'), /^npm test /m);
+    // What moved out, and where it is now.
+    const moved: [RegExp, string][] = [
+      [/enableCompileCache/, 'docs/internals.md'],
+      [/One argument parser/, 'docs/internals.md'],
+      [/One typed API client/, 'docs/internals.md'],
+      [/four files or more .* holding 8 MiB/, 'docs/internals.md'],
+      [/compiles the WASM module once/, 'docs/internals.md'],
+      [/Every log line, node output, error and execution record passes one masker/, 'docs/internals.md'],
+      [/bench\/framework-choice\.ts/, 'docs/internals.md'],
+    ];
+    for (const [re, where] of moved) {
+      assert.doesNotMatch(README, re, `README still explains ${re}`);
+      assert.match(read(where), re, `${where} explains ${re}`);
+    }
+  });
+
+  test('every relative link in README.md and docs/*.md points at a file that exists, and at a heading it has', () => {
+    const broken: string[] = [];
+    for (const file of DOCS) {
+      const text = read(file).replace(/^```[\s\S]*?^```$/gm, '');
+      for (const m of text.matchAll(/(?<!!)\[[^\]]*\]\(([^)\s]+)\)/g)) {
+        const target = m[1]!;
+        if (/^[a-z]+:/.test(target)) continue;
+        const [path, hash] = target.split('#') as [string, string | undefined];
+        const base = file === 'docs/extension-page.md' ? ROOT : join(ROOT, dirname(file));
+        const abs = path ? join(base, decodeURI(path)) : join(ROOT, file);
+        if (!existsSync(abs)) {
+          broken.push(`${file}: ${target} (no such file)`);
+          continue;
+        }
+        if (hash && abs.endsWith('.md') && !anchors(readFileSync(abs, 'utf8')).has(hash))
+          broken.push(`${file}: ${target} (no such heading)`);
+      }
+    }
+    assert.deepEqual(broken, []);
+  });
+
   test('every picture in README.md and docs/*.md exists', () => {
     const missing: string[] = [];
     let seen = 0;

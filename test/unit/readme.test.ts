@@ -149,6 +149,21 @@ describe('README.md and docs/', () => {
     assert.ok(flags.get('serve')?.has('owner-key-file'));
   });
 
+  test('curl samples name the CLI’s variables: $FLERO_SERVER_URL for the server, $FLERO_API_KEY for the key', () => {
+    const wrong: string[] = [];
+    let keyed = 0;
+    for (const file of DOCS)
+      for (const line of commandLines(read(file))) {
+        if (/\$FLERO_URL\b|\$FLERO_KEY\b/.test(line)) wrong.push(`${file}: ${line.trim()}`);
+        if (!/^curl /.test(line.trim()) || !line.includes('$FLERO_API_KEY')) continue;
+        keyed++;
+        if (!line.includes('"$FLERO_SERVER_URL/'))
+          wrong.push(`${file}: ${line.trim()} (the server is not $FLERO_SERVER_URL)`);
+      }
+    assert.deepEqual(wrong, []);
+    assert.ok(keyed >= 3, `${keyed} curl lines with a key`);
+  });
+
   test('the settings table is exactly the settings package.json contributes', () => {
     const contributed = new Set<string>(
       [pkg.contributes.configuration]

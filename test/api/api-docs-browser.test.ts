@@ -1,17 +1,27 @@
 // /api-docs in a real browser: headless Chromium (playwright-core) against the real server, every request that would
 // leave 127.0.0.1 aborted and counted. The reference must render under its own CSP with no console error and no CSP
 // violation, show every tag and every operation of the OpenAPI document, the bearer scheme and each operation's scope
-// and problem responses; then it is photographed for the README (test/e2e/screenshots/api-docs.png).
+// and problem responses; then it is photographed: into a temp dir, or with FLERO_UPDATE_SCREENSHOTS=1 for the README
+// (test/e2e/screenshots/api-docs.png). Without Chromium it fails in CI (CI=true, FLERO_REQUIRE_CHROMIUM=1) and skips
+// with a banner elsewhere (test/helpers/chromium.ts).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { REPO_ROOT, type RunningServer, startServer } from '../helpers/server';
+import { chromiumPath, chromiumPlan, screenshotPath, skipBanner } from '../helpers/chromium';
+import { type RunningServer, startServer } from '../helpers/server';
 
-const CHROMIUM = process.env.FLERO_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOT = join(REPO_ROOT, 'test/e2e/screenshots/api-docs.png');
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set FLERO_E2E_CHROMIUM)`;
+const CHROMIUM = chromiumPath();
+const SCREENSHOT = screenshotPath('api-docs.png');
+const plan = chromiumPlan();
+const skip = plan.run ? false : plan.reason;
+if (!plan.run && plan.fail)
+  test('Chromium is installed (required in CI: the /api-docs check must not pass by not running)', () => {
+    assert.fail(plan.reason);
+  });
+else if (!plan.run)
+  process.stderr.write(skipBanner('/api-docs in Chromium (test/api/api-docs-browser.test.ts)', plan.reason));
 
 interface Doc {
   tags?: { name: string }[];
@@ -88,8 +98,9 @@ describe('/api-docs in Chromium, offline', { skip }, () => {
         if (!(op.summary && flat.includes(op.summary)) && !flat.includes(line)) missing.push(line);
       }
     assert.deepEqual(missing, [], 'not in the rendered page');
-    mkdirSync(join(REPO_ROOT, 'test/e2e/screenshots'), { recursive: true });
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
+    process.stderr.write(`screenshot: ${SCREENSHOT}\n`);
   });
 
   test('an operation shows its scope (x-flero-scope, the lock) and its problem responses', async () => {

@@ -12,6 +12,7 @@ import { HOST_PATTERN } from '../../server/src/core/credentialPatterns';
 import { findKeyCandidates, hasValidChecksum } from '../../server/src/core/keys';
 import { ROUTES } from '../../server/src/core/routes';
 import { PROBLEM_CODES } from '../../server/src/api/openapiDocs';
+import { checkCommandLines, cliFlags, commandLines } from '../helpers/cliFlags';
 import { type RunningServer, startServer } from '../helpers/server';
 
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is read as plain JSON
@@ -95,6 +96,12 @@ describe('the OpenAPI document teaches', () => {
       if (!/\*\*Scope:\*\*/.test(op.description ?? '')) problems.push(`${at}: the description does not name the scope`);
       if (!op.tags?.length) problems.push(`${at}: no tag`);
       for (const t of op.tags ?? []) if (!tags.get(t)) problems.push(`${at}: tag ${t} is not described`);
+      const codes = op['x-flero-problem-codes'];
+      if (!Array.isArray(codes)) problems.push(`${at}: no x-flero-problem-codes`);
+      else if (op['x-flero-scope'] !== 'none' && !codes.includes('invalid_token'))
+        problems.push(`${at}: x-flero-problem-codes lacks invalid_token (the operation needs a key)`);
+      for (const code of Array.isArray(codes) ? codes : [])
+        if (!(code in PROBLEM_CODES)) problems.push(`${at}: x-flero-problem-codes names an unknown code ${code}`);
       for (const code of op['x-flero-problem-codes'] ?? [])
         if (!op.description.includes(`\`${code}\``)) problems.push(`${at}: description misses problem code ${code}`);
       for (const [status, r] of Object.entries<Json>(op.responses))
@@ -104,9 +111,9 @@ describe('the OpenAPI document teaches', () => {
         }
       const curl = op['x-codeSamples']?.find((c: Json) => c.lang === 'Shell' && c.label === 'curl')?.source ?? '';
       const pathRe = path.replace(/[.]/g, '\\.').replace(/\{id\}/g, '[^/"?]+');
-      if (!new RegExp(`^curl -X ${method.toUpperCase()} "\\$FLERO_URL${pathRe}[?"]`).test(curl))
+      if (!new RegExp(`^curl -X ${method.toUpperCase()} "\\$FLERO_SERVER_URL${pathRe}[?"]`).test(curl))
         problems.push(`${at}: no curl sample naming the method and path (${curl.split('\n')[0]})`);
-      if (op['x-flero-scope'] !== 'none' && !curl.includes('Authorization: Bearer $FLERO_KEY'))
+      if (op['x-flero-scope'] !== 'none' && !curl.includes('Authorization: Bearer $FLERO_API_KEY'))
         problems.push(`${at}: the curl sample sends no key`);
       const body = op.requestBody?.content?.['application/json'];
       if (body && body.example === undefined) problems.push(`${at}: no request example`);
@@ -140,9 +147,11 @@ describe('the OpenAPI document teaches', () => {
     assert.ok(parameters > 20, `${parameters} parameters`);
   });
 
-  test('no schema-library leftovers: long patterns, ±2^53−1 bounds', () => {
+  test('no schema-library leftovers: long patterns, ±2^53−1 bounds, propertyNames', () => {
     const left: string[] = [];
     for (const [path, node] of walk(doc)) {
+      // z.record's key schema: `{type: "string"}` says nothing an object's keys do not already say.
+      if (node.propertyNames !== undefined && !path.endsWith('/properties')) left.push(`${path}: propertyNames`);
       // The one long pattern that is ours: the host rule credentials are checked with (hosts a value may go to).
       if (typeof node.pattern === 'string' && node.pattern.length > 100 && node.pattern !== HOST_PATTERN.source)
         left.push(`${path}: pattern`);
@@ -151,6 +160,27 @@ describe('the OpenAPI document teaches', () => {
         if (Math.abs(node[k]) === Number.MAX_SAFE_INTEGER) left.push(`${path}: ${k}`);
     }
     assert.deepEqual(left, []);
+  });
+
+  test('samples and descriptions name the CLI’s variables (FLERO_SERVER_URL, FLERO_API_KEY) and its real flags', async () => {
+    assert.ok(
+      !/\$FLERO_URL\b|\$FLERO_KEY\b/.test(text),
+      'no $FLERO_URL / $FLERO_KEY: the CLI reads FLERO_SERVER_URL and FLERO_API_KEY',
+    );
+    assert.match(doc.info.description, /`\$FLERO_SERVER_URL`.*`\$FLERO_API_KEY`/);
+    const flags = await cliFlags();
+    const lines: string[] = [];
+    for (const [, node] of walk(doc))
+      for (const [k, v] of Object.entries(node))
+        if (typeof v === 'string' && (k === 'description' || k === 'source')) lines.push(...commandLines(v), v);
+    assert.ok(
+      lines.some((l) => /flero keys create/.test(l)),
+      'the document quotes `flero keys create`',
+    );
+    assert.deepEqual(
+      checkCommandLines(lines, flags).map((p) => `${p.problem} — ${p.line}`),
+      [],
+    );
   });
 
   test('every example validates against its schema', () => {

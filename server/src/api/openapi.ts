@@ -192,7 +192,7 @@ export function buildOpenApi(defs: ReadonlyMap<string, RouteDef>, serverUrl: str
         'The bundled Flero server: API keys with scopes, workflow allow-lists, expiry and revocation; workflows, ' +
           'executions, credentials and the audit log. Send `Authorization: Bearer <key>` (see the `bearer` security ' +
           'scheme for the key format and where keys come from). Every sample reads the server URL from ' +
-          '`$FLERO_URL` and the key from `$FLERO_KEY`.',
+          '`$FLERO_SERVER_URL` and the key from `$FLERO_API_KEY`, the variables the `flero` CLI reads.',
         'Errors are RFC 9457 `application/problem+json` with a machine-readable `code`:',
         Object.entries(PROBLEM_CODES)
           .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)

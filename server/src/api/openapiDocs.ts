@@ -63,7 +63,7 @@ export const SECURITY_DESCRIPTION = [
   '',
   `**Format:** ${keyFormat}. Listings show only \`start\` (the prefix and 4 random characters); the server stores a SHA-256 hash, never the key.`,
   '',
-  '**Where keys come from:** the local server writes its *owner key* (every scope, all workflows) once, on first start, to its owner key file (or prints it once); `flero keys create --name … --scope …` mints a narrower one; the VS Code extension’s **Flero: Generate API Key** does the same and keeps its own key in SecretStorage; `POST /api/api-keys` with an `api-keys:write` key.',
+  '**Where keys come from:** the local server writes its *owner key* (every scope, all workflows) once, on first start, to its owner key file (or prints it once); `flero keys create --name … --scopes …` mints a narrower one; the VS Code extension’s **Flero: Generate API Key** does the same and keeps its own key in SecretStorage; `POST /api/api-keys` with an `api-keys:write` key.',
   '',
   `**Scopes:** ${SCOPES.map((s) => `\`${s}\` (${SCOPE_DESCRIPTIONS[s]})`).join('; ')}.`,
 ].join('\n');
@@ -110,8 +110,8 @@ export function curlSample(
   let path = route.path.replace('{id}', encodeURIComponent(opts.id ?? 'ID'));
   if (opts.query && Object.keys(opts.query).length)
     path += `?${new URLSearchParams(Object.entries(opts.query).map(([k, v]): [string, string] => [k, String(v)]))}`;
-  const lines = [`curl -X ${route.method} "$FLERO_URL${path}"`];
-  if (route.scope !== 'none') lines.push(`-H "Authorization: Bearer $FLERO_KEY"`);
+  const lines = [`curl -X ${route.method} "$FLERO_SERVER_URL${path}"`];
+  if (route.scope !== 'none') lines.push(`-H "Authorization: Bearer $FLERO_API_KEY"`);
   if (opts.body !== undefined)
     lines.push('-H "Content-Type: application/json"', `-d ${shellQuote(JSON.stringify(opts.body))}`);
   return { lang: 'Shell', label: 'curl', source: lines.join(' \\\n  ') };
@@ -119,9 +119,14 @@ export function curlSample(
 
 const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
+/** `{type: "string"}` and nothing else: a key schema that says no more than JSON does. */
+const isStringOnly = (v: unknown) =>
+  !!v && typeof v === 'object' && Object.keys(v).length === 1 && (v as Json).type === 'string';
+
 /**
  * Removes what z.toJSONSchema emits for the schema library rather than for readers: the long `pattern` beside
- * `format: date-time` (`format` says it) and the ±2^53−1 bounds of every integer (JSON numbers' limit, not ours).
+ * `format: date-time` (`format` says it), the ±2^53−1 bounds of every integer (JSON numbers' limit, not ours) and
+ * z.record's `propertyNames: {type: "string"}` (an object's keys are strings anyway).
  */
 export function cleanSchema<T>(node: T): T {
   if (Array.isArray(node)) return node.map(cleanSchema) as T;
@@ -130,6 +135,7 @@ export function cleanSchema<T>(node: T): T {
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === 'pattern' && (node as Json).format === 'date-time') continue;
     if ((k === 'minimum' || k === 'maximum') && (v === SAFE_INT || v === -SAFE_INT)) continue;
+    if (k === 'propertyNames' && isStringOnly(v)) continue;
     out[k] = cleanSchema(v);
   }
   return out as T;

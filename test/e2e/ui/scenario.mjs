@@ -203,6 +203,33 @@ async function waitStep(ctx, re) {
   await ctx.page.locator('.quick-input-widget input').first().waitFor({ state: 'visible' });
 }
 
+/**
+ * Checks the scope's row in the Scopes pick until the pick itself counts `selected` (its "N Selected" badge) and
+ * stays so: a click while the pick is still being filled (the rows are set again as it opens) can be undone by that
+ * refill, though the row said aria-checked for a moment.
+ */
+async function checkScope(ctx, scope, selected) {
+  const { page } = ctx;
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: scope }).first();
+  const count = page.locator('.quick-input-widget .quick-input-count').first();
+  const counted = async () =>
+    new RegExp(`^\\s*${selected} Selected`).test((await count.textContent().catch(() => '')) ?? '');
+  for (let i = 0; i < 4; i++) {
+    await row.waitFor({ state: 'visible' });
+    if ((await row.getAttribute('aria-checked')) !== 'true')
+      await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+    const ok = await waitFor(ctx, `${scope} to be checked`, async () => ((await counted()) ? true : undefined), {
+      timeoutMs: 3000,
+    }).catch(() => false);
+    if (!ok) continue;
+    await new Promise((r) => setTimeout(r, 300));
+    if ((await counted()) && (await row.getAttribute('aria-checked')) === 'true') return;
+  }
+  throw new Error(
+    `could not check ${scope} in the Scopes pick (it counts: ${await count.textContent().catch(() => '?')})`,
+  );
+}
+
 async function clipboard(page) {
   return page.evaluate(() => navigator.clipboard.readText());
 }
@@ -222,14 +249,7 @@ steps.push(
       await ctx.shot('1-name');
       await page.keyboard.press('Enter');
       await waitStep(ctx, /Scopes/);
-      for (const scope of KEY_SCOPES) {
-        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: scope }).first();
-        await row.waitFor({ state: 'visible' });
-        await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
-        await waitFor(ctx, `${scope} to be checked`, async () => (await row.getAttribute('aria-checked')) === 'true', {
-          timeoutMs: 5000,
-        });
-      }
+      for (const [i, scope] of KEY_SCOPES.entries()) await checkScope(ctx, scope, i + 1);
       await ctx.shot('2-scopes');
       await page.keyboard.press('Enter');
       await waitStep(ctx, /Workflows/);
@@ -518,16 +538,7 @@ steps.push(
       await waitStep(ctx, /Name/);
       await wb.typeAndEnter(EXPIRING_KEY);
       await waitStep(ctx, /Scopes/);
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'workflows:read' }).first();
-      await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
-      await waitFor(
-        ctx,
-        'workflows:read to be checked',
-        async () => (await row.getAttribute('aria-checked')) === 'true',
-        {
-          timeoutMs: 5000,
-        },
-      );
+      await checkScope(ctx, 'workflows:read', 1);
       await page.keyboard.press('Enter');
       await waitStep(ctx, /Workflows/);
       await wb.pick('All workflows');

@@ -11,7 +11,7 @@ import addFormats from 'ajv-formats';
 import { generateKey } from '../../server/src/core/keys';
 import { RULES_BY_ID } from '../../server/src/core/secrets';
 import { Random } from '../../server/src/core/secrets/random';
-import { REPO_ROOT, runCli } from '../helpers/server';
+import { api, REPO_ROOT, runCli, startServer } from '../helpers/server';
 import { type TmpDir, tmpDir } from '../helpers/tmp';
 
 const r = new Random(5);
@@ -240,5 +240,43 @@ describe('flero scan <subdir> inside a repository', () => {
     assert.deepEqual(await json([], join(dir.path, 'sub/secrets')), []);
     // An explicitly named file is still read.
     assert.deepEqual(await json(['sub/secrets/x.env'], dir.path), ['sub/secrets/x.env']);
+  });
+});
+
+describe('flero scan --report against the real server', () => {
+  let dir: TmpDir;
+  let srv: Awaited<ReturnType<typeof startServer>>;
+  before(async () => {
+    dir = tmpDir('flero-scan-report');
+    srv = await startServer();
+  });
+  after(async () => {
+    dir.remove();
+    await srv.stop();
+  });
+
+  test('a live key found in a file is revoked by the report and audited as key.leaked with the source; output holds no key', async () => {
+    const made = await api(srv.url, 'POST', '/api/api-keys', {
+      key: srv.ownerKey,
+      body: { name: 'committed by mistake', scopes: ['workflows:read'] },
+    });
+    assert.equal(made.status, 201, made.text);
+    const live: string = made.body.key;
+    assert.equal((await api(srv.url, 'GET', '/api/me', { key: live })).status, 200);
+    write(dir.path, 'deploy/.env', `FLERO_API_KEY=${live}\n`);
+    const res = await runCli(
+      ['scan', '--report', srv.url, '--source', 'https://git.example.com/acme/app/blob/main/deploy/.env'],
+      { cwd: dir.path },
+    );
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(res.stderr, /reported 1 Flero key\(s\) to http:\/\/127\.0\.0\.1:\d+/);
+    for (const out of [res.stdout, res.stderr]) assert.ok(!out.includes(live), 'the key was printed');
+    assert.equal((await api(srv.url, 'GET', '/api/me', { key: live })).status, 401, 'the reported key still works');
+    const audit = await api(srv.url, 'GET', '/api/audit?event=key.leaked&limit=10', { key: srv.ownerKey });
+    const entry = (audit.body as { target: string; detail: { source?: string } }[]).find(
+      (e) => e.target === made.body.id,
+    );
+    assert.equal(entry?.detail.source, 'https://git.example.com/acme/app/blob/main/deploy/.env');
+    assert.ok(!audit.text.includes(live), 'the audit log holds the key');
   });
 });

@@ -215,7 +215,8 @@ async function uiSuite(paths, build, upstream) {
   const codeServer = await startCodeServer(paths, tmp, { ...dirs, logFile: join(LOGS, 'code-server-ui.log') });
   log(`ui: code-server on ${codeServer.base}`);
   mkdirSync(SHOTS, { recursive: true });
-  for (const f of readdirSync(SHOTS)) if (f.endsWith('.png')) rmSync(join(SHOTS, f));
+  // The UI steps' own pictures (<nn>-<step>…png) only: api-docs.png is the browser test's (test/api).
+  for (const f of readdirSync(SHOTS)) if (/^\d\d-.*\.png$/.test(f)) rmSync(join(SHOTS, f));
   const { context, page } = await launchBrowser(dirs.profile);
   closers.push({ close: () => context.close() });
   const wb = new Workbench(page);

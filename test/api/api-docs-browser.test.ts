@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { chromiumPath, chromiumPlan, screenshotPath, skipBanner } from '../helpers/chromium';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumPlan, type LoopbackPage, loopbackPage, screenshotPath, skipBanner } from '../helpers/chromium';
 import { type RunningServer, startServer } from '../helpers/server';
 
-const CHROMIUM = chromiumPath();
 const SCREENSHOT = screenshotPath('api-docs.png');
 const plan = chromiumPlan();
 const skip = plan.run ? false : plan.reason;
@@ -33,34 +32,13 @@ describe('/api-docs in Chromium, offline', { skip }, () => {
   let browser: Browser;
   let page: Page;
   let doc: Doc;
-  /** Requests that tried to leave loopback (aborted). */
-  const escaped: string[] = [];
-  const consoleErrors: string[] = [];
+  let b: LoopbackPage;
 
   before(async () => {
     srv = await startServer();
     doc = (await (await fetch(`${srv.url}/api-docs/openapi.json`)).json()) as Doc;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (new URL(url).hostname === '127.0.0.1') return route.continue();
-      escaped.push(url);
-      return route.abort('blockedbyclient');
-    });
-    // Browser-side code as text: this project type-checks without the DOM library.
-    await context.addInitScript(`window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) =>
-        window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));`);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+    b = await loopbackPage({ width: 1400, height: 900 });
+    ({ browser, page } = b);
     await page.goto(`${srv.url}/api-docs`);
     const operations = Object.values(doc.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
     // Rendered: one operation block per operation of the document.
@@ -76,10 +54,10 @@ describe('/api-docs in Chromium, offline', { skip }, () => {
   });
 
   test('renders under its CSP: no request leaves 127.0.0.1, no console error, no CSP violation', async () => {
-    const violations = (await page.evaluate('window.__violations')) as string[];
-    assert.deepEqual(escaped, [], 'requests that tried to leave loopback');
+    const violations = await b.violations();
+    assert.deepEqual(b.escaped, [], 'requests that tried to leave loopback');
     assert.deepEqual(violations, [], 'securitypolicyviolation events');
-    assert.deepEqual(consoleErrors, [], 'console errors');
+    assert.deepEqual(b.consoleErrors, [], 'console errors');
   });
 
   test('shows every tag and every operation (summary or METHOD path) of the OpenAPI document', async () => {
@@ -124,7 +102,7 @@ describe('/api-docs in Chromium, offline', { skip }, () => {
     const text = (await dialog.innerText()).replace(/\s+/g, ' ');
     assert.match(text, /bearer \(http, Bearer\)/);
     assert.match(text, /workflows:read/);
-    assert.deepEqual(escaped, [], 'requests that tried to leave loopback');
-    assert.deepEqual(consoleErrors, [], 'console errors');
+    assert.deepEqual(b.escaped, [], 'requests that tried to leave loopback');
+    assert.deepEqual(b.consoleErrors, [], 'console errors');
   });
 });

@@ -232,6 +232,7 @@ async function uiSuite(paths, build, upstream) {
     canary,
     userDataDir: dirs.userDataDir,
     workspace: dirs.workspace,
+    repoRoot: ROOT,
     state: {},
     /** Called with each Flero key the UI reveals: it becomes a canary for the sweep and is redacted from output. */
     revealedKey(key) {

@@ -54,6 +54,14 @@ async function runExample(file: string, input: Record<string, unknown>) {
 
 describe('examples', { concurrency: true }, () => {
   describe('lint and scan', { concurrency: false }, () => {
+    test('no remote $schema: VS Code would try to fetch it (a warning offline); the extension maps *.flero.json to the schema', () => {
+      const files = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.flero.json'));
+      for (const f of files) {
+        const doc = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', f), 'utf8')) as { $schema?: string };
+        assert.equal(doc.$schema, undefined, `${f} names the schema ${doc.$schema}`);
+      }
+    });
+
     test('flero lint: no diagnostic at all, also against the local credentials file', async () => {
       const files = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.flero.json'));
       assert.equal(files.length, 5, files.join(', '));

@@ -49,3 +49,53 @@ export function screenshotPath(name: string, env: Env = process.env): string {
     ? join(REPO_ROOT, 'test', 'e2e', 'screenshots', name)
     : join(tmpdir(), 'flero-screenshots', name);
 }
+
+/** A headless Chromium page that may reach loopback only, recording what a check of a page needs. */
+export interface LoopbackPage {
+  browser: import('playwright-core').Browser;
+  page: import('playwright-core').Page;
+  /** Requests that tried to leave 127.0.0.1 (aborted). */
+  escaped: string[];
+  /** Console errors and uncaught exceptions. */
+  consoleErrors: string[];
+  /** The page's securitypolicyviolation events so far. */
+  violations(): Promise<string[]>;
+}
+
+/**
+ * Launches Chromium (chromiumPath) headless and opens a page whose every request off 127.0.0.1 is aborted and
+ * counted, with CSP violations, console errors and uncaught exceptions recorded.
+ */
+export async function loopbackPage(viewport: { width: number; height: number }): Promise<LoopbackPage> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+  const context = await browser.newContext({ viewport });
+  const escaped: string[] = [];
+  const consoleErrors: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).hostname === '127.0.0.1') return route.continue();
+    escaped.push(url);
+    return route.abort('blockedbyclient');
+  });
+  // Browser-side code as text: this project type-checks without the DOM library.
+  await context.addInitScript(`window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));`);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  return {
+    browser,
+    page,
+    escaped,
+    consoleErrors,
+    violations: async () => (await page.evaluate('window.__violations')) as string[],
+  };
+}

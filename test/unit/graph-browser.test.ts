@@ -12,15 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { graphHtml } from '../../client/src/graph/html';
 import { graphFromText } from '../../client/src/graph/model';
 import type { GraphModel } from '../../client/src/graph/types';
-import { chromiumPath, chromiumPlan, skipBanner } from '../helpers/chromium';
+import { bundleGraphView } from '../helpers/graphView';
+import { chromiumPlan, type LoopbackPage, loopbackPage, skipBanner } from '../helpers/chromium';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = chromiumPath();
 const CANARY = 'canary-graph-value-7Qm2xZ';
 // CI installs Chromium (.ci/run); without it the check fails in CI and is a loud skip elsewhere (test/helpers/chromium.ts).
 const plan = chromiumPlan();
@@ -95,20 +94,11 @@ describe('the workflow graph webview in Chromium', { skip }, () => {
   let origin = '';
   let browser: Browser;
   let page: Page;
-  const escaped: string[] = [];
-  const consoleErrors: string[] = [];
+  let b: LoopbackPage;
   const nonce = randomBytes(18).toString('base64');
 
   before(async () => {
-    const bundle = await esbuild.build({
-      entryPoints: [join(ROOT, 'client/src/graph/view/main.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
+    const bundle = await bundleGraphView();
     const script = bundle.outputFiles[0]!.text;
     const css = readFileSync(join(ROOT, 'media/graph.css'), 'utf8');
     // VS Code's webview host, stood in for: acquireVsCodeApi, state, and a record of the page's messages.
@@ -132,25 +122,8 @@ describe('the workflow graph webview in Chromium', { skip }, () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(origin)) return route.continue();
-      escaped.push(url);
-      return route.abort('blockedbyclient');
-    });
-    await context.addInitScript(`window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI));`);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+    b = await loopbackPage({ width: 1000, height: 700 });
+    ({ browser, page } = b);
     await page.goto(`${origin}/`);
     await page.locator('#graph .message').waitFor();
     await post(model());
@@ -267,8 +240,8 @@ describe('the workflow graph webview in Chromium', { skip }, () => {
   });
 
   test('under its CSP: nothing left 127.0.0.1, no violation, no console error', async () => {
-    assert.deepEqual(escaped, []);
-    assert.deepEqual(await page.evaluate('window.__violations'), []);
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(b.escaped, []);
+    assert.deepEqual(await b.violations(), []);
+    assert.deepEqual(b.consoleErrors, []);
   });
 });

@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import ts from 'typescript';
 import { graphHtml } from '../../client/src/graph/html';
+import { bundleGraphView } from '../helpers/graphView';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
@@ -66,16 +66,7 @@ describe('the graph webview script', () => {
   });
 
   it('bundles for the browser without vscode, Node built-ins or markup injection (innerHTML)', async () => {
-    const out = await esbuild.build({
-      entryPoints: [join(ROOT, 'client/src/graph/view/main.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const out = await bundleGraphView();
     const inputs = Object.keys(out.metafile.inputs);
     assert.ok(inputs.some((i) => i.includes('@dagrejs/dagre')));
     assert.deepEqual(

@@ -1,10 +1,13 @@
 // UI steps of issue 15, after the scenario's run (scenario.mjs appends them): Edit Code Node as JavaScript with the
 // log-leak underlined there, the workflow graph with the run's statuses, the language status, and signing in from
 // VS Code's Accounts menu. Each ends with its screenshot (runner.mjs).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pollUntil } from '../lib/proc.mjs';
 import { WORKFLOW_FILE } from './workspace.mjs';
+
+/** The tutorial's copy of the example (README, "A five-minute tutorial", step 4). */
+const TUTORIAL_FILE = 'deploy.flero.json';
 
 /** Lines of the JavaScript view before the code (client/src/codeNodes/model.ts HEADER_LINES). */
 const HEADER_LINES = 6;
@@ -73,6 +76,17 @@ function runShowing(page) {
 }
 
 export { runShowing };
+
+/** Opens VS Code's Accounts menu and hovers the Flero session's entry (`account`), which opens its submenu. */
+async function hoverAccount(ctx, waitFor, account) {
+  const { page } = ctx;
+  await page.locator('.activitybar [aria-label^="Accounts"]').first().click();
+  const entry = page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: account });
+  await waitFor(ctx, 'the Accounts menu to list the Flero session', () => entry.first().isVisible(), {
+    timeoutMs: 15_000,
+  });
+  await entry.first().hover();
+}
 
 export function editorSteps({ waitFor }) {
   return [
@@ -176,10 +190,21 @@ export function editorSteps({ waitFor }) {
           },
           { timeoutMs: 30_000, intervalMs: 500 },
         );
-        // Focus the graph and walk it with the keyboard, as the panel promises.
+        // Clicking a node reveals it in the file: the workflow editor selects the node's object.
         await node('forecast').click();
+        const selection = await waitFor(
+          ctx,
+          'the click to select the node in the workflow editor',
+          async () => {
+            const t = (await page.locator('.statusbar-item').allInnerTexts()).find((x) => /\(\d+ selected\)/.test(x));
+            return t && (await page.locator(`.tab.active[data-resource-name="${WORKFLOW_FILE}"]`).count())
+              ? t
+              : undefined;
+          },
+          { timeoutMs: 15_000 },
+        );
         await page.keyboard.press('Escape');
-        return labels.join(' | ');
+        return `${labels.join(' | ')}; click → ${selection.trim()}`;
       },
     },
     {
@@ -247,14 +272,7 @@ export function editorSteps({ waitFor }) {
           },
           { timeoutMs: 20_000 },
         );
-        await accounts.click();
-        const account = page.locator('.context-view .action-item, .monaco-menu .action-item', {
-          hasText: /e2e-expiring \(local\)/,
-        });
-        await waitFor(ctx, 'the Accounts menu to list the Flero session', () => account.first().isVisible(), {
-          timeoutMs: 15_000,
-        });
-        await account.first().hover();
+        await hoverAccount(ctx, waitFor, /e2e-expiring \(local\)/);
         await page.keyboard.press('Escape');
         return signed.replace(/\s+/g, ' ');
       },
@@ -329,15 +347,7 @@ export function editorSteps({ waitFor }) {
 
         // Sign Out from the Accounts menu: the account's submenu, then VS Code's confirmation naming the consumer.
         await wb.waitToastsSettled();
-        const accounts = page.locator('.activitybar [aria-label^="Accounts"]').first();
-        await accounts.click();
-        const account = page.locator('.context-view .action-item, .monaco-menu .action-item', {
-          hasText: /e2e-expiring \(local\)/,
-        });
-        await waitFor(ctx, 'the Accounts menu to list the Flero session', () => account.first().isVisible(), {
-          timeoutMs: 15_000,
-        });
-        await account.first().hover();
+        await hoverAccount(ctx, waitFor, /e2e-expiring \(local\)/);
         const signOut = page.locator('.context-view .action-item, .monaco-menu .action-item', {
           hasText: /^\s*Sign Out\s*$/,
         });
@@ -360,6 +370,60 @@ export function editorSteps({ waitFor }) {
           { timeoutMs: 20_000 },
         );
         return [asked, got, refused, bogus].map((t) => t.replace(/\s+/g, ' ')).join(' / ');
+      },
+    },
+    {
+      name: 'tutorial-example',
+      title:
+        "the README tutorial's example (examples/ci-deploy-notification.flero.json, copied as deploy.flero.json) with step 5's leak: log-leak in Problems, and its graph",
+      deps: ['workbench-opens'],
+      timeoutMs: 90_000,
+      async run(ctx) {
+        const { wb, page } = ctx;
+        // Tutorial step 5: the last Code node logs Slack's response headers.
+        const example = readFileSync(join(ctx.repoRoot, 'examples', 'ci-deploy-notification.flero.json'), 'utf8');
+        const leaky = example.replace(
+          'const slack = $node.post.body;\\n',
+          'const slack = $node.post.body;\\nconsole.log($node.post.headers);\\n',
+        );
+        if (leaky === example) throw new Error('the example no longer has the line tutorial step 5 edits');
+        writeFileSync(join(ctx.workspace, TUTORIAL_FILE), leaky);
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').first().fill(TUTORIAL_FILE);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: TUTORIAL_FILE }).first().waitFor();
+        await page.keyboard.press('Enter');
+        await page.locator(`.tab.active[data-resource-name="${TUTORIAL_FILE}"]`).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.press('Control+Shift+M');
+        const problem = page
+          .locator('.markers-panel .monaco-list-row', { hasText: /log-leak/ })
+          .filter({ hasText: /header/ })
+          .first();
+        await waitFor(ctx, 'the log-leak of step 5 in Problems', () => problem.isVisible(), { timeoutMs: 45_000 });
+        const text = (await problem.textContent()).replace(/\s+/g, ' ');
+        // The picture: the underlined line in view, no toasts over the Problems view.
+        const line = Number(/\[Ln (\d+),/.exec(text)?.[1] ?? 1);
+        const editor = page
+          .locator('.editor-group-container', {
+            has: page.locator(`.tab.active[data-resource-name="${TUTORIAL_FILE}"]`),
+          })
+          .locator('.monaco-editor')
+          .first();
+        await goToLine(page, editor, line);
+        await wb.runCommand('Notifications: Clear All Notifications');
+        await ctx.shot('leak');
+        await wb.runCommand('Flero: Show Workflow Graph');
+        const frame = graphFrame(page);
+        // Nodes are labelled by their names.
+        for (const label of ['start', 'Compose the message', 'Post to Slack', 'Message id']) {
+          const n = frame.locator(`[role="button"][aria-label^="${label} ("]`).first();
+          await waitFor(ctx, `the graph node "${label}"`, () => n.isVisible(), { timeoutMs: 30_000 });
+        }
+        const result = await frame
+          .locator('[role="button"][aria-label^="Message id ("]')
+          .first()
+          .getAttribute('aria-label');
+        if (!/1 warning/.test(result ?? '')) throw new Error(`the graph does not show the leak on "result": ${result}`);
+        return `${text}; graph: ${result}`;
       },
     },
   ];

@@ -4,15 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+// js-yaml (a devDependency, pinned): a YAML 1.2 parser, to read the recipes as CI services do.
+import yaml from 'js-yaml';
 import { checkCommandLines, cliFlags } from '../helpers/cliFlags';
 import { CLI, REPO_ROOT } from '../helpers/server';
 import { tmpDir } from '../helpers/tmp';
-
-// js-yaml is in node_modules (through the Redocly linter), not a dependency of ours: the test only reads YAML.
-const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 
 // biome-ignore lint/suspicious/noExplicitAny: CI files are read as plain YAML
 type Json = any;

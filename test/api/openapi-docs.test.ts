@@ -162,6 +162,13 @@ describe('the OpenAPI document teaches', () => {
     assert.deepEqual(left, []);
   });
 
+  test('the Problem schema explains every problem code; the intro stays short, so the first screen shows operations', () => {
+    const code = (doc.components.schemas.Problem as { properties: { code: { description: string } } }).properties.code;
+    for (const c of Object.keys(PROBLEM_CODES)) assert.match(code.description, new RegExp(`- \`${c}\`: `), c);
+    assert.ok(doc.info.description.length < 900, `the intro is ${doc.info.description.length} characters`);
+    assert.doesNotMatch(doc.info.description, /`validation_failed`: /, 'the code list is back in the intro');
+  });
+
   test('samples and descriptions name the CLI’s variables (FLERO_SERVER_URL, FLERO_API_KEY) and its real flags', async () => {
     assert.ok(
       !/\$FLERO_URL\b|\$FLERO_KEY\b/.test(text),

@@ -174,6 +174,21 @@ function operation(route: RouteSpec, def: RouteDef | undefined): Json {
   return op;
 }
 
+/** The Problem schema, its `code` explained code by code (the list the reference shows once, under Schemas). */
+function problemSchema(): Record<string, unknown> {
+  const schema = jsonSchema(ProblemSchema, 'output') as { properties?: Record<string, { description?: string }> };
+  const code = schema.properties?.code;
+  if (code) {
+    code.description = [
+      code.description ?? 'Machine-readable error code',
+      Object.entries(PROBLEM_CODES)
+        .map(([c, meaning]) => `- \`${c}\`: ${meaning}`)
+        .join('\n'),
+    ].join('\n\n');
+  }
+  return schema;
+}
+
 export function buildOpenApi(defs: ReadonlyMap<string, RouteDef>, serverUrl: string): Json {
   const paths: Record<string, Json> = {};
   const tags = new Set<string>();
@@ -193,10 +208,8 @@ export function buildOpenApi(defs: ReadonlyMap<string, RouteDef>, serverUrl: str
           'executions, credentials and the audit log. Send `Authorization: Bearer <key>` (see the `bearer` security ' +
           'scheme for the key format and where keys come from). Every sample reads the server URL from ' +
           '`$FLERO_SERVER_URL` and the key from `$FLERO_API_KEY`, the variables the `flero` CLI reads.',
-        'Errors are RFC 9457 `application/problem+json` with a machine-readable `code`:',
-        Object.entries(PROBLEM_CODES)
-          .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
-          .join('\n'),
+        'Errors are RFC 9457 `application/problem+json` with a machine-readable `code`. Each operation lists the codes ' +
+          'it can answer (its responses, and `x-flero-problem-codes`); the `Problem` schema below explains them all.',
       ].join('\n\n'),
       license: { name: 'MIT', identifier: 'MIT' },
     },
@@ -204,7 +217,7 @@ export function buildOpenApi(defs: ReadonlyMap<string, RouteDef>, serverUrl: str
     tags: TAGS.filter((t) => tags.has(t.name)).map((t) => ({ name: t.name, description: t.description })),
     paths,
     components: {
-      schemas: { Problem: jsonSchema(ProblemSchema, 'output') },
+      schemas: { Problem: problemSchema() },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'Flero API key', description: SECURITY_DESCRIPTION },
       },

@@ -236,6 +236,23 @@ describe('the workflow graph webview in Chromium', { skip }, () => {
       return svg.getBoundingClientRect().right <= g.getBoundingClientRect().right + 1;
     })()`)) as boolean;
     assert.ok(fits, 'the graph overflows the panel');
+    // "Actual size" shows it as drawn (the panel scrolls); pressed again, it fits again. Keyboard: Enter on the button.
+    const size = page.locator('#banner button.size');
+    assert.equal(await size.textContent(), 'Actual size');
+    await size.focus();
+    await page.keyboard.press('Enter');
+    const drawn = (await page.evaluate(`(() => {
+      const svg = document.querySelector('#graph svg');
+      return [svg.getBoundingClientRect().width, Number(svg.getAttribute('width'))];
+    })()`)) as [number, number];
+    assert.ok(Math.abs(drawn[0] - drawn[1]) < 1, `actual size: drawn ${drawn[0]} px of ${drawn[1]}`);
+    assert.equal(await size.getAttribute('aria-pressed'), 'true');
+    assert.equal(await size.textContent(), 'Fit to panel');
+    await post(model());
+    await page.locator('g.node').nth(2).waitFor();
+    assert.equal(await page.locator('#banner button.size').textContent(), 'Fit to panel', 'a redraw forgot the size');
+    await page.locator('#banner button.size').click();
+    assert.equal(await page.locator('#graph.actual-size').count(), 0);
     await page.setViewportSize({ width: 1000, height: 700 });
   });
 

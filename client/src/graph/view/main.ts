@@ -21,8 +21,32 @@ const details = document.getElementById('details')!;
 
 let model: GraphModel | undefined;
 let layout: GraphLayout | undefined;
+const saved = vscode.getState() as { selected?: string; actualSize?: boolean } | undefined;
 /** The selected node's key: kept across redraws and (through setState) across the page's reloads. */
-let selected = (vscode.getState() as { selected?: string } | undefined)?.selected;
+let selected = saved?.selected;
+/** Fit the graph to the panel (default) or show it at its actual size, scrolling. */
+let actualSize = saved?.actualSize === true;
+
+function saveState(): void {
+  vscode.setState({ selected, actualSize });
+}
+
+/** The banner's size toggle: its label says what a press does. */
+function sizeButton(): HTMLButtonElement {
+  const b = h(
+    'button',
+    { type: 'button', class: 'size', 'aria-pressed': String(actualSize) },
+    actualSize ? 'Fit to panel' : 'Actual size',
+  );
+  b.addEventListener('click', () => {
+    actualSize = !actualSize;
+    saveState();
+    graph.classList.toggle('actual-size', actualSize);
+    b.textContent = actualSize ? 'Fit to panel' : 'Actual size';
+    b.setAttribute('aria-pressed', String(actualSize));
+  });
+  return b;
+}
 
 function reveal(key: string): void {
   vscode.postMessage({ type: 'reveal', nodeId: key });
@@ -39,7 +63,7 @@ function elementOf(key: string | undefined): SVGGElement | undefined {
 /** Marks `key` selected: the one tab stop of the graph (roving tabindex), highlighted, its details shown. */
 function select(key: string | undefined, focus: boolean): void {
   selected = key && model?.nodes.some((n) => n.key === key) ? key : undefined;
-  vscode.setState({ selected });
+  saveState();
   const fallback = selected ?? layout?.order[0];
   for (const e of nodeElements()) {
     const me = e.dataset.key === selected;
@@ -70,6 +94,8 @@ function draw(file: string): void {
     return;
   }
   layout = layoutGraph(model);
+  banner.append(sizeButton());
+  graph.classList.toggle('actual-size', actualSize);
   graph.replaceChildren(renderGraph(model, layout));
   select(selected, hadFocus);
   // What a screen reader announces for each drawn node (the extension keeps it; its e2e suite reads it).

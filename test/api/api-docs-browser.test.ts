@@ -9,18 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPlan, type LoopbackPage, loopbackPage, screenshotPath, skipBanner } from '../helpers/chromium';
+import { chromiumGate, type LoopbackPage, loopbackPage, screenshotPath } from '../helpers/chromium';
 import { type RunningServer, startServer } from '../helpers/server';
 
 const SCREENSHOT = screenshotPath('api-docs.png');
-const plan = chromiumPlan();
-const skip = plan.run ? false : plan.reason;
-if (!plan.run && plan.fail)
-  test('Chromium is installed (required in CI: the /api-docs check must not pass by not running)', () => {
-    assert.fail(plan.reason);
-  });
-else if (!plan.run)
-  process.stderr.write(skipBanner('/api-docs in Chromium (test/api/api-docs-browser.test.ts)', plan.reason));
+const skip = chromiumGate('/api-docs in Chromium (test/api/api-docs-browser.test.ts)');
 
 interface Doc {
   tags?: { name: string }[];

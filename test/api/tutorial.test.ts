@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { exec } from '../helpers/packed';
 import { CLI, REPO_ROOT, type RunningServer, startServer } from '../helpers/server';
 import { type TmpDir, tmpDir } from '../helpers/tmp';
 
@@ -40,21 +41,6 @@ function startStandIn(): Promise<{ child: ChildProcess; url: string; output: () 
       if (url) resolve({ child, url, output: () => out });
     });
     child.on('exit', (code) => reject(new Error(`the stand-in exited (${code}): ${out}`)));
-  });
-}
-
-function sh(script: string, cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('sh', ['-e', '-c', script], { cwd, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -100,7 +86,10 @@ describe('README tutorial, as written', () => {
     const script = [exports, ...steps.map((b, i) => `echo "::step ${i + 2}"; echo "::step ${i + 2}" >&2\n${b}`)].join(
       '\n',
     );
-    const r = await sh(script, dir.path, { PATH: `${dir.path}:${process.env.PATH}` });
+    const r = await exec('sh', ['-e', '-c', script], dir.path, {
+      env: { PATH: `${dir.path}:${process.env.PATH}` },
+      timeoutMs: 120_000,
+    });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const part = (text: string, n: number) => text.split(`::step ${n}\n`)[1]?.split('::step ')[0] ?? '';
     const [out, err] = [(n: number) => part(r.stdout, n), (n: number) => part(r.stderr, n)];

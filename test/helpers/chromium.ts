@@ -6,6 +6,7 @@
 // - Screenshots go to a temp dir, so `npm test` leaves the tracked pictures alone; FLERO_UPDATE_SCREENSHOTS=1
 //   writes them into test/e2e/screenshots/ (the ones the README shows).
 import { existsSync } from 'node:fs';
+import { test } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './server';
@@ -98,4 +99,19 @@ export async function loopbackPage(viewport: { width: number; height: number }):
     consoleErrors,
     violations: async () => (await page.evaluate('window.__violations')) as string[],
   };
+}
+
+/**
+ * What a browser test file does about Chromium, at its top: returns the `skip` for its describe (false: run). Without
+ * Chromium where it is required, it adds a failing test saying so; elsewhere it prints the skip banner.
+ */
+export function chromiumGate(what: string): string | false {
+  const plan = chromiumPlan();
+  if (plan.run) return false;
+  if (plan.fail)
+    test(`Chromium is installed (required here: ${what} must not pass by not running)`, () => {
+      throw new Error(plan.reason);
+    });
+  else process.stderr.write(skipBanner(what, plan.reason));
+  return plan.reason;
 }

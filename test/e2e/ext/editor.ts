@@ -61,19 +61,53 @@ function workflow(upstreamUrl: string, code: string): string {
   return `${JSON.stringify(wf, null, 2)}\n`;
 }
 
+/** The code between a JavaScript view's header and its closing brace (the view ends "…\n}\n"). */
+function viewBody(doc: vscode.TextDocument): string {
+  return doc.getText().split('\n').slice(HEADER_LINES, -2).join('\n');
+}
+
+/**
+ * Waits until a view is in step with its workflow: its body is the workflow's code for that node, for a moment. The extension refreshes a view from the workflow after an edit there (an undo, a redo, a save);
+ * an edit of the view made while such a refresh is under way is merged with it, which no user's keystroke meets (the
+ * refresh goes through the editor and is refused when the document changed) but a programmatic edit can.
+ */
+async function settled(doc: vscode.TextDocument): Promise<void> {
+  const src = JSON.parse(readFileSync(join(dirname(doc.uri.fsPath), 'source.json'), 'utf8')) as {
+    workflow: string;
+    nodeId: string;
+  };
+  const workflowCode = () => {
+    const wf = vscode.workspace.textDocuments.find((d) => d.uri.toString() === src.workflow);
+    const text = wf ? wf.getText() : readFileSync(vscode.Uri.parse(src.workflow).fsPath, 'utf8');
+    return (JSON.parse(text) as { nodes: { id: string; code?: string }[] }).nodes.find((n) => n.id === src.nodeId)
+      ?.code;
+  };
+  const inStep = () => viewBody(doc) === workflowCode();
+  await poll(
+    'the JavaScript view to be in step with its workflow',
+    async () => {
+      if (!inStep()) return undefined;
+      await new Promise((r) => setTimeout(r, 300));
+      return inStep() ? true : undefined;
+    },
+    15_000,
+  );
+}
+
 /** Replaces the function body of a JavaScript view (the lines between the header and the closing `}`) and saves it. */
 async function saveBody(doc: vscode.TextDocument, code: string): Promise<void> {
-  // The view ends "…\n}\n": the last line is empty, the one before is the closing brace. The extension may be
-  // refreshing the view from the workflow this moment (a version race refuses the edit): settle, then try again.
+  // The extension may be refreshing the view from the workflow this moment (a version race refuses the edit, or it
+  // would be merged with the refresh): settle first, then edit, and check the view holds exactly the new code.
   let applied = false;
   for (let i = 0; i < 10 && !applied; i++) {
     if (i) await new Promise((r) => setTimeout(r, 300));
+    await settled(doc);
     const last = doc.lineCount - 3;
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(HEADER_LINES, 0, last, doc.lineAt(last).text.length), code);
-    applied = await vscode.workspace.applyEdit(edit);
+    applied = (await vscode.workspace.applyEdit(edit)) && viewBody(doc) === code;
   }
-  assert(applied, 'the edit of the JavaScript view was not applied');
+  assert(applied, `the edit of the JavaScript view was not applied: it holds ${JSON.stringify(viewBody(doc))}`);
   await saveNow(doc, 'the JavaScript view');
 }
 
